@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on embedded PGlite, then the integration tests again on PostgreSQL when
+// TEST_DATABASE_URL is set. Starts local PostgreSQL/Redis when a test needs them and they are down.
+// Usage: npm test [-- test/path.test.ts …]
+import { spawnSync, execSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import net from 'node:net';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+
+function findTests(dir) {
+  const out = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (f.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: 1000 }, () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => (s.destroy(), resolve(false)));
+  });
+}
+
+async function ensureService(name, url, start) {
+  const u = new URL(url);
+  const port = Number(u.port || (name === 'postgres' ? 5432 : 6379));
+  if (await reachable(u.hostname, port)) return;
+  console.log(`test: ${name} is not running on ${u.hostname}:${port}; starting it`);
+  try {
+    execSync(start, { stdio: 'inherit', shell: '/bin/bash' });
+  } catch (err) {
+    console.log(`test: could not start ${name}: ${err.message}`);
+  }
+  for (let i = 0; i < 50 && !(await reachable(u.hostname, port)); i++) await new Promise((r) => setTimeout(r, 200));
+}
+
+if (process.env.TEST_DATABASE_URL) {
+  await ensureService('postgres', process.env.TEST_DATABASE_URL, 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
+}
+if (process.env.TEST_REDIS_URL) {
+  await ensureService('redis', process.env.TEST_REDIS_URL, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log');
+}
+
+const all = args.length ? args : findTests(join(root, 'test'));
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+const totals = { pass: 0, fail: 0, skipped: 0 };
+
+function run(label, files, env) {
+  if (files.length === 0) return;
+  console.log(`\n=== ${label}: ${files.length} test files ===`);
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files],
+    { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 512 * 1024 * 1024 },
+  );
+  process.stdout.write(res.stdout ?? '');
+  const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(res.stdout ?? '')?.[1] ?? 0);
+  totals.pass += count('pass');
+  totals.fail += count('fail') + count('cancelled');
+  totals.skipped += count('skipped') + count('todo');
+  if (res.status !== 0 && count('fail') + count('cancelled') === 0) totals.fail += 1; // crashed runner
+}
+
+run('PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' });
+if (process.env.TEST_DATABASE_URL) {
+  // Unit tests do not touch a database; everything else runs again on PostgreSQL.
+  run('PostgreSQL', all.filter((f) => !f.includes('/test/unit/')), { HUB_TEST_DB: 'postgres' });
+}
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);

@@ -1,0 +1,46 @@
+// `hub serve`: HTTP API and workers in one process (or one role of them), with a graceful stop on SIGTERM/SIGINT.
+import { loadConfig, stdoutIsTty, type HubConfig } from '../config.js';
+import { createLogger } from '../platform/observability/logger.js';
+import { startHub } from '../app.js';
+import type { Role } from '../platform/hub.js';
+
+export async function serve(role: Role, config: HubConfig = loadConfig(undefined, { isTty: stdoutIsTty() })): Promise<void> {
+  const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const started = await startHub(config, { role, log, defaultMetrics: true });
+  const address = await started.app.listen({ host: config.host, port: config.port });
+  const base = config.publicUrl;
+  log.info({ address, role, backend: started.hub.database.backend }, `Integration Hub listening on ${address} (role ${role}, ${started.hub.database.backend})`);
+  const lines = [
+    '',
+    `  Integration Hub is up (${started.hub.database.backend}${started.hub.database.backend === 'pglite' ? `, data in ${config.dataDir}` : ''}, role ${role})`,
+    `  API docs:  ${base}/api/docs   ReDoc: ${base}/api/redoc   OpenAPI: ${base}/openapi.json`,
+    `  Health:    ${base}/healthz   ${base}/readyz   Metrics: ${base}/metrics`,
+    started.generatedAdminToken
+      ? `  Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n    ${started.generatedAdminToken}`
+      : `  Admin API: ${base}/admin/v1 (Authorization: Bearer <admin token>)`,
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new requests, finishing in-flight work');
+    const force = setTimeout(() => {
+      log.error('graceful shutdown timed out, exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 2000);
+    force.unref();
+    try {
+      await started.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

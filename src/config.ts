@@ -1,0 +1,211 @@
+// The hub's settings: parsed once at start-up into a typed, frozen object. This is the only file that reads
+// process.env; everything else receives a HubConfig. The table below is also what `hub config` prints and what
+// the README documents, so a setting is described in exactly one place.
+
+type Kind = 'string' | 'int' | 'bool' | 'url' | 'list' | 'enum';
+
+interface Setting {
+  readonly env: string;
+  readonly kind: Kind;
+  readonly default?: string;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly secret?: boolean;
+  readonly description: string;
+}
+
+export const SETTINGS = [
+  { env: 'HOST', kind: 'string', default: '127.0.0.1', description: 'Address the HTTP server listens on.' },
+  { env: 'PORT', kind: 'int', default: '8080', min: 0, max: 65535, description: 'HTTP port (0 picks a free one).' },
+  { env: 'PUBLIC_URL', kind: 'url', description: 'External base URL of the hub (default http://HOST:PORT); used in links the hub hands out.' },
+  { env: 'DATA_DIR', kind: 'string', default: './data', description: 'Embedded mode: PGlite database, key file and lock live here.' },
+  { env: 'DATABASE_URL', kind: 'url', secret: true, description: 'PostgreSQL connection string. When set, the hub uses PostgreSQL instead of embedded PGlite.' },
+  { env: 'DATABASE_POOL_SIZE', kind: 'int', default: '10', min: 1, max: 200, description: 'PostgreSQL pool size per process.' },
+  { env: 'ADMIN_TOKEN', kind: 'string', secret: true, description: 'Bearer token for /admin/v1. Embedded mode generates one on first start when unset.' },
+  { env: 'HUB_SECRET_KEY', kind: 'string', secret: true, description: '32-byte key (base64 or 64 hex chars) encrypting secrets at rest. Required with DATABASE_URL; embedded mode creates DATA_DIR/secret.key.' },
+  { env: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino log level.' },
+  { env: 'LOG_PRETTY', kind: 'bool', description: 'Human-readable logs (default: when stdout is a TTY).' },
+  { env: 'BODY_LIMIT_BYTES', kind: 'int', default: '1048576', min: 1024, description: 'Largest accepted request body; bigger ones get 413.' },
+  { env: 'SHUTDOWN_TIMEOUT_MS', kind: 'int', default: '15000', min: 100, description: 'How long a graceful shutdown waits for in-flight requests and jobs.' },
+  { env: 'JOB_EXPIRE_SECONDS', kind: 'int', default: '60', min: 5, description: 'A job still active after this long is treated as crashed and retried.' },
+  { env: 'JOB_MONITOR_SECONDS', kind: 'int', default: '2', min: 1, max: 60, description: 'How often the queue looks for expired (crashed) jobs.' },
+  { env: 'JOB_RETENTION_DAYS', kind: 'int', default: '14', min: 1, description: 'How long completed and failed jobs stay visible in the admin history.' },
+  { env: 'OUTBOUND_TIMEOUT_MS', kind: 'int', default: '20000', min: 100, description: 'Default total timeout of one outbound partner call.' },
+  { env: 'OUTBOUND_ALLOW_HOSTS', kind: 'list', default: '', description: 'Hosts (or host:port) allowed for outbound calls even though they resolve to private or loopback addresses, comma-separated. Use for on-premises 1C or the emulators.' },
+  { env: 'REDIS_URL', kind: 'url', secret: true, description: 'Optional Redis; when set, rate limits are shared through it instead of PostgreSQL.' },
+  { env: 'AMO_CLIENT_ID', kind: 'string', description: 'amoCRM integration id (client_id).' },
+  { env: 'AMO_CLIENT_SECRET', kind: 'string', secret: true, description: 'amoCRM integration secret key.' },
+  { env: 'AMO_REDIRECT_URI', kind: 'url', description: 'Redirect URI saved in the amoCRM integration (default PUBLIC_URL/quiz/webhook/create).' },
+  { env: 'AMO_BASE_URL_TEMPLATE', kind: 'string', default: 'https://{subdomain}.amocrm.ru', description: 'Base URL of an account API; {subdomain} is replaced. Point it at the emulator for tests.' },
+  { env: 'AMO_AUTHORIZE_URL', kind: 'url', default: 'https://www.amocrm.ru/oauth', description: 'amoCRM consent page.' },
+  { env: 'AMO_RATE_LIMIT_PER_SECOND', kind: 'int', default: '7', min: 1, max: 50, description: 'Requests per second per amoCRM account, shared by every hub process.' },
+  { env: 'QUIZ_JWT_SECRET', kind: 'string', secret: true, description: 'HS256 secret verifying the quiz platform bearer JWT.' },
+  { env: 'QUIZ_JWT_PUBLIC_KEY', kind: 'string', description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.' },
+  { env: 'QUIZ_JWT_ACCOUNT_CLAIM', kind: 'string', default: 'sub', description: 'JWT claim holding the quiz account id.' },
+  { env: 'QUIZ_AFTER_CONNECT_URL', kind: 'url', description: 'Where the browser goes after amoCRM consent (default: a small confirmation page).' },
+  { env: 'TRACKING_RATE_LIMIT_PER_MINUTE', kind: 'int', default: '60', min: 1, description: 'Default requests per minute for a new tracking API key.' },
+] as const satisfies readonly Setting[];
+
+export interface HubConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly adminToken: string | undefined;
+  readonly secretKey: string | undefined;
+  readonly logLevel: string;
+  readonly logPretty: boolean;
+  readonly bodyLimitBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly jobs: { readonly expireSeconds: number; readonly monitorSeconds: number; readonly retentionDays: number };
+  readonly outbound: { readonly timeoutMs: number; readonly allowHosts: readonly string[] };
+  readonly redisUrl: string | undefined;
+  readonly amo: {
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly redirectUri: string;
+    readonly baseUrlTemplate: string;
+    readonly authorizeUrl: string;
+    readonly rateLimitPerSecond: number;
+  };
+  readonly quiz: {
+    readonly jwtSecret: string | undefined;
+    readonly jwtPublicKey: string | undefined;
+    readonly jwtAccountClaim: string;
+    readonly afterConnectUrl: string | undefined;
+  };
+  readonly tracking: { readonly rateLimitPerMinute: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type SettingName = (typeof SETTINGS)[number]['env'];
+type Raw = Record<string, string | undefined>;
+
+function parseValue(s: Setting, raw: string, problems: string[]): unknown {
+  switch (s.kind) {
+    case 'string':
+      return raw;
+    case 'int': {
+      if (!/^-?\d+$/.test(raw)) return void problems.push(`${s.env} must be a whole number, got "${raw}"`);
+      const n = Number(raw);
+      if (s.min !== undefined && n < s.min) return void problems.push(`${s.env} must be at least ${s.min}, got ${n}`);
+      if (s.max !== undefined && n > s.max) return void problems.push(`${s.env} must be at most ${s.max}, got ${n}`);
+      return n;
+    }
+    case 'bool':
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off)$/i.test(raw)) return false;
+      return void problems.push(`${s.env} must be true or false, got "${raw}"`);
+    case 'url':
+      try {
+        new URL(raw);
+        return raw;
+      } catch {
+        return void problems.push(`${s.env} must be a URL, got "${s.secret ? '<hidden>' : raw}"`);
+      }
+    case 'list':
+      return raw.split(',').map((x) => x.trim()).filter(Boolean);
+    case 'enum':
+      if (!s.values?.includes(raw)) return void problems.push(`${s.env} must be one of ${s.values?.join(', ')}, got "${raw}"`);
+      return raw;
+  }
+}
+
+/** Parses settings from an environment (process.env by default). Throws ConfigError naming every bad setting. */
+export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean } = {}): HubConfig {
+  const problems: string[] = [];
+  const v = {} as Record<SettingName, unknown>;
+  for (const s of SETTINGS as readonly Setting[]) {
+    const raw = env[s.env];
+    const value = raw === undefined || raw === '' ? s.default : raw;
+    v[s.env as SettingName] = value === undefined ? undefined : parseValue(s, value, problems);
+  }
+  const secretKey = v.HUB_SECRET_KEY as string | undefined;
+  if (secretKey !== undefined && !isValidKey(secretKey)) {
+    problems.push('HUB_SECRET_KEY must be 32 bytes: 44 base64 characters or 64 hex characters');
+  }
+  if (v.DATABASE_URL && !secretKey) {
+    problems.push('HUB_SECRET_KEY is required when DATABASE_URL is set (several processes must share one key)');
+  }
+  if ((v.AMO_CLIENT_ID === undefined) !== (v.AMO_CLIENT_SECRET === undefined)) {
+    problems.push('AMO_CLIENT_ID and AMO_CLIENT_SECRET must be set together');
+  }
+  if (!String(v.AMO_BASE_URL_TEMPLATE ?? '').includes('{subdomain}')) {
+    problems.push('AMO_BASE_URL_TEMPLATE must contain {subdomain}');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const host = v.HOST as string;
+  const port = v.PORT as number;
+  const publicUrl = ((v.PUBLIC_URL as string | undefined) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const config: HubConfig = {
+    host,
+    port,
+    publicUrl,
+    dataDir: v.DATA_DIR as string,
+    databaseUrl: v.DATABASE_URL as string | undefined,
+    databasePoolSize: v.DATABASE_POOL_SIZE as number,
+    adminToken: v.ADMIN_TOKEN as string | undefined,
+    secretKey,
+    logLevel: v.LOG_LEVEL as string,
+    logPretty: (v.LOG_PRETTY as boolean | undefined) ?? opts.isTty ?? false,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS as number,
+    jobs: {
+      expireSeconds: v.JOB_EXPIRE_SECONDS as number,
+      monitorSeconds: v.JOB_MONITOR_SECONDS as number,
+      retentionDays: v.JOB_RETENTION_DAYS as number,
+    },
+    outbound: { timeoutMs: v.OUTBOUND_TIMEOUT_MS as number, allowHosts: v.OUTBOUND_ALLOW_HOSTS as string[] },
+    redisUrl: v.REDIS_URL as string | undefined,
+    amo: {
+      clientId: v.AMO_CLIENT_ID as string | undefined,
+      clientSecret: v.AMO_CLIENT_SECRET as string | undefined,
+      redirectUri: (v.AMO_REDIRECT_URI as string | undefined) ?? `${publicUrl}/quiz/webhook/create`,
+      baseUrlTemplate: v.AMO_BASE_URL_TEMPLATE as string,
+      authorizeUrl: v.AMO_AUTHORIZE_URL as string,
+      rateLimitPerSecond: v.AMO_RATE_LIMIT_PER_SECOND as number,
+    },
+    quiz: {
+      jwtSecret: v.QUIZ_JWT_SECRET as string | undefined,
+      jwtPublicKey: v.QUIZ_JWT_PUBLIC_KEY as string | undefined,
+      jwtAccountClaim: v.QUIZ_JWT_ACCOUNT_CLAIM as string,
+      afterConnectUrl: v.QUIZ_AFTER_CONNECT_URL as string | undefined,
+    },
+    tracking: { rateLimitPerMinute: v.TRACKING_RATE_LIMIT_PER_MINUTE as number },
+  };
+  return deepFreeze(config);
+}
+
+function isValidKey(key: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(key)) return true;
+  return /^[A-Za-z0-9+/]{43}=?$/.test(key) && Buffer.from(key, 'base64').length === 32;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const value of Object.values(o)) deepFreeze(value);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** The settings table as Markdown, for `hub config` and the README. */
+export function settingsMarkdown(): string {
+  const rows = (SETTINGS as readonly Setting[]).map(
+    (s) => `| \`${s.env}\` | ${s.default !== undefined && s.default !== '' ? `\`${s.default}\`` : '—'} | ${s.description}${s.secret ? ' *(secret)*' : ''} |`,
+  );
+  return ['| setting | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** Whether stdout is a terminal: read here because config is the one place that looks at the process. */
+export const stdoutIsTty = (): boolean => Boolean(process.stdout.isTTY);

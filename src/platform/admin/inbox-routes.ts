@@ -1,0 +1,81 @@
+// Operator view of the webhook inbox: list and filter, look at one message, replay it.
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Hub } from '../hub.js';
+import { HubError } from '../http/errors.js';
+import { ADMIN_SECURITY } from './auth.js';
+import type { InboxMessage } from '../inbox/inbox.js';
+import { PlatformError } from './schemas.js';
+
+const Message = Type.Object({
+  id: Type.Integer(),
+  source: Type.String(),
+  dedupeKey: Type.String(),
+  method: Type.String(),
+  path: Type.String(),
+  status: Type.String(),
+  queue: Type.String(),
+  jobId: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String({ format: 'date-time' }),
+  processedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+const MessageFull = Type.Intersect([Message, Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Type.Union([Type.String(), Type.Null()]), body: Type.String() })]);
+const ListQuery = Type.Object({
+  source: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Union([Type.Literal('received'), Type.Literal('processed'), Type.Literal('failed')])),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return messages with an id below this (pagination cursor)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+});
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const summary = (m: InboxMessage): Static<typeof Message> => ({
+  id: m.id,
+  source: m.source,
+  dedupeKey: m.dedupeKey,
+  method: m.method,
+  path: m.path,
+  status: m.status,
+  queue: m.queue,
+  jobId: m.jobId,
+  attempts: m.attempts,
+  error: m.error,
+  requestId: m.requestId,
+  receivedAt: m.receivedAt.toISOString(),
+  processedAt: m.processedAt ? m.processedAt.toISOString() : null,
+});
+
+export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
+  const tags = ['admin: inbox'];
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/inbox',
+    { schema: { tags, summary: 'List inbound webhooks, newest first', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Message), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), 401: PlatformError } } },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      const items = await hub.inbox.list({ ...req.query, beforeId: req.query.before, limit });
+      return { items: items.map(summary), nextBefore: items.length === limit ? items[items.length - 1]!.id : null };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/inbox/:id',
+    { schema: { tags, summary: 'One inbound webhook with its stored headers and body', security: ADMIN_SECURITY, params: IdParams, response: { 200: MessageFull, 401: PlatformError, 404: PlatformError } } },
+    async (req) => {
+      const m = await hub.inbox.get(req.params.id);
+      if (!m) throw new HubError('NOT_FOUND', 404, `inbox message ${req.params.id} not found`);
+      return { ...summary(m), headers: m.headers, contentType: m.contentType, body: m.body };
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/inbox/:id/replay',
+    { schema: { tags, summary: 'Process a stored webhook again', security: ADMIN_SECURITY, params: IdParams, response: { 202: Type.Object({ id: Type.Integer(), jobId: Type.Union([Type.String(), Type.Null()]) }), 401: PlatformError, 404: PlatformError } } },
+    async (req, reply) => {
+      const jobId = await hub.inbox.replay(req.params.id);
+      if (jobId === undefined) throw new HubError('NOT_FOUND', 404, `inbox message ${req.params.id} not found`);
+      return reply.status(202).send({ id: req.params.id, jobId });
+    },
+  );
+};

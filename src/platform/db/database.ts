@@ -1,0 +1,100 @@
+// One database API over two engines: embedded PGlite (default) and PostgreSQL (DATABASE_URL). Both speak the
+// same SQL, share one drizzle schema and one migration folder; only the driver differs. Result types that the
+// drivers disagree on (int8 as string vs number/BigInt) are normalised here so callers never see the difference.
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+
+export type Db = PgDatabase<PgQueryResultHKT>;
+/** A drizzle transaction or the database itself: anything that can run a statement. */
+export type DbExecutor = Pick<Db, 'execute' | 'select' | 'insert' | 'update' | 'delete'>;
+export type Backend = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly backend: Backend;
+  readonly db: Db;
+  /** Raw parameterised SQL, rows normalised. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The PGlite instance (embedded mode only), for pg-boss's built-in adapter. */
+  readonly pglite?: PGlite;
+  /** The PostgreSQL connection string (server mode only), for pg-boss's own pool. */
+  readonly connectionString?: string;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+// int8 values that fit a double become numbers (ids, counts); anything larger stays exact as a string.
+const parseInt8 = (v: string): number | string => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+};
+pg.types.setTypeParser(INT8, parseInt8);
+
+export interface OpenOptions {
+  /** PGlite data directory; undefined keeps the database in memory (tests). */
+  dataDir?: string;
+  /** A PGlite data dump to start from (tests start every database from one migrated image). */
+  loadDataDir?: Blob | File;
+  databaseUrl?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    parsers: { [INT8]: parseInt8 },
+  });
+  const db = drizzlePglite({ client: pglite }) as unknown as Db;
+  return {
+    backend: 'pglite',
+    db,
+    pglite,
+    async query<T>(text: string, params: unknown[] = []) {
+      const res = await pglite.query<T>(text, params);
+      return res.rows;
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'integration-hub' });
+  // An idle client that loses its server (restart, failover) emits 'error'; unhandled it would crash the process.
+  pool.on('error', () => undefined);
+  await pool.query('select 1');
+  const db = drizzlePg({ client: pool }) as unknown as Db;
+  let closed = false;
+  return {
+    backend: 'postgres',
+    db,
+    connectionString,
+    async query<T>(text: string, params: unknown[] = []) {
+      const res = await pool.query(text, params);
+      return res.rows as T[];
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** Runs a drizzle SQL fragment and returns its rows, whichever driver is underneath. */
+export async function rows<T>(db: DbExecutor, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+export { sql };

@@ -1,0 +1,45 @@
+// Applies the drizzle migration folder on start (and `hub migrate`). On PostgreSQL several hub processes may
+// start at once, so migrations run under a session advisory lock on one dedicated connection.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { Database } from './database.js';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+const MIGRATION_LOCK = 7_411_001; // arbitrary, fixed: the advisory lock key for migrations
+
+export async function applyMigrations(database: Database): Promise<void> {
+  if (database.pglite) {
+    await migratePglite(drizzlePglite({ client: database.pglite }), { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  const client = new pg.Client({ connectionString: database.connectionString });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+export function expectedMigrationCount(): number {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+/** Applied vs expected migrations, for /readyz. */
+export async function migrationStatus(database: Database): Promise<{ applied: number; expected: number }> {
+  const expected = expectedMigrationCount();
+  try {
+    const [row] = await database.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
+    return { applied: row?.n ?? 0, expected };
+  } catch {
+    return { applied: 0, expected };
+  }
+}

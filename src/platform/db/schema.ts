@@ -1,0 +1,51 @@
+// Platform tables. Module tables live in src/modules/<name>/schema.ts and connector tables in
+// src/connectors/<name>/schema.ts; drizzle-kit gathers them all into the one migration folder.
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, doublePrecision, bigint } from 'drizzle-orm/pg-core';
+
+/** Small facts the hub keeps about itself (the admin token hash, install id). */
+export const hubMeta = pgTable('hub_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every inbound webhook, stored before we answer 2xx. `status` follows the processing job:
+ * received → processed | failed. A duplicate (same source + dedupe key) is acknowledged and not stored again.
+ */
+export const inboxMessages = pgTable(
+  'inbox_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    source: text('source').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    contentType: text('content_type'),
+    body: text('body').notNull(),
+    queue: text('queue').notNull(),
+    jobId: text('job_id'),
+    status: text('status').$type<'received' | 'processed' | 'failed'>().notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    requestId: text('request_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('inbox_source_dedupe_uq').on(t.source, t.dedupeKey),
+    index('inbox_received_idx').on(t.receivedAt),
+    index('inbox_status_idx').on(t.status, t.source),
+  ],
+);
+
+/**
+ * Token buckets shared by every process (PostgreSQL-backed rate limiting; Redis replaces this when REDIS_URL
+ * is set). One row per key: tokens left and when they were last topped up.
+ */
+export const rateBuckets = pgTable('rate_buckets', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  updatedMs: bigint('updated_ms', { mode: 'number' }).notNull(),
+});

@@ -1,0 +1,75 @@
+// One error handler, many envelopes: each module registers it with its own renderer, so a quiz client gets the
+// seed's plain strings, a tracking client `{detail}`, 1C `{success:false,…}`, and the admin API the platform
+// envelope. Internal error text never leaves the process; it goes to the log with the request id.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HubError, type ErrorRenderer, type RenderableError } from './errors.js';
+
+interface Messages {
+  readonly validation: (detail: string) => string;
+  readonly notFound: string;
+  readonly tooLarge: string;
+  readonly unsupportedMediaType: string;
+  readonly badJson: string;
+  readonly internal: string;
+}
+
+export const ENGLISH: Messages = {
+  validation: (d) => `Invalid request: ${d}`,
+  notFound: 'Not found',
+  tooLarge: 'Request body is too large',
+  unsupportedMediaType: 'Unsupported content type',
+  badJson: 'Request body is not valid JSON',
+  internal: 'Internal server error',
+};
+
+export const RUSSIAN: Messages = {
+  validation: (d) => `Некорректный запрос: ${d}`,
+  notFound: 'Не найдено',
+  tooLarge: 'Слишком большое тело запроса',
+  unsupportedMediaType: 'Неподдерживаемый тип содержимого',
+  badJson: 'Тело запроса не является корректным JSON',
+  internal: 'Внутренняя ошибка сервера',
+};
+
+export function toRenderable(err: FastifyError | HubError | Error, requestId: string, messages: Messages): RenderableError & { headers?: Record<string, string> } {
+  if (err instanceof HubError) {
+    return { status: err.status, code: err.code, message: err.message, details: err.details, requestId, ...(err.headers ? { headers: err.headers } : {}) };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const detail = fe.validation
+      .map((v) => `${(v.instancePath || (v.params as { missingProperty?: string })?.missingProperty) ?? ''} ${v.message ?? ''}`.trim())
+      .join('; ');
+    const where = fe.validationContext ? `${fe.validationContext}` : 'request';
+    return { status: 400, code: 'VALIDATION_FAILED', message: messages.validation(`${where} ${detail}`.trim()), details: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })), requestId };
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: messages.tooLarge, requestId };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: messages.unsupportedMediaType, requestId };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'BAD_REQUEST', message: messages.badJson, requestId };
+  }
+  if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON') {
+    return { status: 400, code: 'BAD_REQUEST', message: messages.badJson, requestId };
+  }
+  const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  if (status < 500) return { status, code: fe.code ?? 'BAD_REQUEST', message: fe.message, requestId };
+  return { status: 500, code: 'INTERNAL', message: messages.internal, requestId };
+}
+
+/** Installs the error and not-found handlers for one encapsulated context (a module or the platform). */
+export function useErrorEnvelope(app: FastifyInstance, render: ErrorRenderer, messages: Messages = ENGLISH): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const r = toRenderable(err, req.id, messages);
+    if (r.status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: r.code, status: r.status }, 'request rejected');
+    if (r.headers) reply.headers(r.headers);
+    return reply.status(r.status).send(render(r));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(render({ status: 404, code: 'NOT_FOUND', message: messages.notFound, requestId: req.id }));
+  });
+}

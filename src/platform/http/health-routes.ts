@@ -1,0 +1,40 @@
+// Liveness, readiness and metrics: what an orchestrator and Prometheus scrape.
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Hub } from '../hub.js';
+import { migrationStatus } from '../db/migrate.js';
+
+const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const Ready = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Object({ database: Check, migrations: Check, queue: Check }),
+});
+
+export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['platform'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['platform'], summary: 'Readiness: database reachable, migrations current, queue running', response: { 200: Ready, 503: Ready } } },
+    async (_req, reply) => {
+      const database = await hub.database
+        .query('select 1')
+        .then(() => ({ ok: true }))
+        .catch((err: Error) => ({ ok: false, detail: err.message }));
+      const m = database.ok ? await migrationStatus(hub.database) : { applied: 0, expected: 0 };
+      const migrations = { ok: database.ok && m.applied >= m.expected, detail: `${m.applied}/${m.expected} applied` };
+      const queue = { ok: hub.jobs.running, ...(hub.jobs.running ? {} : { detail: 'job queue is not running' }) };
+      const ready = database.ok && migrations.ok && queue.ok;
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, queue } });
+    },
+  );
+
+  app.get('/metrics', { schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
+    reply.header('content-type', hub.metrics.registry.contentType);
+    return hub.metrics.registry.metrics();
+  });
+};

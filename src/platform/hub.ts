@@ -1,0 +1,132 @@
+// The hub's runtime: everything a module may use, opened once per process in a fixed order (lock, database,
+// migrations, key, admin token, queue). Modules receive this object; they never open their own connections.
+import type { Logger } from 'pino';
+import type { HubConfig } from '../config.js';
+import { openDatabase, type Database, type Db } from './db/database.js';
+import { lockDataDir, type DirLock } from './db/lock.js';
+import { applyMigrations } from './db/migrate.js';
+import { JobQueue } from './jobs/queue.js';
+import { Inbox } from './inbox/inbox.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { SecretBox, loadOrCreateKeyFile } from './security/secrets.js';
+import { AdminToken } from './admin/token.js';
+import { HttpClient, type HttpClientOptions } from './outbound/http-client.js';
+import { PgRateLimiter, type RateLimiter } from './ratelimit/limiter.js';
+import { RedisRateLimiter } from './ratelimit/redis.js';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly role: Role;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly db: Db;
+  readonly jobs: JobQueue;
+  readonly inbox: Inbox;
+  readonly secrets: SecretBox;
+  readonly metrics: Metrics;
+  readonly adminToken: AdminToken;
+  readonly rateLimiter: RateLimiter;
+  /** An outbound client for one partner, with the hub's timeouts, SSRF guard and metrics. */
+  http(partner: string, opts?: Partial<Omit<HttpClientOptions, 'partner' | 'log' | 'metrics'>>): HttpClient;
+  /** Runs `fn` on close (modules register their own cleanup). */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export interface OpenHubOptions {
+  readonly role?: Role;
+  readonly log: Logger;
+  /** Use this database instead of opening one from config (tests hand in a fresh copy of a migrated image). */
+  readonly database?: Database;
+  readonly skipMigrations?: boolean;
+  readonly defaultMetrics?: boolean;
+}
+
+export interface OpenedHub {
+  readonly hub: Hub;
+  /** A freshly generated admin token to print once (first start, no ADMIN_TOKEN). */
+  readonly generatedAdminToken?: string;
+  readonly createdKeyFile: boolean;
+}
+
+export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<OpenedHub> {
+  const log = opts.log;
+  const embedded = !config.databaseUrl;
+  let lock: DirLock | undefined;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  if (embedded && !opts.database) lock = lockDataDir(config.dataDir);
+  try {
+    const database =
+      opts.database ?? (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize }));
+    if (!opts.skipMigrations) await applyMigrations(database);
+
+    let key = config.secretKey;
+    let createdKeyFile = false;
+    if (!key) {
+      const file = loadOrCreateKeyFile(config.dataDir);
+      key = file.key;
+      createdKeyFile = file.created;
+    }
+    const secrets = SecretBox.fromString(key);
+    const { token: adminToken, generated } = await AdminToken.init(database, config.adminToken);
+    const metrics = createMetrics({ defaultMetrics: opts.defaultMetrics });
+    const jobs = new JobQueue({
+      database,
+      log: log.child({ component: 'jobs' }),
+      metrics,
+      expireSeconds: config.jobs.expireSeconds,
+      monitorSeconds: config.jobs.monitorSeconds,
+      retentionDays: config.jobs.retentionDays,
+    });
+    const inbox = new Inbox(database, jobs, metrics);
+    const rateLimiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new PgRateLimiter(database);
+    const clients: HttpClient[] = [];
+    let closed = false;
+
+    const hub: Hub = {
+      config,
+      role: opts.role ?? 'all',
+      log,
+      database,
+      db: database.db,
+      jobs,
+      inbox,
+      secrets,
+      metrics,
+      adminToken,
+      rateLimiter,
+      http(partner, o = {}) {
+        const client = new HttpClient({
+          partner,
+          log: log.child({ partner }),
+          metrics,
+          timeoutMs: o.timeoutMs ?? config.outbound.timeoutMs,
+          allowHosts: o.allowHosts ?? config.outbound.allowHosts,
+          ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+          ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
+        });
+        clients.push(client);
+        return client;
+      },
+      onClose(fn) {
+        cleanups.push(fn);
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await jobs.stop(config.shutdownTimeoutMs).catch((err) => log.error({ err }, 'stopping jobs failed'));
+        for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => log.error({ err }, 'cleanup failed'));
+        await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+        await rateLimiter.close();
+        await database.close();
+        lock?.release();
+      },
+    };
+    return { hub, ...(generated ? { generatedAdminToken: generated } : {}), createdKeyFile };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}

@@ -1,0 +1,67 @@
+// SSRF guard for partner calls: a URL saved by a tenant (a 1C address, a webhook target) must not reach the
+// hub's own network. Private, loopback, link-local, unique-local, CGNAT, multicast and unspecified addresses are
+// refused unless the host is allowed by configuration (OUTBOUND_ALLOW_HOSTS). The check runs on every resolved
+// address at connect time, so DNS rebinding cannot slip past a check made earlier.
+import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+
+export class SsrfBlockedError extends Error {
+  readonly retryable = false;
+  constructor(readonly host: string, readonly address: string) {
+    super(`outbound call to ${host} (${address}) refused: private or local address; allow it with OUTBOUND_ALLOW_HOSTS if intended`);
+    this.name = 'SsrfBlockedError';
+  }
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return blocked.check(address, 'ipv4');
+}
+
+export function hostAllowed(allowHosts: readonly string[], host: string, port?: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return allowHosts.some((a) => {
+    const x = a.toLowerCase();
+    return x === '*' || x === h || (port !== undefined && x === `${h}:${port}`);
+  });
+}
+
+/** Throws SsrfBlockedError for a literal private IP in a URL that is not allowed. */
+export function assertUrlAllowed(url: URL, allowHosts: readonly string[]): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (hostAllowed(allowHosts, host, url.port)) return;
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new SsrfBlockedError(host, '127.0.0.1');
+  if (isIP(host) && isPrivateAddress(host)) throw new SsrfBlockedError(host, host);
+}
+
+type LookupCb = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** A dns.lookup replacement for undici's connector that refuses private answers for hosts not allowed. */
+export function guardedLookup(allowHosts: readonly string[]) {
+  return (hostname: string, options: object, callback: LookupCb): void => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = addresses as LookupAddress[];
+      if (!hostAllowed(allowHosts, hostname)) {
+        const bad = list.find((a) => isPrivateAddress(a.address));
+        if (bad) return callback(new SsrfBlockedError(hostname, bad.address), []);
+      }
+      if ((options as { all?: boolean }).all) return callback(null, list);
+      const first = list[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+}

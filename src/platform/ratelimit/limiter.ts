@@ -1,0 +1,69 @@
+// Rate limiting shared by every hub process, as GCRA (generic cell rate algorithm): one number per key, the
+// "theoretical arrival time" (TAT) of the next request. PostgreSQL keeps it by default (one upsert per
+// request); with REDIS_URL set, Redis keeps it (one Lua call). Two uses:
+//   - `check`: inbound API limits (tracking keys: 60/min). Over the limit → denied, nothing consumed.
+//   - `reserve`: outbound pacing (amoCRM: 7 req/s per account). Always succeeds and returns how long the
+//     caller must wait for its slot, so many processes queue behind one shared schedule.
+import type { Database } from '../db/database.js';
+
+export interface LimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Milliseconds until the full allowance is back. */
+  readonly resetMs: number;
+  /** Milliseconds to wait before a retry can succeed (0 when allowed). */
+  readonly retryAfterMs: number;
+}
+
+export interface RateLimiter {
+  /** Allows `limit` requests per `periodMs` for `key`; bursts up to the full limit. */
+  check(key: string, limit: number, periodMs: number, nowMs?: number): Promise<LimitDecision>;
+  /** Books the next slot of a `intervalMs`-spaced schedule; resolves to the wait before the slot, in ms. */
+  reserve(key: string, intervalMs: number, nowMs?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function decide(allowed: boolean, tat: number, now: number, limit: number, periodMs: number): LimitDecision {
+  const interval = periodMs / limit;
+  const backlog = Math.max(0, tat - now); // time until the bucket is empty again
+  const remaining = allowed ? Math.max(0, Math.floor((periodMs - backlog) / interval)) : 0;
+  return {
+    allowed,
+    limit,
+    remaining,
+    resetMs: Math.ceil(backlog),
+    retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil(backlog + interval - periodMs)),
+  };
+}
+
+export class PgRateLimiter implements RateLimiter {
+  constructor(private readonly database: Database) {}
+
+  async check(key: string, limit: number, periodMs: number, nowMs = Date.now()): Promise<LimitDecision> {
+    const interval = periodMs / limit;
+    // The update only happens when the request fits; no row back means "denied".
+    const rows = await this.database.query<{ tat: number }>(
+      `insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
+       on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
+         where greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8 - $2::bigint <= $4::float8
+       returning updated_ms as tat`,
+      [key, Math.floor(nowMs), interval, periodMs],
+    );
+    if (rows[0]) return decide(true, Number(rows[0].tat), nowMs, limit, periodMs);
+    const [cur] = await this.database.query<{ tat: number }>('select updated_ms as tat from rate_buckets where key = $1', [key]);
+    return decide(false, Number(cur?.tat ?? nowMs), nowMs, limit, periodMs);
+  }
+
+  async reserve(key: string, intervalMs: number, nowMs = Date.now()): Promise<number> {
+    const [row] = await this.database.query<{ tat: number }>(
+      `insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
+       on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
+       returning updated_ms as tat`,
+      [key, Math.floor(nowMs), intervalMs],
+    );
+    return Math.max(0, Number(row!.tat) - intervalMs - nowMs);
+  }
+
+  async close(): Promise<void> {}
+}

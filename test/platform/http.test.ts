@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { testHub, TEST_ADMIN_TOKEN } from '../helpers/hub.js';
+
+test('health, readiness and metrics', async (t) => {
+  const h = await testHub(t);
+  const health = await h.app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(health.statusCode, 200);
+  assert.deepEqual(health.json(), { status: 'ok' });
+  assert.ok(health.headers['x-request-id'], 'every response carries a request id');
+
+  const ready = await h.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(ready.statusCode, 200);
+  const body = ready.json();
+  assert.equal(body.status, 'ready');
+  assert.equal(body.checks.migrations.ok, true);
+  assert.equal(body.checks.queue.ok, true);
+
+  const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(metrics.statusCode, 200);
+  assert.match(metrics.headers['content-type'] as string, /text\/plain/);
+  assert.match(metrics.body, /hub_http_request_duration_seconds_bucket\{[^}]*route="\/healthz"[^}]*status="200"/);
+  assert.match(metrics.body, /# TYPE hub_jobs_total counter/);
+  assert.match(metrics.body, /# TYPE hub_outbound_requests_total counter/);
+});
+
+test('readiness reports a stopped queue as not ready', async (t) => {
+  const h = await testHub(t);
+  await h.hub.jobs.stop(1000);
+  const ready = await h.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(ready.statusCode, 503);
+  assert.equal(ready.json().checks.queue.ok, false);
+});
+
+test('request id from the caller is kept', async (t) => {
+  const h = await testHub(t);
+  const res = await h.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+  assert.equal(res.headers['x-request-id'], 'abc-123');
+});
+
+test('security headers are set', async (t) => {
+  const h = await testHub(t);
+  const res = await h.app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.ok(res.headers['content-security-policy']);
+});
+
+test('admin API requires the admin token', async (t) => {
+  const h = await testHub(t);
+  const none = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues' });
+  assert.equal(none.statusCode, 401);
+  assert.equal(none.json().error.code, 'UNAUTHORIZED');
+  assert.ok(none.json().error.requestId);
+  const wrong = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: 'Bearer nope' } });
+  assert.equal(wrong.statusCode, 401);
+  const ok = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  assert.equal(ok.statusCode, 200);
+  assert.ok(Array.isArray(ok.json().queues));
+});
+
+test('unknown routes get the platform 404 envelope', async (t) => {
+  const h = await testHub(t);
+  const res = await h.app.inject({ method: 'GET', url: '/nope' });
+  assert.equal(res.statusCode, 404);
+  assert.equal(res.json().error.code, 'NOT_FOUND');
+});
+
+test('OpenAPI document is valid OpenAPI 3.1 and the docs UIs are served', async (t) => {
+  const h = await testHub(t);
+  const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
+  assert.equal(res.statusCode, 200);
+  const doc = res.json();
+  assert.equal(doc.openapi, '3.1.0');
+  const validator = new Validator();
+  const result = await validator.validate(doc);
+  assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2)?.slice(0, 2000));
+  assert.ok(doc.paths['/readyz'], 'platform routes are documented');
+  assert.ok(doc.paths['/admin/v1/jobs'], 'admin routes are documented');
+
+  const swagger = await h.app.inject({ method: 'GET', url: '/api/docs/' });
+  assert.equal(swagger.statusCode, 200);
+  assert.match(swagger.body, /swagger-ui/i);
+  const redoc = await h.app.inject({ method: 'GET', url: '/api/redoc' });
+  assert.equal(redoc.statusCode, 200);
+  assert.match(redoc.body, /<redoc spec-url="\/openapi.json">/);
+  const bundle = await h.app.inject({ method: 'GET', url: '/api/redoc/redoc.standalone.js' });
+  assert.equal(bundle.statusCode, 200);
+  assert.ok(bundle.body.length > 100_000, 'the ReDoc bundle is served from node_modules');
+});
+
+test('request bodies over the limit get 413 in the envelope', async (t) => {
+  const h = await testHub(t, { env: { BODY_LIMIT_BYTES: '2048' } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/admin/v1/jobs/retry',
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({ state: 'failed', pad: 'x'.repeat(5000) }),
+  });
+  assert.equal(res.statusCode, 413);
+  assert.equal(res.json().error.code, 'PAYLOAD_TOO_LARGE');
+});
+
+test('malformed JSON and schema violations get 400 without internal detail', async (t) => {
+  const h = await testHub(t);
+  const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const bad = await h.app.inject({ method: 'POST', url: '/admin/v1/jobs/retry', headers, payload: '{"state":' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().error.code, 'BAD_REQUEST');
+  const invalid = await h.app.inject({ method: 'POST', url: '/admin/v1/jobs/retry', headers, payload: JSON.stringify({ state: 'bogus' }) });
+  assert.equal(invalid.statusCode, 400);
+  assert.equal(invalid.json().error.code, 'VALIDATION_FAILED');
+});
