@@ -7,12 +7,14 @@ import type { Database } from './platform/db/database.js';
 import { openHub, type Hub, type Role } from './platform/hub.js';
 import type { HubModule, ModuleFactory } from './platform/module.js';
 import { buildServer } from './platform/http/server.js';
+import { createConnectors, type Connectors } from './connectors/index.js';
 
 /** Every module of the hub, registered explicitly. */
 export const MODULES: readonly ModuleFactory[] = [];
 
 export interface StartedHub {
   readonly hub: Hub;
+  readonly connectors: Connectors;
   readonly app: FastifyInstance;
   readonly modules: readonly HubModule[];
   readonly generatedAdminToken?: string;
@@ -34,7 +36,9 @@ export async function startHub(config: HubConfig, opts: StartOptions): Promise<S
   const opened = await openHub(config, { role, log: opts.log, database: opts.database, defaultMetrics: opts.defaultMetrics });
   const { hub } = opened;
   try {
-    const modules = (opts.modules ?? MODULES).map((factory) => factory(hub));
+    const { connectors, queues: connectorQueues } = createConnectors(hub);
+    for (const q of connectorQueues) hub.jobs.define(q);
+    const modules = (opts.modules ?? MODULES).map((factory) => factory(hub, connectors));
     for (const m of modules) for (const q of m.queues ?? []) hub.jobs.define(q);
     await hub.jobs.start();
     if (role !== 'api') {
@@ -46,6 +50,7 @@ export async function startHub(config: HubConfig, opts: StartOptions): Promise<S
     let closing: Promise<void> | undefined;
     return {
       hub,
+      connectors,
       app,
       modules,
       ...(opened.generatedAdminToken ? { generatedAdminToken: opened.generatedAdminToken } : {}),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Command } from 'commander';
 import type { Hub } from './hub.js';
 import type { QueueDef } from './jobs/queue.js';
+import type { Connectors } from '../connectors/index.js';
 
 export interface HubModule {
   readonly name: string;
@@ -20,7 +21,7 @@ export interface HubModule {
   start?(): Promise<void>;
 }
 
-export type ModuleFactory = (hub: Hub) => HubModule;
+export type ModuleFactory = (hub: Hub, connectors: Connectors) => HubModule;
 
 /** CLI commands a module adds to `hub`; they get a hub opened on demand. */
 export type ModuleCli = (program: Command, withHub: <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>) => void;

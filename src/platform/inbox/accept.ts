@@ -1,0 +1,34 @@
+// The route-side half of the inbox: a handler calls acceptWebhook(...) and answers 2xx only after it resolves,
+// i.e. after the raw request and its processing job are committed together.
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Hub } from '../hub.js';
+import type { AcceptResult } from './inbox.js';
+
+export interface AcceptOptions {
+  readonly source: string;
+  /** The queue that processes this webhook (defined with hub.inbox.queue(...)). */
+  readonly queue: string;
+  /** The partner's own id for the event when it has one; by default the SHA-256 of the raw body. */
+  readonly dedupeKey?: string;
+}
+
+export function bodyDigest(raw: string): string {
+  return createHash('sha256').update(raw).digest('hex');
+}
+
+export function acceptWebhook(hub: Hub, req: FastifyRequest, opts: AcceptOptions): Promise<AcceptResult> {
+  const body = req.rawBody ?? (req.body === undefined ? '' : typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+  const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+  return hub.inbox.accept({
+    source: opts.source,
+    queue: opts.queue,
+    dedupeKey: opts.dedupeKey ?? bodyDigest(`${req.method} ${rawQuery}\n${body}`),
+    method: req.method,
+    path: req.url,
+    headers: req.headers,
+    contentType: req.headers['content-type'],
+    body,
+    requestId: req.id,
+  });
+}
