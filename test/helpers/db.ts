@@ -132,3 +132,33 @@ export async function freshDatabase(): Promise<FreshDatabase> {
     },
   };
 }
+
+/** A database with nothing in it (no migrations), for migration tests. */
+export async function emptyDatabase(): Promise<FreshDatabase & { open(): Promise<Database> }> {
+  if (testBackend() === 'pglite') {
+    const database = await openDatabase({});
+    return { database, open: async () => database, drop: () => database.close() };
+  }
+  const name = `hub_e_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = withDb(adminUrl(), name);
+  const opened: Database[] = [];
+  return {
+    databaseUrl: url,
+    async open() {
+      const d = await openDatabase({ databaseUrl: url, poolSize: 2 });
+      opened.push(d);
+      return d;
+    },
+    async drop() {
+      for (const d of opened) await d.close();
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyMigrations, migrationStatus } from '../../src/platform/db/migrate.js';
+import { emptyDatabase, testBackend } from '../helpers/db.js';
+import { testHub } from '../helpers/hub.js';
+
+test(`migrations apply to an empty ${testBackend()} database, are idempotent and concurrent-safe`, async (t) => {
+  const empty = await emptyDatabase();
+  t.after(() => empty.drop());
+  const a = await empty.open();
+  const before = await migrationStatus(a);
+  assert.equal(before.applied, 0);
+  if (testBackend() === 'postgres') {
+    const b = await empty.open();
+    await Promise.all([applyMigrations(a), applyMigrations(b)]); // two processes starting at once
+  } else {
+    await applyMigrations(a);
+  }
+  await applyMigrations(a);
+  const after = await migrationStatus(a);
+  assert.equal(after.applied, after.expected);
+  assert.ok(after.expected >= 1);
+  const tables = await a.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public'");
+  const names = tables.map((r) => r.table_name);
+  for (const t of ['hub_meta', 'inbox_messages', 'rate_buckets']) assert.ok(names.includes(t), t);
+});
+
+test('int8 results are numbers on both backends', async (t) => {
+  const h = await testHub(t);
+  const [row] = await h.hub.database.query<{ n: unknown; big: unknown }>('select count(*) as n, 9007199254740993::int8 as big');
+  assert.equal(typeof row!.n, 'number');
+  assert.equal(row!.big, '9007199254740993', 'unsafe integers stay exact as strings');
+});
