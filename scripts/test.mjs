@@ -44,7 +44,9 @@ async function ensureService(name, url, start) {
 if (process.env.TEST_DATABASE_URL) {
   await ensureService('postgres', process.env.TEST_DATABASE_URL, 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
 }
-if (process.env.TEST_REDIS_URL) {
+// Redis backs the shared rate-limit tests; it runs on every machine of this kind (started if it is down).
+process.env.TEST_REDIS_URL ??= 'redis://127.0.0.1:6379';
+{
   await ensureService('redis', process.env.TEST_REDIS_URL, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log');
 }
 

@@ -5,6 +5,7 @@ import { HubError } from '../http/errors.js';
 
 export function adminAuth(app: FastifyInstance, hub: Hub): void {
   app.addHook('onRequest', async (req) => {
+    await hub.adminToken.refreshIfStale(ROTATION_PROPAGATION_MS);
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!hub.adminToken.verify(token)) {
@@ -12,5 +13,8 @@ export function adminAuth(app: FastifyInstance, hub: Hub): void {
     }
   });
 }
+
+/** How soon a token rotated by another process (or `hub admin token --rotate`) takes effect here. */
+const ROTATION_PROPAGATION_MS = 10_000;
 
 export const ADMIN_SECURITY = [{ adminToken: [] }];

@@ -9,6 +9,7 @@ const KEY = 'admin_token_sha256';
 
 export class AdminToken {
   #hash: string | undefined;
+  #checkedAt = Date.now();
 
   private constructor(private readonly database: Database, private readonly fixed: string | undefined) {}
 
@@ -36,8 +37,13 @@ export class AdminToken {
     return plain;
   }
 
-  async refresh(): Promise<void> {
-    if (this.fixed) return;
+  /**
+   * Another process may have rotated the token: re-read the stored hash when ours is older than `maxAgeMs`,
+   * so a rotation takes effect everywhere within that time (one tiny query per process per period).
+   */
+  async refreshIfStale(maxAgeMs: number): Promise<void> {
+    if (this.fixed || Date.now() - this.#checkedAt < maxAgeMs) return;
+    this.#checkedAt = Date.now();
     const [row] = await this.database.db.select().from(hubMeta).where(eq(hubMeta.key, KEY));
     if (row) this.#hash = row.value;
   }

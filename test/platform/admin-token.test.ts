@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testHub, TEST_SECRET_KEY } from '../helpers/hub.js';
+import { emptyDatabase, testBackend } from '../helpers/db.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { AdminToken } from '../../src/platform/admin/token.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+test('without ADMIN_TOKEN a token is generated once, stored only as a hash, and can be rotated', async (t) => {
+  const h = await testHub(t, { env: { ADMIN_TOKEN: '' } });
+  assert.match(h.generatedAdminToken ?? '', /^hub_admin_/);
+  const token = h.generatedAdminToken!;
+  const [row] = await h.hub.database.query<{ value: string }>("select value from hub_meta where key = 'admin_token_sha256'");
+  assert.match(row!.value, /^[0-9a-f]{64}$/);
+  assert.ok(!row!.value.includes(token), 'only the hash is stored');
+
+  const ok = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(ok.statusCode, 200);
+
+  // A second process (here: a second AdminToken on the same database) does not generate another one.
+  const again = await AdminToken.init(h.hub.database, undefined);
+  assert.equal(again.generated, undefined);
+  assert.equal(again.token.verify(token), true);
+
+  const rotated = await h.hub.adminToken.rotate();
+  assert.notEqual(rotated, token);
+  const old = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(old.statusCode, 401);
+  const fresh = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${rotated}` } });
+  assert.equal(fresh.statusCode, 200);
+  assert.ok(!JSON.stringify(h.logs).includes(rotated) && !JSON.stringify(h.logs).includes(token), 'tokens never reach the logs');
+});
+
+test('`hub admin token --rotate` prints a new token that the stored hash accepts', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const storage = testBackend() === 'postgres' ? await emptyDatabase() : undefined;
+  if (storage) t.after(() => storage.drop());
+  const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'admin', 'token', '--rotate'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: storage?.databaseUrl ?? '', HUB_SECRET_KEY: TEST_SECRET_KEY, ADMIN_TOKEN: '', LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, out.stderr);
+  const token = out.stdout.trim();
+  assert.match(token, /^hub_admin_/);
+  const database = storage ? await storage.open() : await openDatabase({ dataDir });
+  if (!storage) t.after(() => database.close());
+  const stored = await AdminToken.init(database, undefined);
+  assert.equal(stored.generated, undefined);
+  assert.equal(stored.token.verify(token), true);
+  assert.equal(stored.token.verify(`${token}x`), false);
+});
