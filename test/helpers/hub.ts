@@ -68,7 +68,7 @@ export async function testHub(t: TestContext | undefined, opts: TestHubOptions =
 export function waitForJob(
   hub: StartedHub,
   predicate: (e: { queue: string; id: string; state: string; output?: unknown }) => boolean,
-  ms = 20_000,
+  ms = 60_000,
 ): Promise<{ queue: string; id: string; state: string; output?: unknown }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -86,7 +86,7 @@ export function waitForJob(
 }
 
 /** Polls an async condition until it holds (for state that lands in the database). Bounded. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 20_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -12,7 +12,7 @@ test('a job that keeps failing is retried, then dead-lettered; an operator retri
   const dead = await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=dead', headers: h.admin });
     return r.json().items[0];
-  }, 30_000);
+  }, 60_000);
   assert.deepEqual(ctl.workRuns.map((r) => r.retryCount), [0, 1], 'first run plus one retry');
   assert.deepEqual(dead.data, { n: 1 });
 
@@ -46,7 +46,7 @@ test('a permanent error skips the retries and goes straight to the dead-letter q
   await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=dead', headers: h.admin });
     return r.json().items.length === 1;
-  }, 30_000);
+  }, 60_000);
   assert.equal(ctl.workRuns.length, 1, 'no retries for a permanent error');
 });
 
@@ -58,7 +58,7 @@ test('bulk retry by filter', async (t) => {
   await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=failed', headers: h.admin });
     return r.json().items.length === 3;
-  }, 30_000);
+  }, 60_000);
   ctl.work = 'ok';
   const res = await h.app.inject({ method: 'POST', url: '/admin/v1/jobs/retry', headers: h.admin, payload: { queue: 'probe.work', state: 'failed' } });
   assert.equal(res.statusCode, 202);
@@ -66,7 +66,7 @@ test('bulk retry by filter', async (t) => {
   await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=completed', headers: h.admin });
     return r.json().items.length === 3;
-  }, 30_000);
+  }, 60_000);
   const dead = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?state=dead', headers: h.admin });
   assert.equal(dead.json().items.length, 0);
 });

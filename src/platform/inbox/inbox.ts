@@ -1,6 +1,7 @@
 // The inbound webhook inbox. Before a webhook is answered 2xx, its raw request is stored and its processing
 // job enqueued in one transaction: once we said "accepted", a crash or a partner outage can only delay the
 // work. A repeat of the same (source, dedupe key) is acknowledged and not processed twice.
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
@@ -51,6 +52,9 @@ export class Inbox {
   ) {}
 
   async accept(w: IncomingWebhook): Promise<AcceptResult> {
+    // The job id is chosen up front so the inbox row is written once, already pointing at its job:
+    // three statements in the transaction (insert row, insert job, commit), not four.
+    const jobId = randomUUID();
     const result = await this.database.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(inboxMessages)
@@ -63,6 +67,7 @@ export class Inbox {
           contentType: w.contentType ?? null,
           body: w.body,
           queue: w.queue,
+          jobId,
           requestId: w.requestId ?? null,
         })
         .onConflictDoNothing({ target: [inboxMessages.source, inboxMessages.dedupeKey] })
@@ -75,8 +80,7 @@ export class Inbox {
           .where(and(eq(inboxMessages.source, w.source), eq(inboxMessages.dedupeKey, w.dedupeKey)));
         return { id: existing!.id, duplicate: true };
       }
-      const jobId = await this.jobs.send<InboxJob>(w.queue, { inboxId: row.id }, { tx });
-      await tx.update(inboxMessages).set({ jobId }).where(eq(inboxMessages.id, row.id));
+      await this.jobs.send<InboxJob>(w.queue, { inboxId: row.id }, { tx, id: jobId });
       return { id: row.id, duplicate: false };
     });
     this.metrics.inbox.inc({ source: w.source, outcome: result.duplicate ? 'duplicate' : 'stored' });

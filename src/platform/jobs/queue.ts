@@ -64,6 +64,8 @@ export interface SendOptions {
   readonly singletonKey?: string;
   readonly startAfterSeconds?: number;
   readonly priority?: number;
+  /** A job id chosen by the caller (a UUID), e.g. to store it before the job exists. */
+  readonly id?: string;
 }
 
 export interface JobEvent {
@@ -212,6 +214,7 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
+      ...(options.id ? { id: options.id } : {}),
     });
   }
 

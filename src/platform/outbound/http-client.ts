@@ -24,6 +24,8 @@ export interface OutboundRequest {
   readonly timeoutMs?: number;
   readonly requestId?: string;
   readonly signal?: AbortSignal;
+  /** Return responses of every status instead of throwing on >= 400 (the caller reads partner error bodies in full). */
+  readonly anyStatus?: boolean;
 }
 
 export interface OutboundResponse {
@@ -98,7 +100,7 @@ export class HttpClient {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const res = await this.#once(req);
-        if (res.status >= 400) throw this.#statusError(req, res);
+        if (res.status >= 400 && !req.anyStatus) throw this.#statusError(req, res);
         return res;
       } catch (err) {
         const e = err instanceof OutboundError ? err : this.#networkError(req, err);

@@ -1,0 +1,138 @@
+// Durable webhook ingest (inbox row + job in one transaction, 2xx after commit) against two baselines measured
+// in the same run: a bare Fastify route, and a bare route doing one raw INSERT. autocannon runs as a separate
+// process (it would otherwise share the server's event loop) at 50 connections.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { startHub } from '../src/app.js';
+import { createLogger } from '../src/platform/observability/logger.js';
+import type { Database } from '../src/platform/db/database.js';
+import { acceptWebhook } from '../src/platform/inbox/accept.js';
+import type { ModuleFactory } from '../src/platform/module.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export interface LoadResult {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+export async function autocannon(name: string, url: string, opts: { seconds: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
+  const args = ['-c', String(opts.connections ?? 50), '-d', String(opts.seconds), '-j', '-m', opts.method ?? 'GET'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
+  if (opts.body) args.push('-b', opts.body, '-I');
+  args.push(url);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(join(root, 'node_modules/.bin/autocannon'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => (text += String(d)));
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`autocannon exited ${code}`))));
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+const benchModule: ModuleFactory = (hub) => ({
+  name: 'bench',
+  prefix: '/bench',
+  queues: [hub.inbox.queue('bench.webhook', async () => ({ ok: true }))],
+  routes(app) {
+    app.post('/hook', async (req, reply) => {
+      const r = await acceptWebhook(hub, req, { source: 'bench', queue: 'bench.webhook' });
+      return reply.status(200).send({ accepted: true, id: r.id });
+    });
+  },
+});
+
+async function baselines(database: Database, seconds: number): Promise<LoadResult[]> {
+  await database.query('create table if not exists bench_raw (id bigserial primary key, body text not null, received_at timestamptz not null default now())');
+  const app = Fastify({ logger: false });
+  app.post('/bare', async () => ({ accepted: true }));
+  app.post('/insert', async (req) => {
+    const [row] = await database.query<{ id: number }>('insert into bench_raw (body) values ($1) returning id', [JSON.stringify(req.body)]);
+    return { accepted: true, id: row!.id };
+  });
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const body = JSON.stringify({ event: '[<id>]', lead: { id: 1, status_id: 142 } });
+  const headers = { 'content-type': 'application/json' };
+  try {
+    return [
+      await autocannon('bare Fastify route', `${origin}/bare`, { seconds, method: 'POST', body, headers }),
+      await autocannon('bare route + one raw INSERT', `${origin}/insert`, { seconds, method: 'POST', body, headers }),
+    ];
+  } finally {
+    await app.close();
+  }
+}
+
+export async function runIngestBench(opts: { seconds: number; postgresUrl?: string }): Promise<string> {
+  const sections: string[] = [];
+  for (const backend of ['pglite', ...(opts.postgresUrl ? ['postgres'] : [])] as const) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+    let dbName: string | undefined;
+    let databaseUrl: string | undefined;
+    if (backend === 'postgres') {
+      dbName = `hub_bench_${process.pid}`;
+      const admin = new pg.Client({ connectionString: opts.postgresUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.query(`create database ${dbName}`);
+      await admin.end();
+      const u = new URL(opts.postgresUrl!);
+      u.pathname = `/${dbName}`;
+      databaseUrl = u.toString();
+    }
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      HUB_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'),
+      ADMIN_TOKEN: 'bench',
+      DATABASE_POOL_SIZE: '20',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    });
+    // role api: measure durable acceptance alone; workers would compete for the same two cores.
+    const started = await startHub(config, { role: 'api', log: createLogger({ level: 'silent', pretty: false }), modules: [benchModule] });
+    const origin = await started.app.listen({ host: '127.0.0.1', port: 0 });
+    const body = JSON.stringify({ event: '[<id>]', lead: { id: 1, status_id: 142 } });
+    try {
+      const base = await baselines(started.hub.database, opts.seconds);
+      const ingest = await autocannon('durable ingest (inbox row + job, one transaction)', `${origin}/bench/hook`, { seconds: opts.seconds, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const [row] = await started.hub.database.query<{ n: number; jobs: number }>(
+        "select (select count(*)::int from inbox_messages where source = 'bench') as n, (select count(*)::int from pgboss.job where name = 'bench.webhook') as jobs",
+      );
+      const raw = base[1]!;
+      const rows = [...base, ingest].map((r) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`);
+      sections.push(
+        [
+          `### ${backend === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'}`,
+          '',
+          '| route | req/s | p50 ms | p99 ms | errors + non-2xx |',
+          '|---|---|---|---|---|',
+          ...rows,
+          '',
+          `Ingest = **${((ingest.rps / raw.rps) * 100).toFixed(0)}%** of the raw-INSERT baseline, ${((ingest.rps / base[0]!.rps) * 100).toFixed(1)}% of the bare route. ` +
+            `Stored: ${row!.n.toLocaleString('en')} inbox rows and ${row!.jobs.toLocaleString('en')} jobs (one job per stored webhook: ${row!.n === row!.jobs ? 'yes' : 'NO'}).`,
+        ].join('\n'),
+      );
+    } finally {
+      await started.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (dbName) {
+        const admin = new pg.Client({ connectionString: opts.postgresUrl });
+        await admin.connect();
+        await admin.query(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      }
+    }
+  }
+  return sections.join('\n\n');
+}
+
