@@ -111,3 +111,11 @@ test('malformed JSON and schema violations get 400 without internal detail', asy
   assert.equal(invalid.statusCode, 400);
   assert.equal(invalid.json().error.code, 'VALIDATION_FAILED');
 });
+
+test('a worker-role process serves probes and metrics only', async (t) => {
+  const h = await testHub(t, { role: 'worker' });
+  assert.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+  assert.equal((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+  const admin = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  assert.equal(admin.statusCode, 404);
+});

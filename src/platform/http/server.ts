@@ -60,6 +60,8 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
   useErrorEnvelope(app, renderPlatformError, ENGLISH);
 
   await app.register(healthRoutes(hub));
+  // A worker process answers probes and metrics only; the API is served by --role api|all.
+  if (hub.role === 'worker') return app;
   await registerDocsUi(app);
 
   await app.register(
