@@ -29,6 +29,300 @@ CREATE TABLE "rate_buckets" (
 	"updated_ms" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "amo_accounts" (
+	"amo_account_id" bigint PRIMARY KEY NOT NULL,
+	"subdomain" text NOT NULL,
+	"name" text NOT NULL,
+	"country" text,
+	"amo_user_id" bigint,
+	"owner" text,
+	"status" text NOT NULL,
+	"access_token_enc" text,
+	"refresh_token_enc" text,
+	"access_expires_at" timestamp with time zone,
+	"token_version" integer DEFAULT 0 NOT NULL,
+	"paused_until" timestamp with time zone,
+	"last_error" text,
+	"connected_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "amo_oauth_states" (
+	"state_hash" text PRIMARY KEY NOT NULL,
+	"owner" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_accounts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"quiz_account_id" text NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"name" text NOT NULL,
+	"subdomain" text NOT NULL,
+	"amo_user_id" bigint NOT NULL,
+	"country" text DEFAULT '' NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"deleted_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_fields" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"entity_type" text NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"code" text DEFAULT '' NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"type" text NOT NULL,
+	"enums" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_pipelines" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"is_archive" boolean DEFAULT false NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_results" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"quiz_account_id" text NOT NULL,
+	"result_id" text NOT NULL,
+	"quiz_id" bigint NOT NULL,
+	"payload" jsonb NOT NULL,
+	"status" text DEFAULT 'queued' NOT NULL,
+	"amo_account_id" bigint,
+	"amo_lead_id" bigint,
+	"amo_contact_id" bigint,
+	"amo_company_id" bigint,
+	"error" jsonb,
+	"warnings" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"dispatched_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_rules" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"quiz_account_id" text NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"quiz_id" bigint NOT NULL,
+	"performer_id" bigint NOT NULL,
+	"pipeline_id" bigint NOT NULL,
+	"step_id" bigint NOT NULL,
+	"fields_rule" jsonb NOT NULL,
+	"tags_to_add" jsonb NOT NULL,
+	"state" text DEFAULT 'pending' NOT NULL,
+	"problems" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"checked_at" timestamp with time zone,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_steps" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"pipeline_amo_id" bigint NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"color" text DEFAULT '' NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_tags" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"entity" text NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"color" text DEFAULT '' NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quiz_users" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"email" text DEFAULT '' NOT NULL,
+	"role" text DEFAULT '' NOT NULL,
+	"group_id" bigint DEFAULT 0 NOT NULL,
+	"deleted" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_api_key_daily" (
+	"key_id" bigint NOT NULL,
+	"day" date NOT NULL,
+	"requests" integer DEFAULT 0 NOT NULL,
+	"errors" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "tracking_api_key_daily_key_id_day_pk" PRIMARY KEY("key_id","day")
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_api_keys" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	"key_hash" text NOT NULL,
+	"prefix" text NOT NULL,
+	"rate_limit_per_minute" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"last_used_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_api_requests" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"key_id" bigint,
+	"bot_id" bigint,
+	"at" timestamp with time zone NOT NULL,
+	"method" text NOT NULL,
+	"path" text NOT NULL,
+	"status" integer NOT NULL,
+	"ip" text NOT NULL,
+	"latency_ms" double precision NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_bots" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"username" text DEFAULT '' NOT NULL,
+	"is_active" boolean DEFAULT true NOT NULL,
+	"subscription_status" text DEFAULT 'active' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_clients" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"client_code" text NOT NULL,
+	"tracking_count" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_counters" (
+	"bot_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"n" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "tracking_counters_bot_id_kind_pk" PRIMARY KEY("bot_id","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_numbers" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"client_id" bigint NOT NULL,
+	"tracking_number" text NOT NULL,
+	"client_code" text NOT NULL,
+	"current_status" text NOT NULL,
+	"quantity" integer,
+	"weight_kg" numeric(12, 3),
+	"price_per_kg_usd" numeric(12, 2),
+	"total_cost_usd" numeric(14, 2),
+	"note" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_status_history" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"tracking_id" bigint NOT NULL,
+	"from_status" text,
+	"status" text NOT NULL,
+	"source" text NOT NULL,
+	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_webhook_attempts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"delivery_id" bigint NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"status_code" integer,
+	"error" text,
+	"response_body" text,
+	"duration_ms" double precision NOT NULL,
+	"trigger" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_webhook_deliveries" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"webhook_id" bigint NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"event_id" text NOT NULL,
+	"event_type" text NOT NULL,
+	"body" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_status_code" integer,
+	"last_error" text,
+	"next_attempt_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"delivered_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "tracking_webhooks" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"bot_id" bigint NOT NULL,
+	"url" text NOT NULL,
+	"secret_sealed" text NOT NULL,
+	"is_active" boolean DEFAULT true NOT NULL,
+	"disabled_reason" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "tracking_api_keys" ADD CONSTRAINT "tracking_api_keys_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_clients" ADD CONSTRAINT "tracking_clients_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_counters" ADD CONSTRAINT "tracking_counters_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_numbers" ADD CONSTRAINT "tracking_numbers_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_numbers" ADD CONSTRAINT "tracking_numbers_client_id_tracking_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."tracking_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_status_history" ADD CONSTRAINT "tracking_status_history_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_status_history" ADD CONSTRAINT "tracking_status_history_tracking_id_tracking_numbers_id_fk" FOREIGN KEY ("tracking_id") REFERENCES "public"."tracking_numbers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_webhook_attempts" ADD CONSTRAINT "tracking_webhook_attempts_delivery_id_tracking_webhook_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."tracking_webhook_deliveries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_webhook_deliveries" ADD CONSTRAINT "tracking_webhook_deliveries_webhook_id_tracking_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."tracking_webhooks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_webhook_deliveries" ADD CONSTRAINT "tracking_webhook_deliveries_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_webhooks" ADD CONSTRAINT "tracking_webhooks_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "inbox_source_dedupe_uq" ON "inbox_messages" USING btree ("source","dedupe_key");--> statement-breakpoint
 CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at");--> statement-breakpoint
-CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");
+CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
+CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_accounts_live_uq" ON "quiz_accounts" USING btree ("quiz_account_id") WHERE not "quiz_accounts"."deleted";--> statement-breakpoint
+CREATE INDEX "quiz_accounts_amo_idx" ON "quiz_accounts" USING btree ("amo_account_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_fields_uq" ON "quiz_fields" USING btree ("amo_account_id","entity_type","amo_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_pipelines_uq" ON "quiz_pipelines" USING btree ("amo_account_id","amo_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_results_uq" ON "quiz_results" USING btree ("quiz_account_id","result_id");--> statement-breakpoint
+CREATE INDEX "quiz_results_status_idx" ON "quiz_results" USING btree ("status");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_rules_uq" ON "quiz_rules" USING btree ("quiz_account_id","quiz_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_steps_uq" ON "quiz_steps" USING btree ("amo_account_id","pipeline_amo_id","amo_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_tags_uq" ON "quiz_tags" USING btree ("amo_account_id","entity","amo_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "quiz_users_uq" ON "quiz_users" USING btree ("amo_account_id","amo_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "tracking_api_keys_hash_uq" ON "tracking_api_keys" USING btree ("key_hash");--> statement-breakpoint
+CREATE INDEX "tracking_api_keys_bot_idx" ON "tracking_api_keys" USING btree ("bot_id");--> statement-breakpoint
+CREATE INDEX "tracking_api_requests_key_idx" ON "tracking_api_requests" USING btree ("key_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "tracking_clients_code_uq" ON "tracking_clients" USING btree ("bot_id","client_code");--> statement-breakpoint
+CREATE INDEX "tracking_clients_list_idx" ON "tracking_clients" USING btree ("bot_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "tracking_numbers_number_uq" ON "tracking_numbers" USING btree ("bot_id","tracking_number");--> statement-breakpoint
+CREATE INDEX "tracking_numbers_list_idx" ON "tracking_numbers" USING btree ("bot_id","id");--> statement-breakpoint
+CREATE INDEX "tracking_numbers_status_idx" ON "tracking_numbers" USING btree ("bot_id","current_status","id");--> statement-breakpoint
+CREATE INDEX "tracking_numbers_client_idx" ON "tracking_numbers" USING btree ("bot_id","client_id","id");--> statement-breakpoint
+CREATE INDEX "tracking_numbers_created_idx" ON "tracking_numbers" USING btree ("bot_id","created_at");--> statement-breakpoint
+CREATE INDEX "tracking_status_history_tracking_idx" ON "tracking_status_history" USING btree ("tracking_id","id");--> statement-breakpoint
+CREATE INDEX "tracking_status_history_day_idx" ON "tracking_status_history" USING btree ("bot_id","changed_at");--> statement-breakpoint
+CREATE INDEX "tracking_webhook_attempts_delivery_idx" ON "tracking_webhook_attempts" USING btree ("delivery_id","id");--> statement-breakpoint
+CREATE INDEX "tracking_webhook_deliveries_hook_idx" ON "tracking_webhook_deliveries" USING btree ("webhook_id","id");--> statement-breakpoint
+CREATE INDEX "tracking_webhooks_bot_idx" ON "tracking_webhooks" USING btree ("bot_id") WHERE "tracking_webhooks"."is_active";

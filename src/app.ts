@@ -8,9 +8,11 @@ import { openHub, type Hub, type Role } from './platform/hub.js';
 import type { HubModule, ModuleFactory } from './platform/module.js';
 import { buildServer } from './platform/http/server.js';
 import { createConnectors, type Connectors } from './connectors/index.js';
+import { trackingModule } from './modules/tracking/index.js';
+import { quizModule } from './modules/quiz/index.js';
 
 /** Every module of the hub, registered explicitly. */
-export const MODULES: readonly ModuleFactory[] = [];
+export const MODULES: readonly ModuleFactory[] = [quizModule, trackingModule];
 
 export interface StartedHub {
   readonly hub: Hub;

@@ -2,10 +2,13 @@
 // them once and hands them to every module factory; their queues run like any module's.
 import type { Hub } from '../platform/hub.js';
 import type { QueueDef } from '../platform/jobs/queue.js';
+import { createAmoConnector, type AmoConnector } from './amocrm/index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled as connectors land (amoCRM first)
-export interface Connectors {}
+export interface Connectors {
+  readonly amo: AmoConnector;
+}
 
-export function createConnectors(_hub: Hub): { connectors: Connectors; queues: ReadonlyArray<QueueDef<never>> } {
-  return { connectors: {}, queues: [] };
+export function createConnectors(hub: Hub): { connectors: Connectors; queues: ReadonlyArray<QueueDef<never>> } {
+  const amo = createAmoConnector(hub);
+  return { connectors: { amo }, queues: [...amo.queues] };
 }

@@ -1,0 +1,180 @@
+// AmoConnector: connecting accounts (consent link, redirect, disconnect hook), the per-account API, and the
+// complex-lead queue. Knows nothing of HTTP routes: modules mount the redirect and hook URLs and call in here.
+import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Hub } from '../../platform/hub.js';
+import type { DbExecutor } from '../../platform/db/database.js';
+import type { QueueDef } from '../../platform/jobs/queue.js';
+import type { HttpClient } from '../../platform/outbound/http-client.js';
+import { safeEqual } from '../../platform/security/secrets.js';
+import type { AmoAccount, AmoConnector } from './index.js';
+import { createAmoApi } from './api.js';
+import { complexLeadQueue, COMPLEX_QUEUE, type ComplexLeadJob } from './complex-queue.js';
+import { AmoError } from './errors.js';
+import { AMO_FACTS } from './facts.js';
+import { amoAccounts } from './schema.js';
+import { AmoTokens, type AccountRow } from './tokens.js';
+import { AmoTransport } from './transport.js';
+import type { AmoAccountInfo, AmoApi, ComplexLeadInput } from './types.js';
+
+export class AmoConnectorImpl implements AmoConnector {
+  readonly queues: ReadonlyArray<QueueDef<never>>;
+  readonly tokens: AmoTokens;
+  readonly transport: AmoTransport;
+  readonly #http: HttpClient;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly now: () => number,
+  ) {
+    // amoCRM-specific retries happen in AmoTransport; the client only adds transport, SSRF guard and metrics.
+    const http = hub.http('amocrm');
+    this.#http = http;
+    this.transport = new AmoTransport(hub, http, () => this.tokens);
+    this.tokens = new AmoTokens(hub, http, now, (id) => this.transport.pace(id));
+    this.queues = [complexLeadQueue(hub, (id) => this.api(id)) as QueueDef<never>];
+  }
+
+  async authorizeUrl(owner: string, opts: { mode?: 'popup' | 'post_message' } = {}): Promise<string> {
+    const clientId = this.tokens.clientId;
+    const state = await this.tokens.createState(owner);
+    const url = new URL(this.hub.config.amo.authorizeUrl);
+    url.searchParams.set('client_id', clientId);
+    url.searchParams.set('state', state);
+    url.searchParams.set('mode', opts.mode ?? 'post_message');
+    return url.toString();
+  }
+
+  async completeAuthorization(query: Record<string, string | undefined>): Promise<{ owner: string; account: AmoAccount }> {
+    const clientId = this.tokens.clientId;
+    // The state is spent whatever the outcome: a declined or failed attempt starts over with a new link.
+    const owner = await this.tokens.consumeState(query.state);
+    if (query.error) throw new AmoError(query.error === 'access_denied' ? 'ACCESS_DENIED' : 'EXCHANGE_FAILED', undefined, { details: { owner, error: query.error } });
+    if (query.client_id !== undefined && query.client_id !== clientId) throw new AmoError('INVALID_CALLBACK', 'The redirect names another amoCRM integration', { details: { owner } });
+    if (!query.code) throw new AmoError('INVALID_CALLBACK', 'The amoCRM redirect carries no code', { details: { owner } });
+    const subdomain = subdomainOf(query.referer);
+    if (!subdomain) throw new AmoError('INVALID_CALLBACK', 'The amoCRM redirect carries no usable referer', { details: { owner } });
+
+    const tokens = await this.tokens.exchangeCode(subdomain, query.code);
+    const info = await this.#readAccount(subdomain, tokens.accessToken);
+    const sealed = this.tokens.seal(info.id, tokens);
+    const values = {
+      subdomain: info.subdomain || subdomain,
+      name: info.name,
+      country: info.country ?? null,
+      amoUserId: info.current_user_id ?? null,
+      owner,
+      status: 'active' as const,
+      ...sealed,
+      pausedUntil: null,
+      lastError: null,
+      connectedAt: new Date(this.now()),
+      updatedAt: new Date(),
+    };
+    const [row] = await this.hub.db
+      .insert(amoAccounts)
+      .values({ amoAccountId: info.id, ...values })
+      .onConflictDoUpdate({ target: amoAccounts.amoAccountId, set: values })
+      .returning();
+    this.hub.log.info({ amoAccountId: info.id, subdomain: values.subdomain, owner }, 'amoCRM account connected');
+    return { owner, account: toAccount(row!) };
+  }
+
+  /** GET /api/v4/account with a token not yet stored (the account id is what we learn here). */
+  async #readAccount(subdomain: string, accessToken: string): Promise<AmoAccountInfo> {
+    // The access token is a JWT naming the account: this call takes its place on that account's schedule too.
+    const claimed = jwtAccountId(accessToken);
+    const done = claimed !== undefined ? await this.transport.pace(claimed) : () => undefined;
+    const res = await this.#http
+      .request({ method: 'GET', url: `${this.tokens.baseUrl(subdomain)}/api/v4/account`, headers: { authorization: `Bearer ${accessToken}` }, kind: 'read' })
+      .finally(done);
+    const info = res.json<AmoAccountInfo>();
+    if (!info || typeof info.id !== 'number') throw new AmoError('UNEXPECTED_RESPONSE', 'amoCRM /api/v4/account has no id');
+    return info;
+  }
+
+  async handleDisconnectHook(query: Record<string, string | undefined>): Promise<{ amoAccountId: number }> {
+    const clientId = this.tokens.clientId;
+    const accountId = query.account_id ?? '';
+    const expected = createHmac('sha256', this.tokens.clientSecret).update(`${clientId}|${accountId}`).digest('hex');
+    const okClient = safeEqual(query.client_uuid ?? '', clientId);
+    const okSignature = safeEqual((query.signature ?? '').toLowerCase(), expected);
+    if (!okClient || !okSignature || !/^\d+$/.test(accountId)) throw new AmoError('INVALID_SIGNATURE');
+    const amoAccountId = Number(accountId);
+    await this.tokens.wipe(amoAccountId, 'disconnected', 'disconnected in amoCRM (disconnect hook)');
+    this.hub.log.info({ amoAccountId }, 'amoCRM account disconnected by amoCRM');
+    return { amoAccountId };
+  }
+
+  async disconnect(amoAccountId: number): Promise<void> {
+    await this.tokens.wipe(amoAccountId, 'disconnected', 'disconnected by the hub');
+    this.hub.log.info({ amoAccountId }, 'amoCRM account disconnected');
+  }
+
+  async getAccount(amoAccountId: number): Promise<AmoAccount | undefined> {
+    const row = await this.tokens.loadRow(amoAccountId);
+    return row ? toAccount(row) : undefined;
+  }
+
+  api(amoAccountId: number): AmoApi {
+    return createAmoApi(this.transport, amoAccountId);
+  }
+
+  async enqueueComplexLead(amoAccountId: number, item: ComplexLeadInput, reply: { queue: string; data: object }, opts: { tx?: DbExecutor } = {}): Promise<void> {
+    if ((item._embedded?.contacts?.length ?? 0) > 1 || (item._embedded?.companies?.length ?? 0) > 1) {
+      throw new RangeError('a complex lead carries at most one contact and one company');
+    }
+    if (!this.hub.jobs.definition(reply.queue)) throw new Error(`reply queue ${reply.queue} is not defined`);
+    const job: ComplexLeadJob = { amoAccountId, item, reply };
+    await this.hub.jobs.send(COMPLEX_QUEUE, job, opts.tx ? { tx: opts.tx } : {});
+  }
+
+  /** Test and operator hook: the account row as stored (token version, pause). */
+  async accountRow(amoAccountId: number): Promise<AccountRow | undefined> {
+    return this.hub.db
+      .select()
+      .from(amoAccounts)
+      .where(eq(amoAccounts.amoAccountId, amoAccountId))
+      .then((r) => r[0]);
+  }
+}
+
+/** `sub.amocrm.ru` (or a URL) → `sub`, only for amoCRM's own domains: the code and secret never go elsewhere. */
+export function subdomainOf(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  let host = referer.trim().toLowerCase();
+  try {
+    if (host.includes('://')) host = new URL(host).hostname;
+  } catch {
+    return undefined;
+  }
+  host = host.replace(/:\d+$/, '');
+  for (const domain of AMO_FACTS.accountDomains) {
+    if (host.endsWith(`.${domain}`)) {
+      const sub = host.slice(0, -domain.length - 1);
+      return /^[a-z0-9][a-z0-9-]{0,62}$/.test(sub) ? sub : undefined;
+    }
+  }
+  return undefined;
+}
+
+function jwtAccountId(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { account_id?: unknown };
+    return typeof payload.account_id === 'number' ? payload.account_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toAccount(row: AccountRow): AmoAccount {
+  return {
+    amoAccountId: row.amoAccountId,
+    subdomain: row.subdomain,
+    name: row.name,
+    country: row.country,
+    amoUserId: row.amoUserId,
+    status: row.status,
+    connectedAt: row.connectedAt,
+  };
+}

@@ -1,0 +1,30 @@
+// amoCRM facts the connector depends on, in one place (sources: /work/shared/reference/amocrm.md).
+export const AMO_FACTS = {
+  /** Redirect `referer` hosts we accept; the token call goes to AMO_BASE_URL_TEMPLATE with the subdomain. */
+  accountDomains: ['amocrm.ru', 'amocrm.com', 'kommo.com'],
+  /** Consent `state` lifetime (the authorisation code itself lives 20 minutes). */
+  stateTtlMs: 30 * 60_000,
+  /** Refresh this long before the access token (24 h) expires. */
+  refreshMarginMs: 10 * 60_000,
+  /** Documented per-request maxima. */
+  complexBatchMax: 50,
+  writeBatchMax: 50,
+  pageLimitMax: 250,
+  /** Extra spacing per request on top of 1000/limit ms, so network jitter never lands 8 requests in one amoCRM second. */
+  pacingMarginMs: 7,
+  /** A process never sends the (limit+1)-th request within 1000 + this many ms of the first (absorbs late sends). */
+  localWindowGuardMs: 40,
+  /** Wait inside the call for a 429/pause up to this long; longer waits fail retryable and the queue retries later. */
+  maxInlineWaitMs: 15_000,
+  /** A 429 without retry_after: wait this long. */
+  default429WaitMs: 1_000,
+  /** An IP/account block (403) is long; every process stops calling this account for this long. */
+  blockBackoffMs: 10 * 60_000,
+  /** Reads retried in-process on 5xx/timeouts (writes go back to the job queue instead: a 504 may have landed). */
+  readAttempts: 3,
+  retryBaseDelayMs: 300,
+  /** OAuth problem hint amoCRM sends for a superseded or revoked refresh token. */
+  revokedHint: /revoked/i,
+  /** Codes on contacts' PHONE/EMAIL multitext fields. */
+  multitextDefaultEnumCode: 'WORK',
+} as const;

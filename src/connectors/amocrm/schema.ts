@@ -1,0 +1,39 @@
+// amoCRM connector tables: connected accounts (tokens encrypted with hub.secrets, bound to the account id) and
+// single-use OAuth states. Token rows are locked with SELECT … FOR UPDATE while refreshing, so one process
+// rotates the single-use refresh token and every other process reuses the result.
+import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const amoAccounts = pgTable('amo_accounts', {
+  amoAccountId: bigint('amo_account_id', { mode: 'number' }).primaryKey(),
+  subdomain: text('subdomain').notNull(),
+  name: text('name').notNull(),
+  country: text('country'),
+  /** The amoCRM user who granted access. */
+  amoUserId: bigint('amo_user_id', { mode: 'number' }),
+  /** Who asked for the connection last (e.g. "quiz:42"). */
+  owner: text('owner'),
+  status: text('status').$type<'active' | 'needs_reauth' | 'disconnected'>().notNull(),
+  /** SecretBox ciphertexts, context `amo_accounts:<id>:access|refresh`; null once disconnected. */
+  accessTokenEnc: text('access_token_enc'),
+  refreshTokenEnc: text('refresh_token_enc'),
+  accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
+  /** Counts refresh-token rotations (tests and operators see that exactly one process refreshed). */
+  tokenVersion: integer('token_version').notNull().default(0),
+  /** No calls before this moment (amoCRM 429 retry_after or a 403 block back-off), shared by every process. */
+  pausedUntil: timestamp('paused_until', { withTimezone: true }),
+  lastError: text('last_error'),
+  connectedAt: timestamp('connected_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const amoOauthStates = pgTable(
+  'amo_oauth_states',
+  {
+    /** SHA-256 of the state handed to amoCRM: a leaked table does not give usable states. */
+    stateHash: text('state_hash').primaryKey(),
+    owner: text('owner').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('amo_oauth_states_expires_idx').on(t.expiresAt)],
+);

@@ -1,0 +1,192 @@
+// A faithful amoCRM emulator (API v4, OAuth 2.0, rate limits, webhooks) for tests, benchmarks and the sandbox.
+// One loopback port serves many accounts under a path prefix: the base URL of account `sub` is
+// `http://127.0.0.1:PORT/sub` (set AMO_BASE_URL_TEMPLATE=http://127.0.0.1:PORT/{subdomain}); `Host: sub.amocrm.ru`
+// requests without the prefix work too. See docs/emulators/amocrm.md.
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import qs from 'qs';
+import { catalogRoutes } from './catalog-routes.js';
+import { EmulatorClock } from './clock.js';
+import { createControl, type AmoEmulatorControl } from './control.js';
+import { controlRoutes } from './control-routes.js';
+import { entityRoutes } from './entity-routes.js';
+import { FaultInjector } from './faults.js';
+import { registerGate } from './gate.js';
+import { DEFAULT_OAUTH, OAuthService, type OAuthOptions } from './oauth.js';
+import { oauthRoutes } from './oauth-routes.js';
+import { AmoProblem, notFound, problem, sendProblem } from './problem.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './ratelimit.js';
+import { RequestLog } from './request-log.js';
+import { accountBase, hostRouted, setApiContext, type EmulatorRuntime } from './runtime.js';
+import { seedAccount } from './seed.js';
+import { EmulatorStore, type Integration } from './store.js';
+import { DEFAULT_WEBHOOKS, WebhookDispatcher, type WebhookOptions } from './webhooks.js';
+import { webhookRoutes } from './webhook-routes.js';
+
+export type { AmoEmulatorControl } from './control.js';
+export { disconnectSignature } from './control.js';
+export type { EntityType } from './types.js';
+
+export interface AmoEmulatorOptions {
+  /** Fastify logger; off by default. */
+  logger?: FastifyServerOptions['logger'];
+  /** The seeded account (default subdomain `testaccount`, id 31000001). */
+  account?: { subdomain?: string; id?: number; name?: string };
+  /** The seeded integration; client id/secret are generated when omitted. */
+  clientId?: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  disconnectHookUrl?: string;
+  duplicateControl?: boolean;
+  /** Answer the consent page without a human (tests); default: show the page. */
+  autoConsent?: 'allow' | 'deny';
+  /** Where the emulated clock starts (default: now). */
+  startTime?: Date | number;
+  oauth?: Partial<OAuthOptions>;
+  rateLimit?: Partial<RateLimitOptions>;
+  webhooks?: Partial<WebhookOptions>;
+}
+
+export interface AmoEmulator {
+  readonly app: FastifyInstance;
+  readonly control: AmoEmulatorControl;
+  /** The seeded account and integration (the secret changes with `control.rotateSecret`; read `control.integration()`). */
+  readonly defaults: { readonly subdomain: string; readonly accountId: number; readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  /** Starts listening (default 127.0.0.1, a free port) and returns the origin, e.g. `http://127.0.0.1:41234`. */
+  listen(opts?: { port?: number; host?: string }): Promise<string>;
+  /** `origin/{subdomain}` once listening: the account's base URL for AMO_BASE_URL_TEMPLATE. */
+  baseUrl(subdomain?: string): string;
+  /** The consent page URL (AMO_AUTHORIZE_URL). */
+  authorizeUrl(): string;
+  close(): Promise<void>;
+}
+
+/** `Host: sub.amocrm.ru` (or kommo.com) with an unprefixed path is served as `/sub/...`. */
+function rewriteByHost(req: { headers: Record<string, string | string[] | undefined>; url?: string }): string {
+  const url = req.url ?? '/';
+  const host = String(req.headers.host ?? '').split(':')[0]!.toLowerCase();
+  const m = /^([a-z0-9-]+)\.(?:amocrm\.(?:ru|com)|kommo\.com)$/.exec(host);
+  if (m && m[1] !== 'www' && (url.startsWith('/api/') || url.startsWith('/oauth2/'))) {
+    hostRouted.add(req as never);
+    return `/${m[1]}${url}`;
+  }
+  return url;
+}
+
+export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator {
+  const clock = new EmulatorClock(options.startTime);
+  const store = new EmulatorStore(clock);
+  const rt: EmulatorRuntime = {
+    clock, store,
+    oauth: new OAuthService(store, clock, { ...DEFAULT_OAUTH, ...options.oauth }),
+    limiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, () => clock.nowMs()),
+    faults: new FaultInjector(),
+    requests: new RequestLog(),
+    webhooks: new WebhookDispatcher(store, clock, { ...DEFAULT_WEBHOOKS, ...options.webhooks }),
+  };
+  const defaults = {
+    subdomain: options.account?.subdomain ?? 'testaccount',
+    accountId: options.account?.id ?? 31_000_001,
+    clientId: options.clientId ?? randomUUID(),
+    clientSecret: options.clientSecret ?? randomBytes(32).toString('base64url'),
+    redirectUri: options.redirectUri ?? 'http://127.0.0.1/amocrm/oauth/callback',
+  };
+  const seed = () => {
+    store.clear();
+    rt.oauth.clear();
+    rt.limiter.clear();
+    rt.faults.clear();
+    rt.requests.clear();
+    rt.webhooks.clear();
+    Object.assign(rt.oauth.options, DEFAULT_OAUTH, options.oauth);
+    Object.assign(rt.limiter.options, DEFAULT_RATE_LIMIT, options.rateLimit);
+    Object.assign(rt.webhooks.options, DEFAULT_WEBHOOKS, options.webhooks);
+    clock.reset();
+    if (options.startTime !== undefined) clock.set(options.startTime);
+    seedAccount(store, { subdomain: defaults.subdomain, id: defaults.accountId, name: options.account?.name ?? 'Тестовый аккаунт' });
+    const integration: Integration = {
+      clientId: defaults.clientId, clientSecret: defaults.clientSecret, redirectUri: defaults.redirectUri, name: 'Integration Hub',
+      disconnectHookUrl: options.disconnectHookUrl ?? null, duplicateControl: options.duplicateControl ?? false, autoConsent: options.autoConsent ?? null,
+    };
+    store.integrations.set(integration.clientId, integration);
+  };
+  seed();
+  const control = createControl(rt, defaults, seed);
+  const app = buildApp(rt, control, options);
+  let origin: string | null = null;
+
+  return {
+    app, control, defaults,
+    async listen(opts = {}) {
+      const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+      origin = address.replace('://[::1]', '://localhost');
+      return origin;
+    },
+    baseUrl(subdomain = defaults.subdomain) {
+      if (!origin) throw new Error('the emulator is not listening yet');
+      return `${origin}/${subdomain}`;
+    },
+    authorizeUrl() {
+      if (!origin) throw new Error('the emulator is not listening yet');
+      return `${origin}/oauth`;
+    },
+    async close() {
+      rt.webhooks.close();
+      await app.close();
+    },
+  };
+}
+
+function buildApp(rt: EmulatorRuntime, control: AmoEmulatorControl, options: AmoEmulatorOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomBytes(16).toString('hex'),
+    rewriteUrl: rewriteByHost,
+    routerOptions: { querystringParser: (s: string) => qs.parse(s, { depth: 6, arrayLimit: 1000, parameterLimit: 5000 }) },
+    bodyLimit: 16 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
+
+  // Bodies: JSON (an empty body is "no data", answered by the route), forms (token endpoint, consent page),
+  // and anything else tried as JSON — clients do not always send a content type.
+  const parseJson = (_req: unknown, text: string, done: (err: Error | null, body?: unknown) => void) => {
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(problem(400, 'Syntax error: the body is not valid JSON'));
+    }
+  };
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/hal+json'], { parseAs: 'string' }, (req, body, done) => parseJson(req, body as string, done));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, qs.parse(body as string, { depth: 6 })));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => parseJson(req, body as string, done));
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err instanceof AmoProblem) return sendProblem(reply, err);
+    if (err.statusCode && err.statusCode < 500) return sendProblem(reply, problem(err.statusCode, err.message));
+    req.log.error({ err }, 'emulator error');
+    return sendProblem(reply, problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: req.id }));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(req.method, req.url.split('?')[0]!)));
+
+  registerGate(app, rt);
+  oauthRoutes(app, rt);
+  controlRoutes(app, control);
+  app.register(
+    async (api) => {
+      api.addHook('preHandler', async (req) => {
+        const subdomain = (req.params as Record<string, string>).subdomain ?? '';
+        const account = rt.store.account(subdomain);
+        if (!account) throw problem(404, 'Account not found');
+        const access = rt.oauth.authenticate(account, req.headers.authorization);
+        setApiContext(req, { account, access, apiBase: accountBase(req, subdomain) });
+      });
+      catalogRoutes(api, rt);
+      entityRoutes(api, rt);
+      webhookRoutes(api, rt);
+    },
+    { prefix: '/:subdomain/api/v4' },
+  );
+  return app;
+}

@@ -1,0 +1,82 @@
+// The quiz platform's bearer JWT. HS256 with QUIZ_JWT_SECRET, or RS256/ES256 with QUIZ_JWT_PUBLIC_KEY (PEM); the
+// quiz account id is the claim QUIZ_JWT_ACCOUNT_CLAIM (default `sub`). The token itself is never logged.
+import { createPublicKey } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { importSPKI, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
+import type { HubConfig } from '../../config.js';
+import { quizError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    quizAccountId?: string;
+  }
+}
+
+export class QuizJwtVerifier {
+  readonly #config: HubConfig['quiz'];
+  #key: Promise<{ key: Uint8Array | CryptoKey | KeyObject; algorithms: string[] }> | undefined;
+
+  constructor(config: HubConfig['quiz']) {
+    this.#config = config;
+  }
+
+  get configured(): boolean {
+    return Boolean(this.#config.jwtPublicKey || this.#config.jwtSecret);
+  }
+
+  #verificationKey() {
+    this.#key ??= (async () => {
+      const pem = this.#config.jwtPublicKey;
+      if (pem) {
+        const text = pem.replace(/\\n/g, '\n');
+        // The PEM does not name its algorithm; an EC key means ES256, anything else RS256.
+        const alg = /BEGIN PUBLIC KEY/.test(text) && (await isEcKey(text)) ? 'ES256' : 'RS256';
+        return { key: await importSPKI(text, alg), algorithms: [alg] };
+      }
+      return { key: new TextEncoder().encode(this.#config.jwtSecret ?? ''), algorithms: ['HS256'] };
+    })();
+    return this.#key;
+  }
+
+  /** The quiz account id of a valid token; throws the module's 401s otherwise. */
+  async accountOf(authorization: string | undefined): Promise<string> {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw quizError('UNAUTHORIZED', undefined, undefined, WWW_AUTHENTICATE);
+    if (!this.configured) throw quizError('AUTH_NOT_CONFIGURED', undefined, undefined, WWW_AUTHENTICATE);
+    let payload: JWTPayload;
+    try {
+      const { key, algorithms } = await this.#verificationKey();
+      ({ payload } = await jwtVerify(token, key, { algorithms }));
+    } catch {
+      throw quizError('BAD_TOKEN', undefined, undefined, WWW_AUTHENTICATE);
+    }
+    const claim = payload[this.#config.jwtAccountClaim];
+    if ((typeof claim !== 'string' && typeof claim !== 'number') || String(claim) === '') {
+      throw quizError('BAD_TOKEN', `В токене нет идентификатора аккаунта (claim ${this.#config.jwtAccountClaim})`, undefined, WWW_AUTHENTICATE);
+    }
+    return String(claim);
+  }
+
+  /** A preHandler for protected routes: sets `req.quizAccountId`. */
+  readonly guard = async (req: FastifyRequest): Promise<void> => {
+    req.quizAccountId = await this.accountOf(req.headers.authorization);
+  };
+}
+
+const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="quiz"' };
+
+async function isEcKey(pem: string): Promise<boolean> {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === 'ec';
+  } catch {
+    return false;
+  }
+}
+
+/** The account id set by the guard (routes that use the guard only). */
+export function accountOf(req: FastifyRequest): string {
+  if (!req.quizAccountId) throw quizError('UNAUTHORIZED');
+  return req.quizAccountId;
+}
+
+export const QUIZ_SECURITY = [{ quizJwt: [] }];

@@ -1,0 +1,172 @@
+// Seed 003 as TypeBox schemas: the same field names (ID, AmoID, AccountID, Deleted, CreatedAt…), list shape
+// {count, items} and plain-string answers. These schemas validate requests, serialise responses and generate
+// the OpenAPI document; the test suite checks our answers against the seed's own YAML.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Id = (description: string) => Type.Integer({ description });
+const Timestamp = Type.Integer({ description: 'Unix-время создания записи в нашей системе, секунды' });
+
+/** The seed's components/responses: every answer other than data is a JSON string. */
+export const Text = (description: string) => Type.String({ description });
+export const Success = Text('Success');
+export const ErrorText = (description: string) => Text(`${description} (текст ошибки; код — в заголовке x-error-code)`);
+
+export const ConnectAccountResp = Type.Object({ link: Type.String({ description: 'ссылка для авторизации в амо' }) });
+
+/** GET /account answers the seed's User schema; the GetCurrentAccountResp names (AmocrmID, AmoUserID) are added. */
+export const User = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key'),
+  AccountID: Type.String({ description: 'id аккаунта квиза из токена' }),
+  AmoID: Id('айдишник пользователя в амо (для GET /account — id аккаунта амо)'),
+  Name: Type.String(),
+  Email: Type.String(),
+  Role: Type.String(),
+  Group: Type.Integer(),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+  Subdomain: Type.Optional(Type.String({ description: 'поддомен организации' })),
+  Amoiserid: Type.Optional(Type.Integer({ description: 'id в amo пользователя который подключал интеграцию' })),
+  Country: Type.Optional(Type.String()),
+  AmocrmID: Type.Optional(Type.Integer({ description: 'id аккаунта в амо' })),
+  AmoUserID: Type.Optional(Type.Integer({ description: 'id пользователя, который подключал интеграцию' })),
+});
+
+export const Pipeline = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key'),
+  AmoID: Id('айдишник воронки в амо'),
+  AccountID: Id('id аккаунта в амо'),
+  Name: Type.String(),
+  IsArchive: Type.Boolean(),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+});
+
+export const Step = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key'),
+  AmoID: Id('айдишник шага воронки в амо'),
+  PipelineID: Id('айдишник воронки в амо'),
+  AccountID: Id('id аккаунта в амо'),
+  Name: Type.String(),
+  Color: Type.String(),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+});
+
+export const Field = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key'),
+  AmoID: Id('айдишник кастомного поля в амо'),
+  Code: Type.String(),
+  AccountID: Id('id аккаунта в амо'),
+  Name: Type.String(),
+  EntityType: Type.String({ description: 'leads | contacts | companies | customers' }),
+  Type: Type.String({ description: 'тип поля амо: text, numeric, select, multiselect, date…' }),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+});
+
+export const Tag = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key (его указывают в TagsToAdd)'),
+  AmoID: Id('айдишник тега в амо'),
+  AccountID: Id('id аккаунта в амо'),
+  Entity: Type.String({ description: 'leads | contacts | companies | customers' }),
+  Name: Type.String(),
+  Color: Type.String(),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+});
+
+const List = <T extends TSchema>(item: T, what: string) =>
+  Type.Object({ count: Type.Integer({ description: `общее количество ${what}` }), items: Type.Array(item) });
+
+export const UserListResp = List(User, 'юзеров');
+export const UserListPipelinesResp = List(Pipeline, 'воронок');
+export const UserListStepsResp = List(Step, 'шагов воронок');
+export const UserListFieldsResp = List(Field, 'кастомных полей');
+export const UserListTagsResp = List(Tag, 'тегов');
+
+const pageDoc = 'Номер страницы, с 1; не указан или 0 — первая страница';
+export const PaginationQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 0, description: pageDoc, examples: [1] })),
+  size: Type.Optional(Type.Integer({ minimum: 1, description: 'Размер страницы, по умолчанию 25, не больше 100', examples: [25] })),
+});
+export const StepsQuery = Type.Object({
+  pipelineID: Type.Optional(Type.Integer({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
+  page: PaginationQuery.properties.page,
+  size: PaginationQuery.properties.size,
+});
+export type Pagination = Static<typeof PaginationQuery>;
+
+/**
+ * The seed's FieldRule: "a map whose keys are QuestionID and values the custom field id". Keys are question ids;
+ * in lead rules a key may also be a UTM name (`utm_source`…) whose value goes into that field.
+ */
+export const FieldRule = Type.Record(Type.String({ pattern: '^(\\d+|utm_[a-z_]+)$' }), Type.Integer(), {
+  description: 'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо',
+  examples: [{ '101': 5001, utm_source: 5010 }],
+});
+export const ContactRules = Type.Record(Type.String({ pattern: '^\\d+$' }), Type.Integer(), {
+  description: 'Мапа: ключ — QuestionID, значение — id кастомного поля контакта в амо',
+});
+
+const TagIds = (entity: string) => Type.Optional(Type.Array(Type.Integer(), { description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
+export const TagsToAdd = Type.Object(
+  { Lead: TagIds('Leads'), Contact: TagIds('Contacts'), Company: TagIds('Company'), Customer: TagIds('Customer') },
+  { examples: [{ Lead: [101, 102], Contact: [201] }] },
+);
+
+export const RulesReq = Type.Object({
+  PerformerID: Type.Optional(Type.Integer({ description: 'id ответственного (пользователь amoCRM); обязателен при создании' })),
+  PipelineID: Type.Optional(Type.Integer({ description: 'id воронки amoCRM; обязателен при создании' })),
+  StepID: Type.Optional(Type.Integer({ description: 'id этапа amoCRM в этой воронке; обязателен при создании' })),
+  Fieldsrule: Type.Optional(
+    Type.Object({
+      Lead: Type.Optional(Type.Array(FieldRule, { description: 'правила заполнения полей сделки' })),
+      Contact: Type.Optional(Type.Array(ContactRules, { description: 'правила заполнения полей контакта' })),
+      Company: Type.Optional(Type.Array(FieldRule, { description: 'правила заполнения полей компании (компания создаётся, если правила есть)' })),
+      Customer: Type.Optional(Type.Array(FieldRule, { description: 'правила для покупателя (хранятся и проверяются)' })),
+    }),
+  ),
+  TagsToAdd: Type.Optional(TagsToAdd),
+});
+export type RulesReq = Static<typeof RulesReq>;
+
+export const Rule = Type.Object({
+  ID: Id('айдишник в нашей системе Primary Key'),
+  AccountID: Id('id аккаунта в амо'),
+  QuizID: Id('айдишник опроса'),
+  PerformerID: Type.Integer(),
+  PipelineID: Type.Integer(),
+  StepID: Type.Integer(),
+  FieldsRule: Type.Object({
+    lead: Type.Array(FieldRule),
+    contact: Type.Array(ContactRules),
+    company: Type.Array(FieldRule),
+    customer: Type.Array(FieldRule),
+  }),
+  TagsToAdd: Type.Object({ Lead: Type.Array(Type.Integer()), Contact: Type.Array(Type.Integer()), Company: Type.Array(Type.Integer()), Customer: Type.Array(Type.Integer()) }),
+  Deleted: Type.Boolean(),
+  CreatedAt: Timestamp,
+  Status: Type.Union([Type.Literal('pending'), Type.Literal('ready'), Type.Literal('broken')], {
+    description: 'проверка правила по свежим данным amoCRM: pending — идёт, ready — готово, broken — см. Problems',
+  }),
+  Problems: Type.Array(Type.String()),
+});
+export type Rule = Static<typeof Rule>;
+
+export const QuizIdParams = Type.Object({ quizID: Type.String({ description: 'Id квиза' }) });
+
+/** The OAuth redirect's query (amoCRM's names); the connector reads it as is. */
+export const OAuthRedirectQuery = Type.Object({
+  code: Type.Optional(Type.String({ description: 'код авторизации (живёт 20 минут)' })),
+  referer: Type.Optional(Type.String({ description: 'домен аккаунта, например example.amocrm.ru' })),
+  state: Type.Optional(Type.String({ description: 'state из ссылки POST /account' })),
+  client_id: Type.Optional(Type.String()),
+  from_widget: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String({ description: 'access_denied, если пользователь отказал' })),
+});
+/** amoCRM's disconnect hook query: signature = hex HMAC-SHA256("client_id|account_id", client secret). */
+export const DisconnectHookQuery = Type.Object({
+  client_uuid: Type.Optional(Type.String()),
+  account_id: Type.Optional(Type.String()),
+  signature: Type.Optional(Type.String()),
+});

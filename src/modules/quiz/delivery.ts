@@ -1,0 +1,153 @@
+// Delivery of accepted results: build each complex lead from the result and its rule, hand it to the amoCRM
+// connector (which batches up to 50 per /leads/complex call under the 7 req/s limit), and record the answer.
+// A result is marked `dispatchedAt` in the same transaction that enqueues it, so a re-run never sends twice;
+// a transient failure re-dispatches with backoff; a permanent one fails only that result.
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Hub } from '../../platform/hub.js';
+import type { BatchOutcome } from '../../platform/jobs/queue.js';
+import type { AmoConnector } from '../../connectors/amocrm/index.js';
+import { quizAccounts, quizResults, quizRules, type ResultError } from './schema.js';
+import { QUEUES, type DeliveredJob, type PrepareJob } from './queues.js';
+import { loadCache, type AccountCache } from './cache.js';
+import { buildLead } from './lead-builder.js';
+import type { QuizResult } from './results-contract.js';
+import { PREPARE_CHUNK } from './results.js';
+
+export interface DeliveryOptions {
+  /** Deliveries of one result before a transient failure becomes `failed` (an operator can still redeliver). */
+  readonly maxAttempts: number;
+  /** First re-dispatch delay after a transient failure; doubles per attempt, capped at 30 minutes. */
+  readonly retryBaseSeconds: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryOptions = { maxAttempts: 10, retryBaseSeconds: 10 };
+
+export class DeliveryService {
+  constructor(
+    private readonly hub: Hub,
+    private readonly amo: AmoConnector,
+    private readonly opts: DeliveryOptions = DEFAULT_DELIVERY,
+  ) {}
+
+  /** Job `quiz.prepare`: turns up to 50 queued results into connector items, in one transaction. */
+  async prepare({ resultIds }: PrepareJob): Promise<{ dispatched: number; failed: number }> {
+    return this.hub.db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(quizResults)
+        .where(and(inArray(quizResults.id, resultIds), eq(quizResults.status, 'queued'), isNull(quizResults.dispatchedAt)))
+        .for('update', { skipLocked: true });
+      let dispatched = 0;
+      let failed = 0;
+      const caches = new Map<number, AccountCache>();
+      for (const row of rows) {
+        const fail = async (error: ResultError) => {
+          failed++;
+          await tx.update(quizResults).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(quizResults.id, row.id));
+        };
+        const [account] = await tx
+          .select()
+          .from(quizAccounts)
+          .where(and(eq(quizAccounts.quizAccountId, row.quizAccountId), eq(quizAccounts.deleted, false)));
+        if (!account) {
+          await fail({ code: 'ACCOUNT_NOT_CONNECTED', message: 'Аккаунт amoCRM не подключён; подключите его и повторите доставку', retryable: true });
+          continue;
+        }
+        const [rule] = await tx
+          .select()
+          .from(quizRules)
+          .where(and(eq(quizRules.quizAccountId, row.quizAccountId), eq(quizRules.quizId, row.quizId)));
+        if (!rule) {
+          await fail({ code: 'RULE_NOT_FOUND', message: `Нет правила для квиза ${row.quizId}`, retryable: true });
+          continue;
+        }
+        if (rule.amoAccountId !== account.amoAccountId) {
+          await fail({ code: 'RULE_STALE', message: 'Правило настроено для другого аккаунта amoCRM; сохраните его заново (PATCH)', retryable: true });
+          continue;
+        }
+        let cache = caches.get(account.amoAccountId);
+        if (!cache) caches.set(account.amoAccountId, (cache = await loadCache(tx, account.amoAccountId)));
+        const { item, warnings } = buildLead(row.payload as unknown as QuizResult, rule, cache);
+        const attempt = row.attempts + 1;
+        await this.amo.enqueueComplexLead(account.amoAccountId, item, { queue: QUEUES.delivered, data: { resultId: row.id, attempt } }, { tx });
+        await tx
+          .update(quizResults)
+          .set({ dispatchedAt: new Date(), attempts: attempt, amoAccountId: account.amoAccountId, warnings, updatedAt: new Date() })
+          .where(eq(quizResults.id, row.id));
+        if (warnings.length) this.hub.log.warn({ resultId: row.resultId, quizId: row.quizId, warnings }, 'quiz: answers that cannot be written to amoCRM');
+        dispatched++;
+      }
+      return { dispatched, failed };
+    });
+  }
+
+  /** Job `quiz.delivered` (a batch): the connector's per-lead answers. */
+  async delivered(jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>): Promise<BatchOutcome[]> {
+    const outcomes: BatchOutcome[] = [];
+    for (const job of jobs) {
+      try {
+        outcomes.push({ id: job.id, ...(await this.#record(job.data)) });
+      } catch (err) {
+        outcomes.push({ id: job.id, ok: false, output: { message: (err as Error).message } });
+      }
+    }
+    return outcomes;
+  }
+
+  async #record({ resultId, attempt, result }: DeliveredJob): Promise<Omit<BatchOutcome, 'id'>> {
+    const [row] = await this.hub.db.select().from(quizResults).where(eq(quizResults.id, resultId));
+    // An answer to an older attempt (the result was redelivered since) changes nothing.
+    if (!row || row.attempts !== attempt || row.status !== 'queued') return { ok: true, output: { stale: true } };
+    if (result.ok) {
+      await this.hub.db
+        .update(quizResults)
+        .set({
+          status: 'sent',
+          amoLeadId: result.leadId,
+          amoContactId: result.contactId ?? null,
+          amoCompanyId: result.companyId ?? null,
+          error: null,
+          sentAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(eq(quizResults.id, resultId));
+      return { ok: true, output: { resultId: row.resultId, leadId: result.leadId } };
+    }
+    const error: ResultError = {
+      code: result.error.code,
+      message: result.error.message,
+      retryable: result.error.retryable,
+      ...(result.error.validationErrors ? { details: { validationErrors: result.error.validationErrors } } : {}),
+    };
+    if (error.retryable && attempt < this.opts.maxAttempts) {
+      const delay = Math.min(this.opts.retryBaseSeconds * 2 ** (attempt - 1), 1800);
+      await this.hub.db.transaction(async (tx) => {
+        await tx.update(quizResults).set({ dispatchedAt: null, error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
+        await this.hub.jobs.send<PrepareJob>(QUEUES.prepare, { resultIds: [resultId] }, { tx, startAfterSeconds: delay });
+      });
+      this.hub.log.warn({ resultId: row.resultId, attempt, delay, code: error.code }, 'quiz: delivery failed, will retry');
+      return { ok: true, output: { resultId: row.resultId, retryInSeconds: delay, error } };
+    }
+    await this.hub.db.update(quizResults).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
+    // Failing this job (not the batch) puts the result's error in the admin job view.
+    return { ok: false, permanent: true, output: { resultId: row.resultId, quizId: row.quizId, error } };
+  }
+
+  /** Operator action: queue failed (or all unsent) results of a quiz account again; returns how many. */
+  async redeliver(filter: { quizAccountId?: string; resultIds?: string[] }): Promise<number> {
+    return this.hub.db.transaction(async (tx) => {
+      const conds = [eq(quizResults.status, 'failed')];
+      if (filter.quizAccountId) conds.push(eq(quizResults.quizAccountId, filter.quizAccountId));
+      if (filter.resultIds?.length) conds.push(inArray(quizResults.resultId, filter.resultIds));
+      const rows = await tx
+        .update(quizResults)
+        .set({ status: 'queued', dispatchedAt: null, error: null, attempts: sql`0`, updatedAt: new Date() })
+        .where(and(...conds))
+        .returning({ id: quizResults.id });
+      const jobs: PrepareJob[] = [];
+      for (let i = 0; i < rows.length; i += PREPARE_CHUNK) jobs.push({ resultIds: rows.slice(i, i + PREPARE_CHUNK).map((r) => r.id) });
+      await this.hub.jobs.sendMany(QUEUES.prepare, jobs, { tx });
+      return rows.length;
+    });
+  }
+}

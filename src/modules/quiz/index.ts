@@ -1,0 +1,61 @@
+// Quiz → amoCRM (seed 003): a quiz account connects its amoCRM account, we cache its directories, it saves one
+// rule per quiz, and every quiz result becomes a lead in the right pipeline and stage. Entrance of the module:
+// wires services, queues and routes; the logic lives in the services.
+import type { HubModule, ModuleFactory } from '../../platform/module.js';
+import { QuizJwtVerifier } from './auth.js';
+import { AccountService } from './accounts.js';
+import { DirectoryService } from './directories.js';
+import { RuleService } from './rules.js';
+import { ResultService } from './results.js';
+import { DEFAULT_DELIVERY, DeliveryService, type DeliveryOptions } from './delivery.js';
+import { useQuizEnvelope } from './errors.js';
+import { QUEUES, type DeliveredJob, type PrepareJob, type RuleCheckJob, type SyncJob } from './queues.js';
+import { accountRoutes } from './routes/account.js';
+import { directoryRoutes } from './routes/directories.js';
+import { ruleRoutes } from './routes/rules.js';
+import { resultRoutes } from './routes/results.js';
+import { quizAdminRoutes } from './routes/admin.js';
+import { RESULTS_TAG, TAG } from './routes/common.js';
+
+export type { DeliveryOptions } from './delivery.js';
+
+/** The factory with tunable delivery retries (tests shorten them); `quizModule` is the default. */
+export function createQuizModule(opts: Partial<DeliveryOptions> = {}): ModuleFactory {
+  return (hub, connectors): HubModule => {
+    const amo = connectors.amo;
+    const auth = new QuizJwtVerifier(hub.config.quiz);
+    const accounts = new AccountService(hub, amo);
+    const directories = new DirectoryService(hub, amo);
+    const rules = new RuleService(hub, accounts, directories);
+    const results = new ResultService(hub, accounts);
+    const delivery = new DeliveryService(hub, amo, { ...DEFAULT_DELIVERY, ...opts });
+
+    return {
+      name: 'quiz',
+      prefix: '/quiz',
+      tags: [
+        { name: TAG, description: 'Seed 003 «QUIZ AMOCRM integration»: операции, связанные с AmoCRM' },
+        { name: RESULTS_TAG, description: 'Приём результатов квиза: каждый результат становится сделкой в amoCRM' },
+        { name: 'admin: quiz', description: 'Quiz results for operators: failures and redelivery' },
+      ],
+      queues: [
+        { name: QUEUES.sync, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories) },
+        { name: QUEUES.ruleCheck, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: RuleCheckJob) => rules.check(d.ruleId) },
+        { name: QUEUES.prepare, retryLimit: 10, retryDelay: 5, batchSize: 4, handle: (d: PrepareJob) => delivery.prepare(d) },
+        { name: QUEUES.delivered, retryLimit: 10, retryDelay: 2, batchSize: 100, handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs) },
+      ],
+      routes(app) {
+        useQuizEnvelope(app);
+        accountRoutes(app, { auth, accounts, config: hub.config });
+        directoryRoutes(app, { hub, auth, accounts, directories });
+        ruleRoutes(app, { auth, rules });
+        resultRoutes(app, { auth, results, bodyLimitBytes: hub.config.bodyLimitBytes });
+      },
+      adminRoutes(app) {
+        quizAdminRoutes(app, { hub, delivery });
+      },
+    };
+  };
+}
+
+export const quizModule: ModuleFactory = createQuizModule();

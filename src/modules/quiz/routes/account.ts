@@ -1,0 +1,115 @@
+// /account and amoCRM's two callbacks (/webhook/create, /webhook/delete). Thin: everything is in AccountService.
+import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { HubConfig } from '../../../config.js';
+import { HubError } from '../../../platform/http/errors.js';
+import { ConnectAccountResp, DisconnectHookQuery, OAuthRedirectQuery, User } from '../contract.js';
+import { accountOf, QUIZ_SECURITY, type QuizJwtVerifier } from '../auth.js';
+import type { AccountService } from '../accounts.js';
+import { jsonString } from '../errors.js';
+import { connectedPage, failedPage } from '../pages.js';
+import { E401, E404, E500, E502, E503, Html, OK, TAG } from './common.js';
+
+export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifier; accounts: AccountService; config: HubConfig }): void {
+  const { auth, accounts, config } = deps;
+  const tags = [TAG];
+  const guarded = { onRequest: auth.guard };
+
+  app.post(
+    '/account',
+    {
+      ...guarded,
+      schema: {
+        operationId: 'ConnectAccount',
+        tags,
+        description: 'подключение аккаунта амо к аккаунту quiz: отдаёт ссылку на согласие в amoCRM, привязанную (state) к этому аккаунту',
+        security: QUIZ_SECURITY,
+        response: { 200: ConnectAccountResp, 401: E401, 500: E500, 503: E503 },
+      },
+    },
+    async (req) => ({ link: await accounts.connectLink(accountOf(req)) }),
+  );
+
+  app.delete(
+    '/account',
+    {
+      ...guarded,
+      schema: {
+        operationId: 'SoftDeleteAccount',
+        tags,
+        description: 'мягкое удаление аккаунта и токенов amoCRM; после него можно подключить новый (или тот же) аккаунт',
+        security: QUIZ_SECURITY,
+        response: { 200: OK, 401: E401, 404: E404, 500: E500 },
+      },
+    },
+    async (req, reply) => {
+      await accounts.remove(accountOf(req));
+      return reply.type('application/json; charset=utf-8').send(jsonString('Success'));
+    },
+  );
+
+  app.get(
+    '/account',
+    {
+      ...guarded,
+      schema: {
+        operationId: 'GetCurrentAccount',
+        tags,
+        description: 'получение текущего аккаунта (404, если amoCRM не подключён)',
+        security: QUIZ_SECURITY,
+        response: { 200: User, 401: E401, 404: E404, 500: E500 },
+      },
+    },
+    async (req) => accounts.current(accountOf(req)),
+  );
+
+  app.get<{ Querystring: Static<typeof OAuthRedirectQuery> }>(
+    '/webhook/create',
+    {
+      schema: {
+        operationId: 'WebhookCreate',
+        tags,
+        description:
+          'OAuth-редирект amoCRM (Redirect URI интеграции): обмен кода на токены, создание аккаунта, первая синхронизация справочников. ' +
+          'Отвечает браузеру страницей или редиректом на QUIZ_AFTER_CONNECT_URL.',
+        querystring: OAuthRedirectQuery,
+        response: { 200: Html('Success'), 303: Type.Null({ description: 'переход на QUIZ_AFTER_CONNECT_URL' }), 400: Html('Подключение не удалось'), 502: Html('amoCRM недоступен') },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const account = await accounts.completeConnect(req.query as Record<string, string | undefined>);
+        if (config.quiz.afterConnectUrl) {
+          const to = new URL(config.quiz.afterConnectUrl);
+          to.searchParams.set('amo', 'connected');
+          to.searchParams.set('subdomain', account.subdomain);
+          return reply.redirect(to.toString(), 303);
+        }
+        return reply.type('text/html; charset=utf-8').send(connectedPage(account));
+      } catch (err) {
+        if (!(err instanceof HubError) || err.status >= 500) req.log.error({ err }, 'quiz: amoCRM connect failed');
+        const status = err instanceof HubError && err.status < 500 ? 400 : 502;
+        const message = err instanceof HubError ? err.message : 'Внутренняя ошибка';
+        return reply.status(status).type('text/html; charset=utf-8').send(failedPage(message));
+      }
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof DisconnectHookQuery> }>(
+    '/webhook/delete',
+    {
+      schema: {
+        operationId: 'WebhookDelete',
+        tags,
+        description: 'хук amoCRM об отключении интеграции (client_uuid, account_id, signature = HMAC-SHA256): подпись проверяется, аккаунт мягко удаляется',
+        querystring: DisconnectHookQuery,
+        response: { 200: OK, 401: E401, 502: E502 },
+      },
+    },
+    async (req, reply) => {
+      await accounts.disconnectedByAmo(req.query as Record<string, string | undefined>);
+      return reply.type('application/json; charset=utf-8').send(jsonString('Success'));
+    },
+  );
+}

@@ -1,0 +1,103 @@
+// Schemas of the operator API under /admin/v1/tracking (platform error envelope, admin token).
+import { Type } from '@sinclair/typebox';
+
+const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const Ts = Type.String({ format: 'date-time' });
+const NullableTs = Type.Union([Ts, Type.Null()]);
+
+export const IdParams = Type.Object({ id: Id });
+
+export const AdminBot = Type.Object({ id: Type.Integer(), name: Type.String(), username: Type.String(), is_active: Type.Boolean(), subscription_status: Type.String() });
+export const CreateBot = Type.Object(
+  {
+    id: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Id бота на платформе (если не задан — назначается)' })),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    username: Type.Optional(Type.String({ maxLength: 100 })),
+    is_active: Type.Optional(Type.Boolean()),
+    subscription_status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  },
+  { additionalProperties: false },
+);
+export const UpdateBot = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    username: Type.Optional(Type.String({ maxLength: 100 })),
+    is_active: Type.Optional(Type.Boolean()),
+    subscription_status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ApiKey = Type.Object({
+  id: Type.Integer(),
+  bot_id: Type.Integer(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'Первые 8 символов ключа, для опознания' }),
+  rate_limit_per_minute: Type.Integer(),
+  created_at: Ts,
+  revoked_at: NullableTs,
+  last_used_at: NullableTs,
+});
+export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'Полный ключ: показывается один раз' }) })]);
+export const CreateKey = Type.Object(
+  { name: Type.Optional(Type.String({ maxLength: 200 })), rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
+  { additionalProperties: false },
+);
+export const UpdateKey = Type.Object({ rate_limit_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false });
+
+export const UsageQuery = Type.Object({
+  days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }),
+  recent: Type.Integer({ minimum: 0, maximum: 1000, default: 100 }),
+});
+export const Usage = Type.Object({
+  key_id: Type.Integer(),
+  last_used_at: NullableTs,
+  daily: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), requests: Type.Integer(), errors: Type.Integer() })),
+  recent: Type.Array(Type.Object({ at: Ts, method: Type.String(), path: Type.String(), status: Type.Integer(), ip: Type.String(), latency_ms: Type.Number() })),
+});
+
+export const Webhook = Type.Object({
+  id: Type.Integer(),
+  bot_id: Type.Integer(),
+  url: Type.String(),
+  is_active: Type.Boolean(),
+  disabled_reason: Type.Union([Type.String(), Type.Null()]),
+  created_at: Ts,
+});
+export const CreatedWebhook = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'whsec_…: показывается один раз' }) })]);
+export const CreateWebhook = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+
+const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
+export const Delivery = Type.Object({
+  id: Type.Integer(),
+  webhook_id: Type.Integer(),
+  event_id: Type.String(),
+  event_type: Type.String(),
+  status: DeliveryStatus,
+  attempts: Type.Integer(),
+  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  next_attempt_at: NullableTs,
+  created_at: Ts,
+  delivered_at: NullableTs,
+});
+export const DeliveryDetail = Type.Intersect([
+  Delivery,
+  Type.Object({
+    body: Type.String(),
+    attempts_log: Type.Array(
+      Type.Object({
+        at: Ts,
+        trigger: Type.String(),
+        status_code: Type.Union([Type.Integer(), Type.Null()]),
+        error: Type.Union([Type.String(), Type.Null()]),
+        response_body: Type.Union([Type.String(), Type.Null()]),
+        duration_ms: Type.Number(),
+      }),
+    ),
+  }),
+]);
+export const DeliveriesQuery = Type.Object({
+  status: Type.Optional(DeliveryStatus),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+});

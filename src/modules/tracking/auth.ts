@@ -1,0 +1,88 @@
+// The public API's gate, run on every request of the /api/v1 scope before validation: the X-API-Key (401 when
+// missing, unknown or revoked), the key's rate limit (429, with X-RateLimit-* and the IETF draft pair on every
+// answer), then the bot binding (403 for another bot's bot_id or a disabled bot). Every answer — accepted or
+// not — goes to the usage log and the activity monitor.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Hub } from '../../platform/hub.js';
+import type { LimitDecision } from '../../platform/ratelimit/limiter.js';
+import { trackingError } from './errors.js';
+import type { KeyIdentity, KeyService } from './keys.js';
+import type { ActivityMonitor } from './monitor.js';
+import type { TrackingOptions } from './options.js';
+import type { UsageRecorder } from './usage.js';
+
+export interface GateDeps {
+  readonly hub: Hub;
+  readonly keys: KeyService;
+  readonly usage: UsageRecorder;
+  readonly monitor: ActivityMonitor;
+  readonly options: TrackingOptions;
+}
+
+/** The key a request was authenticated with (set by the gate). */
+const identities = new WeakMap<FastifyRequest, KeyIdentity>();
+export const requestKey = (req: FastifyRequest): KeyIdentity | undefined => identities.get(req);
+
+/** X-RateLimit-* (reset as a Unix time, like AfterShip and Ship24) and the IETF draft RateLimit-Policy/RateLimit. */
+export function rateLimitHeaders(d: LimitDecision, periodMs: number, nowMs = Date.now()): Record<string, string> {
+  const resetSeconds = Math.ceil(d.resetMs / 1000);
+  return {
+    'x-ratelimit-limit': String(d.limit),
+    'x-ratelimit-remaining': String(d.remaining),
+    'x-ratelimit-reset': String(Math.ceil((nowMs + d.resetMs) / 1000)),
+    'ratelimit-policy': `"default";q=${d.limit};w=${Math.round(periodMs / 1000)}`,
+    ratelimit: `"default";r=${d.remaining};t=${resetSeconds}`,
+  };
+}
+
+export function installGate(app: FastifyInstance, deps: GateDeps): void {
+  const { hub, keys, usage, monitor, options } = deps;
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers['x-api-key'];
+    const key = (Array.isArray(header) ? header[0] : header)?.trim();
+    if (!key) throw trackingError('KEY_MISSING', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
+    const identity = await keys.identify(key);
+    if (!identity) throw trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
+    identities.set(req, identity);
+
+    const now = Date.now();
+    let decision: LimitDecision | undefined;
+    try {
+      // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
+      const bucket = `${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`;
+      decision = await hub.rateLimiter.check(bucket, identity.rateLimitPerMinute, options.rateLimitPeriodMs, now);
+    } catch (err) {
+      // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
+      req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
+    }
+    if (decision) {
+      reply.headers(rateLimitHeaders(decision, options.rateLimitPeriodMs, now));
+      if (!decision.allowed) {
+        throw trackingError('RATE_LIMITED', `Превышен лимит: ${decision.limit} запросов в минуту для ключа. Повторите через ${Math.ceil(decision.retryAfterMs / 1000)} с`, undefined, {
+          'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
+        });
+      }
+    }
+
+    const botParam = (req.params as { bot_id?: string } | undefined)?.bot_id;
+    if (botParam !== undefined && (!/^\d+$/.test(botParam) || Number(botParam) !== identity.botId)) throw trackingError('BOT_FORBIDDEN');
+    if (!identity.botActive) throw trackingError('BOT_INACTIVE');
+  });
+
+  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    const identity = identities.get(req);
+    const entry = {
+      keyId: identity?.keyId ?? null,
+      botId: identity?.botId ?? null,
+      at: new Date(),
+      method: req.method,
+      path: req.url.split('?', 1)[0]!.slice(0, 500),
+      status: reply.statusCode,
+      ip: req.ip,
+      latencyMs: reply.elapsedTime,
+    };
+    usage.record(entry);
+    monitor.observe({ ip: entry.ip, status: entry.status, keyId: entry.keyId });
+  });
+}

@@ -1,0 +1,137 @@
+// `hub tracking …`: bots, API keys and bulk import from the command line (the same services as the admin API).
+//   hub tracking bot create --name "Карго Экспресс" [--id 123] [--username @cargo_bot]
+//   hub tracking bot list
+//   hub tracking key create --bot <id> [--name crm] [--limit 60]     (prints the key once)
+//   hub tracking key revoke <id>
+//   hub tracking key usage <id> [--days 30]
+//   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv]
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Hub } from '../../platform/hub.js';
+import type { ModuleCli } from '../../platform/module.js';
+import { BotService } from './bots.js';
+import { KeyService } from './keys.js';
+import { usageReport } from './usage.js';
+import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
+import { TrackingService } from './tracking.js';
+import { Importer, readImportFile, type ImportResult } from './import.js';
+import { DEFAULT_OPTIONS } from './options.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  setExitCode(code: number): void;
+}
+
+const processIo: CliIo = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  setExitCode: (c) => void (process.exitCode = c),
+};
+
+type WithHub = <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>;
+
+const int = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new Error(`${name} must be a positive whole number, got "${v}"`);
+  return Number(v);
+};
+
+/** A one-line progress bar redrawn in place on stderr (whole percents only, so a big file stays cheap). */
+export function progressBar(io: CliIo, label = 'Импорт'): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const pct = total === 0 ? 100 : Math.floor((done * 100) / total);
+    if (pct === shown && done !== total) return;
+    shown = pct;
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((width * done) / total);
+    io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${done}/${total}`);
+    if (done === total) io.err('\n');
+  };
+}
+
+const csvCell = (v: string | number) => (/[",\n;]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+
+export function importReportCsv(result: ImportResult): string {
+  return ['line,tracking_number,error', ...result.errors.map((e) => [e.line, e.tracking_number, e.error].map(csvCell).join(','))].join('\n') + '\n';
+}
+
+/** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
+async function importerFor(hub: Hub): Promise<Importer> {
+  const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { attempts: 1 }), DEFAULT_OPTIONS);
+  if (!hub.jobs.definition(WEBHOOK_QUEUE)) hub.jobs.define(webhooks.queue());
+  if (!hub.jobs.running) await hub.jobs.start();
+  return new Importer(hub, new TrackingService(hub, webhooks));
+}
+
+export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo = processIo): void {
+  const tracking = program.command('tracking').description('Cargo-tracking API (seed 004): bots, API keys, import');
+  const json = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
+
+  const bot = tracking.command('bot').description('Bots (tenants)');
+  bot
+    .command('create')
+    .description('Create a bot')
+    .requiredOption('--name <name>', 'company / bot name')
+    .option('--id <id>', "the platform's bot id (assigned when omitted)", int('--id'))
+    .option('--username <username>', 'Telegram username, e.g. @cargo_bot')
+    .action(async (o: { name: string; id?: number; username?: string }) => {
+      json(await withHub((hub) => new BotService(hub).create({ name: o.name, ...(o.id ? { id: o.id } : {}), ...(o.username ? { username: o.username } : {}) })));
+    });
+  bot
+    .command('list')
+    .description('List bots')
+    .action(async () => json(await withHub((hub) => new BotService(hub).list())));
+
+  const key = tracking.command('key').description('API keys');
+  key
+    .command('create')
+    .description('Issue an API key for a bot (printed once; only its hash is stored)')
+    .requiredOption('--bot <id>', 'bot id', int('--bot'))
+    .option('--name <name>', 'what the key is for')
+    .option('--limit <perMinute>', 'requests per minute (default TRACKING_RATE_LIMIT_PER_MINUTE)', int('--limit'))
+    .action(async (o: { bot: number; name?: string; limit?: number }) => {
+      const created = await withHub((hub) =>
+        new KeyService(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
+      );
+      io.out(`${created.key}\n`);
+      io.err(`key id ${created.id} for bot ${created.bot_id}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`);
+    });
+  key
+    .command('revoke <id>')
+    .description('Revoke a key (effective at once on every instance)')
+    .action(async (id: string) => json(await withHub((hub) => new KeyService(hub).revoke(int('id')(id)))));
+  key
+    .command('usage <id>')
+    .description("A key's usage: daily counts and the latest requests")
+    .option('--days <n>', 'days of daily counts', int('--days'), 30)
+    .option('--recent <n>', 'latest requests to show', int('--recent'), 20)
+    .action(async (id: string, o: { days: number; recent: number }) => {
+      json(
+        await withHub(async (hub) => {
+          const k = await new KeyService(hub).get(int('id')(id));
+          return { ...(await usageReport(hub, k.id, { days: o.days, recent: o.recent })), last_used_at: k.last_used_at };
+        }),
+      );
+    });
+
+  tracking
+    .command('import <file>')
+    .description('Import tracking numbers from CSV or XLSX (idempotent: known numbers are updated or skipped)')
+    .requiredOption('--bot <id>', 'bot id', int('--bot'))
+    .option('--report <file>', 'write every failed row to this CSV file')
+    .action(async (file: string, o: { bot: number; report?: string }) => {
+      const records = await readImportFile(file);
+      const result = await withHub(async (hub) => (await importerFor(hub)).run(o.bot, records, progressBar(io)));
+      io.err(
+        `Всего строк: ${result.total}; создано: ${result.created}; обновлено: ${result.updated}; без изменений: ${result.unchanged}; с ошибками: ${result.failed}\n`,
+      );
+      for (const e of result.errors.slice(0, 50)) io.err(`  строка ${e.line}${e.tracking_number ? ` (${e.tracking_number})` : ''}: ${e.error}\n`);
+      if (result.errors.length > 50) io.err(`  … ещё ${result.errors.length - 50}${o.report ? '' : ' (все — с --report <file>)'}\n`);
+      if (o.report) await writeFile(o.report, importReportCsv(result));
+      json(result);
+      if (result.failed > 0) io.setExitCode(2);
+    });
+}
+
+export const trackingCli: ModuleCli = (program, withHub) => registerTrackingCli(program, withHub);

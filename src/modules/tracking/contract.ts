@@ -1,0 +1,149 @@
+// Seed 004 as TypeBox schemas: the seed's paths, field names (tracking_numbers, total, current_status, weight_kg,
+// total_cost_usd…) and `{detail}` errors. They validate requests, serialise responses and feed the OpenAPI document.
+import { Type, type Static } from '@sinclair/typebox';
+import { STATUSES } from './statuses.js';
+
+export const StatusSchema = Type.Union(
+  STATUSES.map((s) => Type.Literal(s)),
+  { description: 'pending → in_transit → delivered → issued (вперёд, шаги можно пропускать); cancelled — из любого, кроме issued' },
+);
+
+export const ErrorBody = Type.Object({ detail: Type.String({ description: 'Описание ошибки по-русски' }) }, { title: 'TrackingError' });
+export const InvalidTransitionBody = Type.Object(
+  { detail: Type.String(), current_status: StatusSchema, allowed_statuses: Type.Array(StatusSchema) },
+  { title: 'TrackingInvalidTransition' },
+);
+
+const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+// Null first: with ajv's type coercion a null tried against the number branch first would become 0.
+const Money = (description: string) => Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1e12, description })]);
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const BotParams = Type.Object({ bot_id: Id });
+export const TrackingParams = Type.Object({ bot_id: Id, tracking_id: Id });
+export const ClientParams = Type.Object({ bot_id: Id, client_id: Id });
+export const ClientCodeSchema = Type.String({ minLength: 1, maxLength: 64, description: 'Код клиента' });
+export const ByClientParams = Type.Object({ bot_id: Id, client_code: ClientCodeSchema });
+
+const Page = {
+  page: Type.Integer({ minimum: 1, default: 1, description: 'Номер страницы, с 1' }),
+  page_size: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Размер страницы (максимум 100)' }),
+};
+export const PageQuery = Type.Object(Page);
+export const TrackingListQuery = Type.Object({
+  ...Page,
+  status_filter: Type.Optional(StatusSchema),
+  client_code: Type.Optional(ClientCodeSchema),
+});
+
+export const TrackingNumber = Type.Object(
+  {
+    id: Type.Integer(),
+    tracking_number: Type.String(),
+    client_code: Type.String(),
+    current_status: StatusSchema,
+    quantity: Type.Union([Type.Integer(), Type.Null()]),
+    weight_kg: Type.Union([Type.Number(), Type.Null()]),
+    price_per_kg_usd: Type.Union([Type.Number(), Type.Null()]),
+    total_cost_usd: Type.Union([Type.Number(), Type.Null()]),
+    note: Type.Union([Type.String(), Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { title: 'TrackingNumber' },
+);
+export type TrackingNumberView = Static<typeof TrackingNumber>;
+
+export const HistoryEntry = Type.Object({
+  status: StatusSchema,
+  from_status: Type.Union([StatusSchema, Type.Null()]),
+  source: Type.String({ description: 'api, import или admin' }),
+  changed_at: Timestamp,
+});
+export const TrackingDetail = Type.Intersect([TrackingNumber, Type.Object({ history: Type.Array(HistoryEntry) })], { title: 'TrackingNumberDetail' });
+
+export const TrackingList = Type.Object({ tracking_numbers: Type.Array(TrackingNumber), total: Type.Integer() }, { title: 'TrackingNumberList' });
+
+const TrackingNumberText = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$', description: 'Трек-номер, уникален в пределах бота' });
+export const CreateTracking = Type.Object(
+  {
+    tracking_number: TrackingNumberText,
+    client_code: ClientCodeSchema,
+    status: Type.Optional(StatusSchema),
+    quantity: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })])),
+    weight_kg: Type.Optional(Money('Вес, кг')),
+    price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
+    total_cost_usd: Type.Optional(Money('Стоимость, USD; если не задана — вес × цена за кг')),
+    note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1000 })])),
+  },
+  { additionalProperties: false, title: 'CreateTrackingNumber' },
+);
+export type CreateTrackingInput = Static<typeof CreateTracking>;
+
+export const UpdateTracking = Type.Object(
+  {
+    status: Type.Optional(StatusSchema),
+    quantity: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })])),
+    weight_kg: Type.Optional(Money('Вес, кг')),
+    price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
+    total_cost_usd: Type.Optional(Money('Стоимость, USD')),
+    note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1000 })])),
+  },
+  { additionalProperties: false, minProperties: 1, title: 'UpdateTrackingNumber' },
+);
+export type UpdateTrackingInput = Static<typeof UpdateTracking>;
+
+export const Client = Type.Object(
+  { id: Type.Integer(), client_code: Type.String(), tracking_numbers_count: Type.Integer(), created_at: Timestamp },
+  { title: 'TrackingClient' },
+);
+export const ClientList = Type.Object({ clients: Type.Array(Client), total: Type.Integer() }, { title: 'TrackingClientList' });
+export const ClientTrackingList = Type.Object(
+  { client_code: Type.String(), tracking_numbers: Type.Array(TrackingNumber), total: Type.Integer() },
+  { title: 'TrackingClientNumbers' },
+);
+
+export const Overview = Type.Object(
+  {
+    total_clients: Type.Integer(),
+    total_tracking_numbers: Type.Integer(),
+    pending: Type.Integer(),
+    in_transit: Type.Integer(),
+    delivered: Type.Integer(),
+    issued: Type.Integer(),
+    cancelled: Type.Integer(),
+  },
+  { title: 'TrackingOverview' },
+);
+
+export const StatsQuery = Type.Object({
+  date_from: Type.Optional(Type.String({ format: 'date', description: 'Начало периода (включительно), по умолчанию 29 дней назад' })),
+  date_to: Type.Optional(Type.String({ format: 'date', description: 'Конец периода (включительно, UTC), по умолчанию сегодня; период не длиннее 366 дней' })),
+});
+const StatusCounts = Type.Object(Object.fromEntries(STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof STATUSES)[number], ReturnType<typeof Type.Integer>>);
+export const TrackingStats = Type.Object(
+  {
+    date_from: Type.String({ format: 'date' }),
+    date_to: Type.String({ format: 'date' }),
+    created: Type.Integer({ description: 'Трек-номеров создано за период' }),
+    by_status: Type.Array(
+      Type.Object({
+        status: StatusSchema,
+        count: Type.Integer({ description: 'Трек-номера, созданные за период, по текущему статусу' }),
+        total_weight_kg: Type.Number(),
+        total_cost_usd: Type.Number(),
+      }),
+      { description: 'Созданные за период трек-номера по их текущему статусу, с суммарным весом и стоимостью' },
+    ),
+    by_day: Type.Array(Type.Intersect([Type.Object({ date: Type.String({ format: 'date' }) }), StatusCounts]), {
+      description: 'По дням (UTC) периода: сколько трек-номеров перешло в каждый статус (включая начальный при создании); дни без событий — нули',
+    }),
+  },
+  { title: 'TrackingStatistics' },
+);
+
+export const Bot = Type.Object(
+  { id: Type.Integer(), name: Type.String(), username: Type.String(), is_active: Type.Boolean(), subscription_status: Type.String() },
+  { title: 'TrackingBot' },
+);
+export type BotView = Static<typeof Bot>;

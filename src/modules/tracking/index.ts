@@ -1,0 +1,43 @@
+// Entrance of the cargo-tracking module (seed 004): the public API under /api/v1 with API keys, rate limits and
+// usage history, the operator API under /admin/v1/tracking, and the status-change webhook queue.
+import type { HubModule, ModuleFactory } from '../../platform/module.js';
+import { BotService } from './bots.js';
+import { KeyService } from './keys.js';
+import { UsageRecorder } from './usage.js';
+import { ActivityMonitor } from './monitor.js';
+import { WebhookService } from './webhooks.js';
+import { TrackingService } from './tracking.js';
+import { ClientService } from './clients.js';
+import { publicRoutes } from './routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { DEFAULT_OPTIONS, type TrackingOptions } from './options.js';
+
+export type { TrackingOptions } from './options.js';
+export { trackingCli } from './cli.js';
+
+export function createTrackingModule(overrides: Partial<TrackingOptions> = {}): ModuleFactory {
+  const options: TrackingOptions = { ...DEFAULT_OPTIONS, ...overrides };
+  return (hub): HubModule => {
+    const bots = new BotService(hub);
+    const keys = new KeyService(hub);
+    const usage = new UsageRecorder(hub, options.usageFlushMs);
+    const monitor = new ActivityMonitor(hub, options);
+    const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { timeoutMs: options.webhookTimeoutMs, attempts: 1 }), options);
+    const tracking = new TrackingService(hub, webhooks);
+    const clients = new ClientService(hub);
+    return {
+      name: 'tracking',
+      prefix: '/api/v1',
+      tags: [
+        { name: 'tracking', description: 'API отслеживания грузов (seed 004): трек-номера, клиенты, статистика. Ключ в заголовке X-API-Key.' },
+        { name: 'admin: tracking', description: 'Tracking bots and API keys (operator API)' },
+        { name: 'admin: tracking webhooks', description: 'Tracking status-change webhooks: endpoints, delivery log, redelivery' },
+      ],
+      queues: [webhooks.queue()],
+      routes: (app) => publicRoutes(app, { hub, keys, usage, monitor, options, bots, tracking, clients }),
+      adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
+    };
+  };
+}
+
+export const trackingModule: ModuleFactory = createTrackingModule();

@@ -1,0 +1,133 @@
+// API keys (the seed's "безопасная система ключей"): `tb_` + 32 characters of [A-Za-z0-9] from the CSPRNG.
+// Only the SHA-256 of a key is stored (keys carry ~190 bits of entropy, so a fast hash is enough and keeps
+// verification at microseconds per request) plus an 8-character display prefix. Every request looks the key up
+// in the database — no cache — so a revocation is effective on every instance at the next request.
+import { randomBytes } from 'node:crypto';
+import type { Hub } from '../../platform/hub.js';
+import { sha256Hex } from '../../platform/security/secrets.js';
+import { trackingError } from './errors.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+
+/** `tb_` + 32 uniformly random alphanumerics (rejection sampling: no modulo bias). */
+export function generateApiKey(): string {
+  let out = 'tb_';
+  while (out.length < 35) {
+    for (const byte of randomBytes(48)) {
+      if (byte >= 248) continue; // 248 = 4 × 62: keeps every character equally likely
+      out += ALPHABET[byte % 62];
+      if (out.length === 35) break;
+    }
+  }
+  return out;
+}
+
+export const hashApiKey = (key: string): string => sha256Hex(key);
+export const displayPrefix = (key: string): string => key.slice(0, 8);
+
+export interface ApiKeyView {
+  id: number;
+  bot_id: number;
+  name: string;
+  prefix: string;
+  rate_limit_per_minute: number;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CreatedKey extends ApiKeyView {
+  /** The full key: returned once, never stored. */
+  key: string;
+}
+
+/** What a request needs to know about its key; null when missing, unknown or revoked. */
+export interface KeyIdentity {
+  readonly keyId: number;
+  readonly botId: number;
+  readonly botActive: boolean;
+  readonly rateLimitPerMinute: number;
+}
+
+interface KeyRow {
+  id: number;
+  bot_id: number;
+  name: string;
+  prefix: string;
+  rate_limit_per_minute: number;
+  created_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const COLUMNS = 'id, bot_id, name, prefix, rate_limit_per_minute, created_at, revoked_at, last_used_at';
+const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+const view = (r: KeyRow): ApiKeyView => ({
+  id: r.id,
+  bot_id: r.bot_id,
+  name: r.name,
+  prefix: r.prefix,
+  rate_limit_per_minute: r.rate_limit_per_minute,
+  created_at: iso(r.created_at)!,
+  revoked_at: iso(r.revoked_at),
+  last_used_at: iso(r.last_used_at),
+});
+
+export class KeyService {
+  constructor(private readonly hub: Hub) {}
+
+  async create(botId: number, opts: { name?: string; rateLimitPerMinute?: number } = {}): Promise<CreatedKey> {
+    return this.store(botId, generateApiKey(), opts);
+  }
+
+  /** Stores a key whose plaintext the caller already holds (tests provisioning a second instance). */
+  async store(botId: number, key: string, opts: { name?: string; rateLimitPerMinute?: number } = {}): Promise<CreatedKey> {
+    const [bot] = await this.hub.database.query('select 1 from tracking_bots where id = $1', [botId]);
+    if (!bot) throw trackingError('BOT_NOT_FOUND');
+    const [row] = await this.hub.database.query<KeyRow>(
+      `insert into tracking_api_keys (bot_id, name, key_hash, prefix, rate_limit_per_minute) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
+      [botId, opts.name ?? '', hashApiKey(key), displayPrefix(key), opts.rateLimitPerMinute ?? this.hub.config.tracking.rateLimitPerMinute],
+    );
+    return { ...view(row!), key };
+  }
+
+  async list(botId: number): Promise<ApiKeyView[]> {
+    const rows = await this.hub.database.query<KeyRow>(`select ${COLUMNS} from tracking_api_keys where bot_id = $1 order by id`, [botId]);
+    return rows.map(view);
+  }
+
+  async get(id: number): Promise<ApiKeyView> {
+    const [row] = await this.hub.database.query<KeyRow>(`select ${COLUMNS} from tracking_api_keys where id = $1`, [id]);
+    if (!row) throw trackingError('KEY_NOT_FOUND');
+    return view(row);
+  }
+
+  async revoke(id: number): Promise<ApiKeyView> {
+    const [row] = await this.hub.database.query<KeyRow>(
+      `update tracking_api_keys set revoked_at = now() where id = $1 and revoked_at is null returning ${COLUMNS}`,
+      [id],
+    );
+    if (row) return view(row);
+    await this.get(id); // 404 when it does not exist
+    throw trackingError('KEY_REVOKED');
+  }
+
+  async setRateLimit(id: number, perMinute: number): Promise<ApiKeyView> {
+    const [row] = await this.hub.database.query<KeyRow>(`update tracking_api_keys set rate_limit_per_minute = $2 where id = $1 returning ${COLUMNS}`, [id, perMinute]);
+    if (!row) throw trackingError('KEY_NOT_FOUND');
+    return view(row);
+  }
+
+  /** The per-request lookup: one indexed read by hash, joined with the bot's active flag. */
+  async identify(key: string): Promise<KeyIdentity | null> {
+    if (!KEY_PATTERN.test(key)) return null;
+    const [row] = await this.hub.database.query<{ id: number; bot_id: number; is_active: boolean; rate_limit_per_minute: number }>(
+      `select k.id, k.bot_id, k.rate_limit_per_minute, b.is_active
+         from tracking_api_keys k join tracking_bots b on b.id = k.bot_id
+        where k.key_hash = $1 and k.revoked_at is null`,
+      [hashApiKey(key)],
+    );
+    return row ? { keyId: row.id, botId: row.bot_id, botActive: row.is_active, rateLimitPerMinute: row.rate_limit_per_minute } : null;
+  }
+}

@@ -1,0 +1,155 @@
+// The seed's public API under /api/v1. Handlers are thin: the gate (auth.ts) has already checked the key, the
+// rate limit and the bot binding; the schemas validate input and serialise output; services do the work.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TSchema } from '@sinclair/typebox';
+import * as C from './contract.js';
+import type { ClientService } from './clients.js';
+import type { TrackingService } from './tracking.js';
+import { resolvePeriod, trackingStats } from './stats.js';
+import type { Hub } from '../../platform/hub.js';
+import { useTrackingEnvelope } from './errors.js';
+import { installGate, type GateDeps } from './auth.js';
+import type { BotService } from './bots.js';
+
+const SECURITY = [{ trackingApiKey: [] }];
+const E = C.ErrorBody;
+
+/** The error answers every authenticated route can give, plus the route's own. */
+function responses(ok: Record<number, TSchema>, extra: Record<number, TSchema> = {}): Record<number, TSchema> {
+  return { ...ok, 400: E, 401: E, 403: E, 429: E, ...extra };
+}
+
+export interface RouteDeps extends GateDeps {
+  readonly hub: Hub;
+  readonly bots: BotService;
+  readonly tracking: TrackingService;
+  readonly clients: ClientService;
+}
+
+export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
+  useTrackingEnvelope(scope);
+  installGate(scope, deps);
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const { tracking, clients, bots, hub } = deps;
+  const tags = ['tracking'];
+  const paging = (q: { page: number; page_size: number }) => ({ page: q.page, pageSize: q.page_size });
+
+  app.get(
+    '/tracking/:bot_id',
+    {
+      schema: {
+        tags,
+        summary: 'Список трек-номеров',
+        description: 'Новые сначала. `total` — точное число с учётом фильтров.',
+        security: SECURITY,
+        params: C.BotParams,
+        querystring: C.TrackingListQuery,
+        response: responses({ 200: C.TrackingList }),
+      },
+    },
+    async (req) =>
+      tracking.list(req.params.bot_id, {
+        ...paging(req.query),
+        ...(req.query.status_filter ? { status: req.query.status_filter } : {}),
+        ...(req.query.client_code !== undefined ? { clientCode: req.query.client_code } : {}),
+      }),
+  );
+
+  app.post(
+    '/tracking/:bot_id',
+    {
+      schema: {
+        tags,
+        summary: 'Создать трек-номер',
+        description: 'Клиент находится по client_code или создаётся. Повтор трек-номера у того же бота — 409.',
+        security: SECURITY,
+        params: C.BotParams,
+        body: C.CreateTracking,
+        response: responses({ 201: C.TrackingNumber }, { 409: E }),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await tracking.create(req.params.bot_id, req.body)),
+  );
+
+  app.get(
+    '/tracking/:bot_id/by-client/:client_code',
+    {
+      schema: {
+        tags,
+        summary: 'Трек-номера клиента',
+        security: SECURITY,
+        params: C.ByClientParams,
+        querystring: C.PageQuery,
+        response: responses({ 200: C.ClientTrackingList }, { 404: E }),
+      },
+    },
+    async (req) => tracking.byClient(req.params.bot_id, req.params.client_code, paging(req.query)),
+  );
+
+  app.get(
+    '/tracking/:bot_id/:tracking_id',
+    {
+      schema: { tags, summary: 'Трек-номер с историей статусов', security: SECURITY, params: C.TrackingParams, response: responses({ 200: C.TrackingDetail }, { 404: E }) },
+    },
+    async (req) => tracking.get(req.params.bot_id, req.params.tracking_id),
+  );
+
+  app.put(
+    '/tracking/:bot_id/:tracking_id',
+    {
+      schema: {
+        tags,
+        summary: 'Обновить трек-номер (статус и/или поля)',
+        description: 'Статусы двигаются только вперёд; недопустимый переход — 409 со списком допустимых (`allowed_statuses`). Тот же статус повторно — без изменений.',
+        security: SECURITY,
+        params: C.TrackingParams,
+        body: C.UpdateTracking,
+        response: responses({ 200: C.TrackingDetail }, { 404: E, 409: C.InvalidTransitionBody }),
+      },
+    },
+    async (req) => tracking.update(req.params.bot_id, req.params.tracking_id, req.body),
+  );
+
+  app.get(
+    '/clients/:bot_id',
+    { schema: { tags, summary: 'Список клиентов', security: SECURITY, params: C.BotParams, querystring: C.PageQuery, response: responses({ 200: C.ClientList }) } },
+    async (req) => clients.list(req.params.bot_id, paging(req.query)),
+  );
+
+  app.get(
+    '/clients/:bot_id/:client_id',
+    { schema: { tags, summary: 'Клиент', security: SECURITY, params: C.ClientParams, response: responses({ 200: C.Client }, { 404: E }) } },
+    async (req) => clients.get(req.params.bot_id, req.params.client_id),
+  );
+
+  app.get(
+    '/statistics/:bot_id/overview',
+    { schema: { tags, summary: 'Общая статистика', security: SECURITY, params: C.BotParams, response: responses({ 200: C.Overview }) } },
+    async (req) => clients.overview(req.params.bot_id),
+  );
+
+  app.get(
+    '/statistics/:bot_id/tracking',
+    {
+      schema: {
+        tags,
+        summary: 'Статистика по трек-номерам за период',
+        description:
+          '`by_status`: трек-номера, созданные за период, по текущему статусу, с суммарным весом и стоимостью. ' +
+          '`by_day`: по дням (UTC) — сколько трек-номеров перешло в каждый статус (включая начальный). По умолчанию последние 30 дней, максимум 366.',
+        security: SECURITY,
+        params: C.BotParams,
+        querystring: C.StatsQuery,
+        response: responses({ 200: C.TrackingStats }),
+      },
+    },
+    async (req) => trackingStats(hub, req.params.bot_id, resolvePeriod(req.query.date_from, req.query.date_to)),
+  );
+
+  app.get(
+    '/bots/:bot_id',
+    { schema: { tags, summary: 'Информация о боте', security: SECURITY, params: C.BotParams, response: responses({ 200: C.Bot }, { 404: E }) } },
+    async (req) => bots.get(req.params.bot_id),
+  );
+}

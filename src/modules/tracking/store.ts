@@ -1,0 +1,101 @@
+// Row-level building blocks shared by the API service and the bulk import: row mapping, exact counters kept in
+// the writing transaction, and the status change (history + counters + webhook deliveries, one transaction).
+import { sql } from 'drizzle-orm';
+import { rows, type DbExecutor } from '../../platform/db/database.js';
+import type { TrackingNumberView } from './contract.js';
+import type { Status } from './statuses.js';
+import type { WebhookService } from './webhooks.js';
+
+export interface TrackingRow {
+  id: number;
+  bot_id: number;
+  client_id: number;
+  tracking_number: string;
+  client_code: string;
+  current_status: Status;
+  quantity: number | null;
+  weight_kg: string | number | null;
+  price_per_kg_usd: string | number | null;
+  total_cost_usd: string | number | null;
+  note: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export const TRACKING_COLUMNS =
+  'id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at';
+
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+export const iso = (d: Date | string): string => new Date(d).toISOString();
+
+export function trackingView(r: TrackingRow): TrackingNumberView {
+  return {
+    id: r.id,
+    tracking_number: r.tracking_number,
+    client_code: r.client_code,
+    current_status: r.current_status,
+    quantity: r.quantity,
+    weight_kg: num(r.weight_kg),
+    price_per_kg_usd: num(r.price_per_kg_usd),
+    total_cost_usd: num(r.total_cost_usd),
+    note: r.note,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+/**
+ * Adds deltas to a bot's counters. One statement with the kinds sorted, so concurrent transactions always lock
+ * counter rows in the same order and never deadlock each other.
+ */
+export async function bumpCounters(tx: DbExecutor, botId: number, deltas: Record<string, number>): Promise<void> {
+  const entries = Object.entries(deltas)
+    .filter(([, d]) => d !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length === 0) return;
+  await rows(
+    tx,
+    sql`insert into tracking_counters (bot_id, kind, n)
+        select ${botId}::bigint, k, d from unnest(${sql.param(entries.map(([k]) => k))}::text[], ${sql.param(entries.map(([, d]) => d))}::bigint[]) with ordinality as v(k, d, i) order by i
+        on conflict (bot_id, kind) do update set n = tracking_counters.n + excluded.n`,
+  );
+}
+
+/** Finds the bot's client by code or creates it; counts the new tracking number on the client. */
+export async function upsertClientForNewNumber(tx: DbExecutor, botId: number, clientCode: string): Promise<{ id: number; created: boolean }> {
+  const [row] = await rows<{ id: number; created: boolean }>(
+    tx,
+    sql`insert into tracking_clients (bot_id, client_code, tracking_count) values (${botId}, ${clientCode}, 1)
+        on conflict (bot_id, client_code) do update set tracking_count = tracking_clients.tracking_count + 1
+        returning id, (xmax = 0) as created`,
+  );
+  return row!;
+}
+
+export interface StatusChange {
+  readonly row: TrackingRow;
+  readonly to: Status;
+  readonly source: 'api' | 'import' | 'admin';
+}
+
+/** Records a status move: the row, its history, the counters and one webhook delivery per active endpoint. */
+export async function applyStatusChange(tx: DbExecutor, webhooks: WebhookService, change: StatusChange): Promise<TrackingRow> {
+  const { row, to, source } = change;
+  const [updated] = await rows<TrackingRow>(
+    tx,
+    sql`update tracking_numbers set current_status = ${to}, updated_at = now() where id = ${row.id} returning ${sql.raw(TRACKING_COLUMNS)}`,
+  );
+  const [entry] = await rows<{ changed_at: Date }>(
+    tx,
+    sql`insert into tracking_status_history (bot_id, tracking_id, from_status, status, source) values (${row.bot_id}, ${row.id}, ${row.current_status}, ${to}, ${source}) returning changed_at`,
+  );
+  await bumpCounters(tx, row.bot_id, { [row.current_status]: -1, [to]: 1 });
+  await webhooks.enqueueStatusChange(tx, {
+    botId: row.bot_id,
+    tracking: trackingView(updated!),
+    previousStatus: row.current_status,
+    changedAt: iso(entry!.changed_at),
+    source,
+  });
+  return updated!;
+}
