@@ -26,7 +26,7 @@ export function complexLeadQueue(hub: Hub, apiFor: (amoAccountId: number) => Amo
     name: COMPLEX_QUEUE,
     // Three full /leads/complex calls per fetch, so jobs of up to three busy accounts still fill their calls.
     batchSize: AMO_FACTS.complexBatchMax * 3,
-    concurrency: 2,
+    concurrency: 3,
     retryLimit: RETRY_LIMIT,
     retryDelay: 2,
     retryDelayMax: 300,

@@ -169,7 +169,7 @@ export class AmoTokens {
         return { revoked: res.hint };
       }
       return { failed: res };
-    });
+    }).finally(done);
     if ('creds' in outcome) return outcome.creds;
     if ('revoked' in outcome) {
       this.hub.log.error({ amoAccountId, hint: outcome.revoked }, 'amoCRM refresh token revoked; the account must be connected again');

@@ -34,6 +34,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
 
+/** Requests in flight or recently answered, per account, shared by every connector instance of a hub process. */
+const sentByHub = new WeakMap<Hub, Map<number, Array<{ doneAt?: number }>>>();
+
 export class AmoTransport {
   /** Milliseconds between two requests to one account, slightly wider than 1000/limit. */
   readonly intervalMs: number;
@@ -59,8 +62,10 @@ export class AmoTransport {
     await sleep(asked + wait - Date.now(), signal);
     const limit = this.hub.config.amo.rateLimitPerSecond;
     const windowMs = 1000 + AMO_FACTS.localWindowGuardMs;
-    let window = this.#recent.get(amoAccountId);
-    if (!window) this.#recent.set(amoAccountId, (window = []));
+    let windows = sentByHub.get(this.hub);
+    if (!windows) sentByHub.set(this.hub, (windows = new Map()));
+    let window = windows.get(amoAccountId);
+    if (!window) windows.set(amoAccountId, (window = []));
     for (;;) {
       const now = Date.now();
       while (window.length && window[0]!.doneAt !== undefined && window[0]!.doneAt <= now - windowMs) window.shift();
@@ -75,8 +80,6 @@ export class AmoTransport {
       entry.doneAt ??= Date.now();
     };
   }
-
-  readonly #recent = new Map<number, Array<{ doneAt?: number }>>();
 
   async request<T>(amoAccountId: number, req: AmoRequest): Promise<AmoResponse<T>> {
     const tokens = this.tokensRef();

@@ -41,6 +41,8 @@ export class WebhookDispatcher {
   private readonly log: WebhookDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private pending = 0;
+  /** Bumped by clear(): attempts of an older generation finish silently (a reset happened while they were in flight). */
+  private generation = 0;
   private waiters: Array<() => void> = [];
   private nextDeliveryId = 1;
 
@@ -104,6 +106,7 @@ export class WebhookDispatcher {
     this.timers.clear();
     this.log.length = 0;
     this.pending = 0;
+    this.generation++;
     this.release();
   }
 
@@ -120,6 +123,7 @@ export class WebhookDispatcher {
   }
 
   private async attempt(hook: WebhookSubscription | null, delivery: WebhookDelivery): Promise<void> {
+    const generation = this.generation;
     const attempt: DeliveryAttempt = { at: Date.now(), status: null, error: null };
     try {
       const res = await request(delivery.destination, {
@@ -133,7 +137,7 @@ export class WebhookDispatcher {
     } catch (err) {
       attempt.error = (err as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : (err as Error).message;
     }
-    if (this.pending === 0) return; // cleared while in flight
+    if (generation !== this.generation) return;
     delivery.attempts.push(attempt);
     if (attempt.status !== null && attempt.status >= 100 && attempt.status < 300) return this.finish(delivery, 'delivered');
     if (hook && this.countFailure(hook)) return this.finish(delivery, 'failed');

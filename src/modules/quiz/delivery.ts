@@ -4,6 +4,7 @@
 // a transient failure re-dispatches with backoff; a permanent one fails only that result.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
+import type { DbExecutor } from '../../platform/db/database.js';
 import type { BatchOutcome } from '../../platform/jobs/queue.js';
 import type { AmoConnector } from '../../connectors/amocrm/index.js';
 import { quizAccounts, quizResults, quizRules, type ResultError } from './schema.js';
@@ -19,6 +20,8 @@ export interface DeliveryOptions {
   /** First re-dispatch delay after a transient failure; doubles per attempt, capped at 30 minutes. */
   readonly retryBaseSeconds: number;
 }
+
+type ResultRow = typeof quizResults.$inferSelect;
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { maxAttempts: 10, retryBaseSeconds: 10 };
 
@@ -81,25 +84,30 @@ export class DeliveryService {
     });
   }
 
-  /** Job `quiz.delivered` (a batch): the connector's per-lead answers. */
+  /**
+   * Job `quiz.delivered` (a batch): the connector's per-lead answers, recorded in one transaction (one commit per
+   * batch instead of one per lead keeps up with 350 leads/s). A failure of the batch retries every job in it;
+   * recording is idempotent (an answer to an older attempt changes nothing).
+   */
   async delivered(jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>): Promise<BatchOutcome[]> {
-    const outcomes: BatchOutcome[] = [];
-    for (const job of jobs) {
-      try {
-        outcomes.push({ id: job.id, ...(await this.#record(job.data)) });
-      } catch (err) {
-        outcomes.push({ id: job.id, ok: false, output: { message: (err as Error).message } });
-      }
-    }
-    return outcomes;
+    return this.hub.db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(quizResults)
+        .where(inArray(quizResults.id, jobs.map((j) => j.data.resultId)))
+        .for('update');
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const outcomes: BatchOutcome[] = [];
+      for (const job of jobs) outcomes.push({ id: job.id, ...(await this.#record(tx, byId.get(job.data.resultId), job.data)) });
+      return outcomes;
+    });
   }
 
-  async #record({ resultId, attempt, result }: DeliveredJob): Promise<Omit<BatchOutcome, 'id'>> {
-    const [row] = await this.hub.db.select().from(quizResults).where(eq(quizResults.id, resultId));
+  async #record(tx: DbExecutor, row: ResultRow | undefined, { resultId, attempt, result }: DeliveredJob): Promise<Omit<BatchOutcome, 'id'>> {
     // An answer to an older attempt (the result was redelivered since) changes nothing.
     if (!row || row.attempts !== attempt || row.status !== 'queued') return { ok: true, output: { stale: true } };
     if (result.ok) {
-      await this.hub.db
+      await tx
         .update(quizResults)
         .set({
           status: 'sent',
@@ -111,6 +119,7 @@ export class DeliveryService {
           updatedAt: new Date(),
         })
         .where(eq(quizResults.id, resultId));
+      row.status = 'sent';
       return { ok: true, output: { resultId: row.resultId, leadId: result.leadId } };
     }
     const error: ResultError = {
@@ -121,14 +130,13 @@ export class DeliveryService {
     };
     if (error.retryable && attempt < this.opts.maxAttempts) {
       const delay = Math.min(this.opts.retryBaseSeconds * 2 ** (attempt - 1), 1800);
-      await this.hub.db.transaction(async (tx) => {
-        await tx.update(quizResults).set({ dispatchedAt: null, error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
-        await this.hub.jobs.send<PrepareJob>(QUEUES.prepare, { resultIds: [resultId] }, { tx, startAfterSeconds: delay });
-      });
+      await tx.update(quizResults).set({ dispatchedAt: null, error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
+      await this.hub.jobs.send<PrepareJob>(QUEUES.prepare, { resultIds: [resultId] }, { tx, startAfterSeconds: delay });
       this.hub.log.warn({ resultId: row.resultId, attempt, delay, code: error.code }, 'quiz: delivery failed, will retry');
       return { ok: true, output: { resultId: row.resultId, retryInSeconds: delay, error } };
     }
-    await this.hub.db.update(quizResults).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
+    await tx.update(quizResults).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
+    row.status = 'failed';
     // Failing this job (not the batch) puts the result's error in the admin job view.
     return { ok: false, permanent: true, output: { resultId: row.resultId, quizId: row.quizId, error } };
   }

@@ -77,7 +77,11 @@ export async function readImportFile(path: string): Promise<ImportRecord[]> {
 }
 
 export function parseCsv(text: string): ImportRecord[] {
-  const table = parse(text, { bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  // One delimiter per file, chosen from the header line: Excel in a Russian locale writes `;` and decimal
+  // commas ("10,5"), so treating `,` and `;` both as delimiters would split numbers.
+  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [';', '\t', ','].reduce((best, d) => (header.split(d).length > header.split(best).length ? d : best), ',');
+  const table = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   return fromTable(table);
 }
 
@@ -131,6 +135,12 @@ export function toInput(record: ImportRecord): { input: CreateTrackingInput } | 
   return { error: `${where}: ${first?.message ?? 'некорректное значение'}` };
 }
 
+/** The tracking-number cell of a row that failed validation, for the error report. */
+function rawTrackingNumber(record: ImportRecord): string {
+  const header = Object.keys(record.cells).find((h) => HEADERS[h] === 'tracking_number');
+  return header ? (record.cells[header] ?? '').trim() : '';
+}
+
 /** The fields of `input` that differ from the stored row (what an update must change). */
 function differences(row: TrackingRow, input: CreateTrackingInput): UpdateTrackingInput {
   const changes: Record<string, unknown> = {};
@@ -158,7 +168,7 @@ export class Importer {
     const seen = new Map<string, number>();
     for (const [i, record] of records.entries()) {
       const parsed = toInput(record);
-      const number = 'input' in parsed ? parsed.input.tracking_number : (record.cells.tracking_number ?? '');
+      const number = 'input' in parsed ? parsed.input.tracking_number : rawTrackingNumber(record);
       const fail = (error: string) => {
         result.failed += 1;
         result.errors.push({ line: record.line, tracking_number: number, error });

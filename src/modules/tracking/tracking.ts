@@ -25,7 +25,11 @@ export type TrackingDetailView = TrackingNumberView & { history: HistoryView[] }
 export type Source = 'api' | 'import' | 'admin';
 
 const COLS = sql.raw(TRACKING_COLUMNS);
-const round2 = (n: number) => Math.round(n * 100) / 100;
+// Decimal shift on the text: 10.5 × 14.29 is 150.04499… in binary floating point, and money rounds 150.045 up.
+const round2 = (n: number) => {
+  const shifted = Number(`${n.toPrecision(12)}e2`); // NaN when toPrecision chose exponent notation (tiny values)
+  return Math.round(Number.isNaN(shifted) ? n * 100 : shifted) / 100;
+};
 
 /** total_cost_usd given, or weight × price per kg when both are known. */
 export function costOf(input: Pick<CreateTrackingInput, 'total_cost_usd' | 'weight_kg' | 'price_per_kg_usd'>): number | null {

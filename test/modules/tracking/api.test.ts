@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trackingHub, provision, api, parcel } from './helpers.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { allowedNext, canMove, STATUSES } from '../../../src/modules/tracking/statuses.js';
 
 test('tracking numbers: create, read with history, update, list filters, by-client; errors in {detail}', async (t) => {
@@ -184,6 +185,8 @@ test('bot info, unknown routes in the {detail} envelope, and the whole API in th
   assert.equal(typeof missing.json().detail, 'string');
 
   const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  const validation = await new Validator().validate(doc);
+  assert.equal(validation.valid, true, JSON.stringify(validation.errors)?.slice(0, 2000));
   const paths = [
     ['/api/v1/tracking/{bot_id}', ['get', 'post']],
     ['/api/v1/tracking/{bot_id}/{tracking_id}', ['get', 'put']],
