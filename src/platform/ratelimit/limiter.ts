@@ -4,6 +4,7 @@
 //   - `check`: inbound API limits (tracking keys: 60/min). Over the limit → denied, nothing consumed.
 //   - `reserve`: outbound pacing (amoCRM: 7 req/s per account). Always succeeds and returns how long the
 //     caller must wait for its slot, so many processes queue behind one shared schedule.
+import pg from 'pg';
 import type { Database } from '../db/database.js';
 
 export interface LimitDecision {
@@ -37,13 +38,33 @@ export function decide(allowed: boolean, tat: number, now: number, limit: number
   };
 }
 
+type Query = <T>(text: string, params: unknown[]) => Promise<T[]>;
+
+/**
+ * On PostgreSQL the limiter writes through its own small pool whose sessions run with
+ * synchronous_commit=off: every check is a commit on a hot row, and waiting for the WAL flush while holding
+ * that row's lock would serialise all requests of a key behind the disk. Losing the last few milliseconds of
+ * limiter state in a server crash only forgives a handful of requests.
+ */
 export class PgRateLimiter implements RateLimiter {
-  constructor(private readonly database: Database) {}
+  readonly #query: Query;
+  readonly #pool: pg.Pool | undefined;
+
+  constructor(database: Database) {
+    if (database.connectionString) {
+      this.#pool = new pg.Pool({ connectionString: database.connectionString, max: 4, options: '-c synchronous_commit=off', application_name: 'integration-hub-ratelimit' });
+      this.#pool.on('error', () => undefined);
+      const pool = this.#pool;
+      this.#query = async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
+    } else {
+      this.#query = <T>(text: string, params: unknown[]) => database.query<T>(text, params);
+    }
+  }
 
   async check(key: string, limit: number, periodMs: number, nowMs = Date.now()): Promise<LimitDecision> {
     const interval = periodMs / limit;
     // The update only happens when the request fits; no row back means "denied".
-    const rows = await this.database.query<{ tat: number }>(
+    const rows = await this.#query<{ tat: number }>(
       `insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
        on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
          where greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8 - $2::bigint <= $4::float8
@@ -51,12 +72,12 @@ export class PgRateLimiter implements RateLimiter {
       [key, Math.floor(nowMs), interval, periodMs],
     );
     if (rows[0]) return decide(true, Number(rows[0].tat), nowMs, limit, periodMs);
-    const [cur] = await this.database.query<{ tat: number }>('select updated_ms as tat from rate_buckets where key = $1', [key]);
+    const [cur] = await this.#query<{ tat: number }>('select updated_ms as tat from rate_buckets where key = $1', [key]);
     return decide(false, Number(cur?.tat ?? nowMs), nowMs, limit, periodMs);
   }
 
   async reserve(key: string, intervalMs: number, nowMs = Date.now()): Promise<number> {
-    const [row] = await this.database.query<{ tat: number }>(
+    const [row] = await this.#query<{ tat: number }>(
       `insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
        on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
        returning updated_ms as tat`,
@@ -65,5 +86,7 @@ export class PgRateLimiter implements RateLimiter {
     return Math.max(0, Number(row!.tat) - intervalMs - nowMs);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#pool?.end();
+  }
 }
