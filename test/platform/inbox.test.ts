@@ -76,3 +76,21 @@ test('an operator can replay a stored webhook', async (t) => {
   const missing = await h.app.inject({ method: 'POST', url: '/admin/v1/inbox/999999/replay', headers: h.admin });
   assert.equal(missing.statusCode, 404);
 });
+
+test('concurrent webhooks are committed together, each answered correctly, duplicates inside one group included', async (t) => {
+  const ctl = newControl();
+  const h = await testHub(t, { modules: [probeModule(ctl)] });
+  const ids = Array.from({ length: 60 }, (_, i) => `evt-${i % 40}`); // 20 repeats of ids already in the burst
+  const replies = await Promise.all(
+    ids.map((id, i) => h.app.inject({ method: 'POST', url: '/probe/hook', headers: { 'x-event-id': id }, payload: { i } })),
+  );
+  assert.ok(replies.every((r) => r.statusCode === 200));
+  const stored = replies.filter((r) => !r.json().duplicate);
+  assert.equal(stored.length, 40, 'one stored webhook per event id');
+  const byEvent = new Map<string, Set<number>>();
+  replies.forEach((r, i) => byEvent.set(ids[i]!, (byEvent.get(ids[i]!) ?? new Set()).add(r.json().id)));
+  assert.ok([...byEvent.values()].every((s) => s.size === 1), 'a duplicate points at the stored message');
+  await eventually(async () => ctl.processed.length === 40 || undefined);
+  const [row] = await h.hub.database.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'probe.webhook'");
+  assert.equal(row!.n, 40, 'exactly one job per stored webhook');
+});

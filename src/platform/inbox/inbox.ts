@@ -40,6 +40,15 @@ export function storableHeaders(headers: Record<string, string | string[] | unde
   return out;
 }
 
+/** Most webhooks written in one group-commit transaction. */
+const MAX_GROUP = 200;
+
+interface Pending {
+  readonly w: IncomingWebhook;
+  readonly resolve: (r: AcceptResult) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 export interface InboxJob {
   readonly inboxId: number;
 }
@@ -51,40 +60,92 @@ export class Inbox {
     private readonly metrics: Metrics,
   ) {}
 
-  async accept(w: IncomingWebhook): Promise<AcceptResult> {
-    // The job id is chosen up front so the inbox row is written once, already pointing at its job:
-    // three statements in the transaction (insert row, insert job, commit), not four.
-    const jobId = randomUUID();
-    const result = await this.database.db.transaction(async (tx) => {
+  /**
+   * Stores a webhook and enqueues its job; resolves after both are committed. Calls that arrive while a
+   * write is in flight are committed together in the next transaction (group commit): every caller still
+   * waits for its own commit, but fifty concurrent webhooks cost one transaction, not fifty.
+   */
+  accept(w: IncomingWebhook): Promise<AcceptResult> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ w, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  readonly #pending: Pending[] = [];
+  #flushing = false;
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#pending.length) {
+        const batch = this.#pending.splice(0, MAX_GROUP);
+        try {
+          const results = await this.#write(batch.map((p) => p.w));
+          batch.forEach((p, i) => p.resolve(results[i]!));
+        } catch (err) {
+          if (batch.length === 1) batch[0]!.reject(err);
+          // One bad webhook must not fail its neighbours: write them one by one.
+          else for (const p of batch) await this.#write([p.w]).then(([r]) => p.resolve(r!), p.reject);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #write(items: IncomingWebhook[]): Promise<AcceptResult[]> {
+    // Job ids are chosen up front so each inbox row is written once, already pointing at its job.
+    const rows = items.map((w) => ({
+      source: w.source,
+      dedupeKey: w.dedupeKey,
+      method: w.method,
+      path: w.path,
+      headers: storableHeaders(w.headers),
+      contentType: w.contentType ?? null,
+      body: w.body,
+      queue: w.queue,
+      jobId: randomUUID(),
+      requestId: w.requestId ?? null,
+    }));
+    const key = (source: string, dedupeKey: string) => `${source}\u0000${dedupeKey}`;
+    const results = await this.database.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(inboxMessages)
-        .values({
-          source: w.source,
-          dedupeKey: w.dedupeKey,
-          method: w.method,
-          path: w.path,
-          headers: storableHeaders(w.headers),
-          contentType: w.contentType ?? null,
-          body: w.body,
-          queue: w.queue,
-          jobId,
-          requestId: w.requestId ?? null,
-        })
+        .values(rows)
         .onConflictDoNothing({ target: [inboxMessages.source, inboxMessages.dedupeKey] })
-        .returning({ id: inboxMessages.id });
-      const row = inserted[0];
-      if (!row) {
-        const [existing] = await tx
+        .returning({ id: inboxMessages.id, source: inboxMessages.source, dedupeKey: inboxMessages.dedupeKey, jobId: inboxMessages.jobId, queue: inboxMessages.queue });
+      const stored = new Map(inserted.map((r) => [key(r.source, r.dedupeKey), r]));
+      const byQueue = new Map<string, Array<{ id: string; data: InboxJob }>>();
+      for (const r of inserted) {
+        const list = byQueue.get(r.queue) ?? [];
+        list.push({ id: r.jobId!, data: { inboxId: r.id } });
+        byQueue.set(r.queue, list);
+      }
+      for (const [queue, jobs] of byQueue) await this.jobs.insertWithIds(queue, jobs, { tx });
+      const missing = rows.filter((r) => !stored.has(key(r.source, r.dedupeKey)));
+      const existing = new Map<string, number>();
+      for (const r of missing) {
+        const [row] = await tx
           .select({ id: inboxMessages.id })
           .from(inboxMessages)
-          .where(and(eq(inboxMessages.source, w.source), eq(inboxMessages.dedupeKey, w.dedupeKey)));
-        return { id: existing!.id, duplicate: true };
+          .where(and(eq(inboxMessages.source, r.source), eq(inboxMessages.dedupeKey, r.dedupeKey)));
+        existing.set(key(r.source, r.dedupeKey), row!.id);
       }
-      await this.jobs.send<InboxJob>(w.queue, { inboxId: row.id }, { tx, id: jobId });
-      return { id: row.id, duplicate: false };
+      // The first of several equal webhooks in one group is the stored one; the rest are duplicates.
+      const claimed = new Set<string>();
+      return rows.map((r) => {
+        const k = key(r.source, r.dedupeKey);
+        const own = stored.get(k);
+        if (own && own.jobId === r.jobId && !claimed.has(k)) {
+          claimed.add(k);
+          return { id: own.id, duplicate: false };
+        }
+        return { id: own?.id ?? existing.get(k)!, duplicate: true };
+      });
     });
-    this.metrics.inbox.inc({ source: w.source, outcome: result.duplicate ? 'duplicate' : 'stored' });
-    return result;
+    results.forEach((r, i) => this.metrics.inbox.inc({ source: items[i]!.source, outcome: r.duplicate ? 'duplicate' : 'stored' }));
+    return results;
   }
 
   /**
@@ -95,6 +156,7 @@ export class Inbox {
     return {
       retryLimit: 8,
       retryDelay: 5,
+      pickup: 'poll',
       ...opts,
       name,
       handle: async ({ inboxId }, ctx) => {

@@ -29,6 +29,12 @@ interface QueueBase {
   readonly batchSize?: number;
   /** Parallel fetch loops in this process. */
   readonly concurrency?: number;
+  /**
+   * How workers learn about new jobs. `notify` (default): LISTEN/NOTIFY, picked up in milliseconds.
+   * `poll`: every half second. PostgreSQL serialises the commits of every transaction that sends a NOTIFY, so
+   * queues fed by high-rate intake (the webhook inbox) poll instead and keep their writers concurrent.
+   */
+  readonly pickup?: 'notify' | 'poll';
 }
 
 /** A queue whose handler takes one job at a time (jobs of a fetched batch run concurrently). */
@@ -144,7 +150,7 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
         retentionSeconds,
         deleteAfterSeconds: retentionSeconds,
         deadLetter: dead,
-        notify: true,
+        notify: (def.pickup ?? 'notify') === 'notify',
       } as never);
     }
     this.#started = true;
@@ -161,7 +167,7 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
         localConcurrency: def.concurrency ?? 1,
         perJobResults: true,
         burstWhenBatchFull: batchSize > 1,
-        pollingIntervalSeconds: 2,
+        pollingIntervalSeconds: def.pickup === 'poll' ? 0.5 : 2,
         notifyPollingIntervalSeconds: 5,
       } as const;
       await this.boss.work<unknown>(def.name, options as never, (async (jobs: Job<unknown>[]) => this.#run(def, jobs)) as never);
@@ -223,6 +229,16 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
     await this.boss.insert(
       name,
       items.map((data) => ({ data })),
+      options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : undefined,
+    );
+  }
+
+  /** Inserts several jobs with ids chosen by the caller (one statement), optionally inside a transaction. */
+  async insertWithIds<T extends object>(name: string, jobs: ReadonlyArray<{ id: string; data: T }>, options: { tx?: DbExecutor } = {}): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(
+      name,
+      jobs.map((j) => ({ id: j.id, data: j.data })),
       options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : undefined,
     );
   }
