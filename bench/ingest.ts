@@ -119,7 +119,10 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
           ...rows,
           '',
           `Ingest = **${((ingest.rps / raw.rps) * 100).toFixed(0)}%** of the raw-INSERT baseline, ${((ingest.rps / base[0]!.rps) * 100).toFixed(1)}% of the bare route. ` +
-            `Stored: ${row!.n.toLocaleString('en')} inbox rows and ${row!.jobs.toLocaleString('en')} jobs (one job per stored webhook: ${row!.n === row!.jobs ? 'yes' : 'NO'}).`,
+            `Stored: ${row!.n.toLocaleString('en')} inbox rows and ${row!.jobs.toLocaleString('en')} jobs (one job per stored webhook: ${row!.n === row!.jobs ? 'yes' : 'NO'}).` +
+            (backend === 'postgres'
+              ? ` Targets on PostgreSQL: ≥ 50% of raw INSERT — ${ingest.rps / raw.rps >= 0.5 ? 'met' : 'NOT met'}; ≥ 5,000 webhooks/s — ${ingest.rps >= 5000 ? 'met' : 'NOT met'}.`
+              : ''),
         ].join('\n'),
       );
     } finally {
