@@ -16,6 +16,8 @@ export const AMO_FACTS = {
   localWindowGuardMs: 40,
   /** Wait inside the call for a 429/pause up to this long; longer waits fail retryable and the queue retries later. */
   maxInlineWaitMs: 15_000,
+  /** All 429 waits of one call together stay under this; past it the call fails retryable (jobs retry later). */
+  maxInlineRateLimitWaitMs: 45_000,
   /** A 429 without retry_after: wait this long. */
   default429WaitMs: 1_000,
   /** An IP/account block (403) is long; every process stops calling this account for this long. */

@@ -86,7 +86,7 @@ export class AmoTransport {
     let creds = await tokens.credentials(amoAccountId);
     let authRetried = false;
     let failures = 0;
-    let rateLimited = 0;
+    let rateLimitedMs = 0;
     for (;;) {
       await this.#respectPause(amoAccountId, creds);
       const done = await this.pace(amoAccountId, req.signal);
@@ -121,7 +121,8 @@ export class AmoTransport {
         const waitMs = retryAfterMs(res);
         await tokens.pause(amoAccountId, new Date(Date.now() + waitMs));
         this.hub.log.warn({ amoAccountId, waitMs, path: req.path }, 'amoCRM rate limit (429); waiting');
-        if (waitMs <= AMO_FACTS.maxInlineWaitMs && ++rateLimited <= 5) {
+        // A storm can last a while: keep waiting in the call as long as the total stays bounded.
+        if (waitMs <= AMO_FACTS.maxInlineWaitMs && (rateLimitedMs += waitMs) <= AMO_FACTS.maxInlineRateLimitWaitMs) {
           await sleep(waitMs, req.signal);
           continue;
         }

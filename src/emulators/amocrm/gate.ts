@@ -26,8 +26,12 @@ function sendFault(reply: FastifyReply, status: number): FastifyReply {
   return sendProblem(reply, problem(status, status === 402 ? 'Payment Required' : 'Injected fault'));
 }
 
+/** When each request arrived: the log is about the rate amoCRM sees, so a slow handler must not shift it. */
+const arrivals = new WeakMap<FastifyRequest, number>();
+
 export function registerGate(app: FastifyInstance, rt: EmulatorRuntime): void {
   app.addHook('onRequest', async (req, reply) => {
+    arrivals.set(req, Date.now());
     reply.header('x-request-id', req.id);
     const { subdomain, path } = accountPath(req.url);
     if (subdomain === null) return;
@@ -67,7 +71,7 @@ function record(rt: EmulatorRuntime, req: FastifyRequest, status: number): void 
   const owner = token ? rt.oauth.peek(token) : undefined;
   const body = req.body;
   rt.requests.record({
-    at: Date.now(), emulatedAt: rt.clock.nowSeconds(), method: req.method, path, url: req.url, subdomain,
+    at: arrivals.get(req) ?? Date.now(), emulatedAt: rt.clock.nowSeconds(), method: req.method, path, url: req.url, subdomain,
     tokenAccountId: owner?.accountId ?? null, clientId: owner?.clientId ?? null, status,
     items: Array.isArray(body) ? body.length : null, requestId: req.id, body: path.includes('access_token') ? '[redacted]' : body,
   });
