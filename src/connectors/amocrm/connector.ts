@@ -121,12 +121,22 @@ export class AmoConnectorImpl implements AmoConnector {
   }
 
   async enqueueComplexLead(amoAccountId: number, item: ComplexLeadInput, reply: { queue: string; data: object }, opts: { tx?: DbExecutor } = {}): Promise<void> {
-    if ((item._embedded?.contacts?.length ?? 0) > 1 || (item._embedded?.companies?.length ?? 0) > 1) {
-      throw new RangeError('a complex lead carries at most one contact and one company');
+    await this.enqueueComplexLeads(amoAccountId, [{ item, reply }], opts);
+  }
+
+  async enqueueComplexLeads(
+    amoAccountId: number,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>,
+    opts: { tx?: DbExecutor } = {},
+  ): Promise<void> {
+    for (const { item, reply } of entries) {
+      if ((item._embedded?.contacts?.length ?? 0) > 1 || (item._embedded?.companies?.length ?? 0) > 1) {
+        throw new RangeError('a complex lead carries at most one contact and one company');
+      }
+      if (!this.hub.jobs.definition(reply.queue)) throw new Error(`reply queue ${reply.queue} is not defined`);
     }
-    if (!this.hub.jobs.definition(reply.queue)) throw new Error(`reply queue ${reply.queue} is not defined`);
-    const job: ComplexLeadJob = { amoAccountId, item, reply };
-    await this.hub.jobs.send(COMPLEX_QUEUE, job, opts.tx ? { tx: opts.tx } : {});
+    const jobs: ComplexLeadJob[] = entries.map(({ item, reply }) => ({ amoAccountId, item, reply }));
+    await this.hub.jobs.sendMany(COMPLEX_QUEUE, jobs, opts.tx ? { tx: opts.tx } : {});
   }
 
   /** Test and operator hook: the account row as stored (token version, pause). */

@@ -35,6 +35,8 @@ export interface AmoConnector {
    * where result is a ComplexLeadResult. `tx` enqueues inside the caller's transaction.
    */
   enqueueComplexLead(amoAccountId: number, item: ComplexLeadInput, reply: { queue: string; data: object }, opts?: { tx?: DbExecutor }): Promise<void>;
+  /** The same for many items at once (one insert): what a caller dispatching a batch should use. */
+  enqueueComplexLeads(amoAccountId: number, entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>, opts?: { tx?: DbExecutor }): Promise<void>;
 }
 
 export interface AmoAccount {

@@ -6,7 +6,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
 import type { BatchOutcome } from '../../platform/jobs/queue.js';
-import type { AmoConnector } from '../../connectors/amocrm/index.js';
+import type { AmoConnector, ComplexLeadInput } from '../../connectors/amocrm/index.js';
 import { quizAccounts, quizResults, quizRules, type ResultError } from './schema.js';
 import { QUEUES, type DeliveredJob, type PrepareJob } from './queues.js';
 import { loadCache, type AccountCache } from './cache.js';
@@ -43,23 +43,37 @@ export class DeliveryService {
       let dispatched = 0;
       let failed = 0;
       const caches = new Map<number, AccountCache>();
+      // One batch usually comes from one quiz account and a few quizzes: look each up once, not per result.
+      const accounts = new Map<string, typeof quizAccounts.$inferSelect | undefined>();
+      const rules = new Map<string, typeof quizRules.$inferSelect | undefined>();
+      const outgoing = new Map<number, Array<{ item: ComplexLeadInput; reply: { queue: string; data: DeliveredJob | object } }>>();
+      const plain: Array<{ id: number; amoAccountId: number }> = [];
       for (const row of rows) {
         const fail = async (error: ResultError) => {
           failed++;
           await tx.update(quizResults).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(quizResults.id, row.id));
         };
-        const [account] = await tx
-          .select()
-          .from(quizAccounts)
-          .where(and(eq(quizAccounts.quizAccountId, row.quizAccountId), eq(quizAccounts.deleted, false)));
+        if (!accounts.has(row.quizAccountId)) {
+          const [found] = await tx
+            .select()
+            .from(quizAccounts)
+            .where(and(eq(quizAccounts.quizAccountId, row.quizAccountId), eq(quizAccounts.deleted, false)));
+          accounts.set(row.quizAccountId, found);
+        }
+        const account = accounts.get(row.quizAccountId);
         if (!account) {
           await fail({ code: 'ACCOUNT_NOT_CONNECTED', message: 'Аккаунт amoCRM не подключён; подключите его и повторите доставку', retryable: true });
           continue;
         }
-        const [rule] = await tx
-          .select()
-          .from(quizRules)
-          .where(and(eq(quizRules.quizAccountId, row.quizAccountId), eq(quizRules.quizId, row.quizId)));
+        const ruleKey = `${row.quizAccountId}\u0000${row.quizId}`;
+        if (!rules.has(ruleKey)) {
+          const [found] = await tx
+            .select()
+            .from(quizRules)
+            .where(and(eq(quizRules.quizAccountId, row.quizAccountId), eq(quizRules.quizId, row.quizId)));
+          rules.set(ruleKey, found);
+        }
+        const rule = rules.get(ruleKey);
         if (!rule) {
           await fail({ code: 'RULE_NOT_FOUND', message: `Нет правила для квиза ${row.quizId}`, retryable: true });
           continue;
@@ -72,14 +86,30 @@ export class DeliveryService {
         if (!cache) caches.set(account.amoAccountId, (cache = await loadCache(tx, account.amoAccountId)));
         const { item, warnings } = buildLead(row.payload as unknown as QuizResult, rule, cache);
         const attempt = row.attempts + 1;
-        await this.amo.enqueueComplexLead(account.amoAccountId, item, { queue: QUEUES.delivered, data: { resultId: row.id, attempt } }, { tx });
-        await tx
-          .update(quizResults)
-          .set({ dispatchedAt: new Date(), attempts: attempt, amoAccountId: account.amoAccountId, warnings, updatedAt: new Date() })
-          .where(eq(quizResults.id, row.id));
-        if (warnings.length) this.hub.log.warn({ resultId: row.resultId, quizId: row.quizId, warnings }, 'quiz: answers that cannot be written to amoCRM');
+        const list = outgoing.get(account.amoAccountId) ?? [];
+        list.push({ item, reply: { queue: QUEUES.delivered, data: { resultId: row.id, attempt } } });
+        outgoing.set(account.amoAccountId, list);
+        if (warnings.length) {
+          await tx
+            .update(quizResults)
+            .set({ dispatchedAt: new Date(), attempts: attempt, amoAccountId: account.amoAccountId, warnings, updatedAt: new Date() })
+            .where(eq(quizResults.id, row.id));
+          this.hub.log.warn({ resultId: row.resultId, quizId: row.quizId, warnings }, 'quiz: answers that cannot be written to amoCRM');
+        } else {
+          plain.push({ id: row.id, amoAccountId: account.amoAccountId });
+        }
         dispatched++;
       }
+      // Results without warnings are marked dispatched together, per amoCRM account: one statement each.
+      const byAccount = new Map<number, number[]>();
+      for (const p of plain) byAccount.set(p.amoAccountId, [...(byAccount.get(p.amoAccountId) ?? []), p.id]);
+      for (const [amoAccountId, ids] of byAccount) {
+        await tx
+          .update(quizResults)
+          .set({ dispatchedAt: new Date(), attempts: sql`${quizResults.attempts} + 1`, amoAccountId, warnings: [], updatedAt: new Date() })
+          .where(inArray(quizResults.id, ids));
+      }
+      for (const [amoAccountId, entries] of outgoing) await this.amo.enqueueComplexLeads(amoAccountId, entries, { tx });
       return { dispatched, failed };
     });
   }
