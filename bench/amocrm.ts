@@ -122,7 +122,7 @@ async function queued(started: StartedHub, c: Collector, perAccount: Map<number,
 export async function runAmoBench(opts: { seconds?: number } = {}): Promise<string> {
   const baselineSeconds = Math.min(opts.seconds ?? 10, 15);
   const emu = createAmoEmulator({ redirectUri: REDIRECT_URI });
-  const origin = await emu.listen();
+  await emu.listen();
   const subs = [emu.defaults.subdomain, 'bench2', 'bench3'];
   for (const s of subs.slice(1)) emu.control.addAccount({ subdomain: s });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-amo-'));
@@ -132,12 +132,7 @@ export async function runAmoBench(opts: { seconds?: number } = {}): Promise<stri
     HUB_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
     ADMIN_TOKEN: 'bench-admin-token-0123456789',
     LOG_LEVEL: 'warn',
-    OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
-    AMO_CLIENT_ID: emu.defaults.clientId,
-    AMO_CLIENT_SECRET: emu.defaults.clientSecret,
-    AMO_REDIRECT_URI: REDIRECT_URI,
-    AMO_BASE_URL_TEMPLATE: `${origin}/{subdomain}`,
-    AMO_AUTHORIZE_URL: `${origin}/oauth`,
+    ...emu.hubSettings(),
   });
   const started = await startHub(config, { log: createLogger({ level: 'warn', pretty: false }), database: await openDatabase({}), modules: [module] });
   try {

@@ -39,7 +39,7 @@ export async function runQuizBench(opts: { postgresUrl?: string } = {}): Promise
 
 async function runOnce(postgresUrl: string | undefined) {
   const emu = createAmoEmulator({ redirectUri: 'http://127.0.0.1/quiz/webhook/create' });
-  const origin = await emu.listen();
+  await emu.listen();
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-quiz-'));
   const secret = 'bench-quiz-secret-0123456789abcdef';
   const config = loadConfig({
@@ -50,12 +50,7 @@ async function runOnce(postgresUrl: string | undefined) {
     PORT: '0',
     ...(postgresUrl ? { DATABASE_URL: await freshPgDatabase(postgresUrl) } : {}),
     QUIZ_JWT_SECRET: secret,
-    OUTBOUND_ALLOW_HOSTS: '127.0.0.1,localhost',
-    AMO_CLIENT_ID: emu.defaults.clientId,
-    AMO_CLIENT_SECRET: emu.defaults.clientSecret,
-    AMO_REDIRECT_URI: emu.defaults.redirectUri,
-    AMO_BASE_URL_TEMPLATE: `${origin}/{subdomain}`,
-    AMO_AUTHORIZE_URL: `${origin}/oauth`,
+    ...emu.hubSettings(),
   });
   const started = await startHub(config, { log: createLogger({ level: 'warn', pretty: false }), modules: [createQuizModule()] });
   try {

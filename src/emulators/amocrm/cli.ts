@@ -31,7 +31,7 @@ export const amoEmulatorCli: ModuleCli = (program) => {
     .option('--subdomain <subdomain>', 'subdomain of the seeded account', 'testaccount')
     .option('--client-id <id>', 'client_id of the seeded integration (generated when omitted)')
     .option('--client-secret <secret>', 'client secret of the seeded integration (generated when omitted)')
-    .option('--redirect-uri <url>', 'redirect URI saved in the integration', 'http://127.0.0.1:3000/quiz/webhook/create')
+    .option('--redirect-uri <url>', 'redirect URI saved in the integration (the hub on its default port)', 'http://127.0.0.1:8080/quiz/webhook/create')
     .option('--disconnect-url <url>', 'URL of the GET disconnect hook')
     .addOption(new Option('--auto-consent <decision>', 'answer the consent page without a human').choices(['allow', 'deny']))
     .option('--duplicate-control', 'enable duplicate control for /leads/complex')
@@ -53,12 +53,7 @@ export const amoEmulatorCli: ModuleCli = (program) => {
           `  control API:    ${origin}/_emulator/state`,
           '',
           '  Hub settings:',
-          `    AMO_CLIENT_ID=${d.clientId}`,
-          `    AMO_CLIENT_SECRET=${d.clientSecret}`,
-          `    AMO_REDIRECT_URI=${d.redirectUri}`,
-          `    AMO_BASE_URL_TEMPLATE=${origin}/{subdomain}`,
-          `    AMO_AUTHORIZE_URL=${emulator.authorizeUrl()}`,
-          `    OUTBOUND_ALLOW_HOSTS=${new URL(origin).host}`,
+          ...Object.entries(emulator.hubSettings()).map(([k, v]) => `    ${k}=${v}`),
           '',
         ].join('\n'),
       );

@@ -58,6 +58,8 @@ export interface AmoEmulator {
   baseUrl(subdomain?: string): string;
   /** The consent page URL (AMO_AUTHORIZE_URL). */
   authorizeUrl(): string;
+  /** The hub settings that point a hub at this emulator (AMO_*, OUTBOUND_ALLOW_HOSTS), once listening. */
+  hubSettings(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,17 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
     authorizeUrl() {
       if (!origin) throw new Error('the emulator is not listening yet');
       return `${origin}/oauth`;
+    },
+    hubSettings() {
+      return {
+        AMO_CLIENT_ID: defaults.clientId,
+        AMO_CLIENT_SECRET: defaults.clientSecret,
+        AMO_REDIRECT_URI: defaults.redirectUri,
+        AMO_BASE_URL_TEMPLATE: `${this.baseUrl('{subdomain}')}`,
+        AMO_AUTHORIZE_URL: this.authorizeUrl(),
+        // The emulator listens on loopback, which the SSRF guard refuses unless allowed.
+        OUTBOUND_ALLOW_HOSTS: `${new URL(origin!).hostname},localhost`,
+      };
     },
     async close() {
       rt.webhooks.close();

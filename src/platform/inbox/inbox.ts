@@ -2,7 +2,7 @@
 // job enqueued in one transaction: once we said "accepted", a crash or a partner outage can only delay the
 // work. A repeat of the same (source, dedupe key) is acknowledged and not processed twice.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
@@ -122,15 +122,21 @@ export class Inbox {
         list.push({ id: r.jobId!, data: { inboxId: r.id } });
         byQueue.set(r.queue, list);
       }
-      for (const [queue, jobs] of byQueue) await this.jobs.insertWithIds(queue, jobs, { tx });
+      for (const [queue, jobs] of byQueue) await this.jobs.sendMany(queue, jobs.map((j) => j.data), { tx, ids: jobs.map((j) => j.id) });
       const missing = rows.filter((r) => !stored.has(key(r.source, r.dedupeKey)));
+      // Duplicates of earlier webhooks: one lookup for the whole group.
       const existing = new Map<string, number>();
-      for (const r of missing) {
-        const [row] = await tx
-          .select({ id: inboxMessages.id })
+      if (missing.length) {
+        const found = await tx
+          .select({ id: inboxMessages.id, source: inboxMessages.source, dedupeKey: inboxMessages.dedupeKey })
           .from(inboxMessages)
-          .where(and(eq(inboxMessages.source, r.source), eq(inboxMessages.dedupeKey, r.dedupeKey)));
-        existing.set(key(r.source, r.dedupeKey), row!.id);
+          .where(
+            and(
+              inArray(inboxMessages.source, [...new Set(missing.map((r) => r.source))]),
+              inArray(inboxMessages.dedupeKey, [...new Set(missing.map((r) => r.dedupeKey))]),
+            ),
+          );
+        for (const f of found) existing.set(key(f.source, f.dedupeKey), f.id);
       }
       // The first of several equal webhooks in one group is the stored one; the rest are duplicates.
       const claimed = new Set<string>();

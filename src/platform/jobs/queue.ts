@@ -224,21 +224,12 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
     });
   }
 
-  async sendMany<T extends object>(name: string, items: readonly T[], options: { tx?: DbExecutor } = {}): Promise<void> {
+  /** Enqueues several jobs in one statement; `ids` (UUIDs, one per item) when the caller stored them already. */
+  async sendMany<T extends object>(name: string, items: readonly T[], options: { tx?: DbExecutor; ids?: readonly string[] } = {}): Promise<void> {
     if (items.length === 0) return;
     await this.boss.insert(
       name,
-      items.map((data) => ({ data })),
-      options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : undefined,
-    );
-  }
-
-  /** Inserts several jobs with ids chosen by the caller (one statement), optionally inside a transaction. */
-  async insertWithIds<T extends object>(name: string, jobs: ReadonlyArray<{ id: string; data: T }>, options: { tx?: DbExecutor } = {}): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.boss.insert(
-      name,
-      jobs.map((j) => ({ id: j.id, data: j.data })),
+      items.map((data, i) => ({ data, ...(options.ids ? { id: options.ids[i] } : {}) })),
       options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : undefined,
     );
   }

@@ -21,12 +21,7 @@ export async function amoTestBed(t: TestContext, opts: { emulator?: AmoEmulatorO
   const origin = await emu.listen();
   const h = await testHub(t, {
     env: {
-      OUTBOUND_ALLOW_HOSTS: '127.0.0.1,localhost',
-      AMO_CLIENT_ID: emu.defaults.clientId,
-      AMO_CLIENT_SECRET: emu.defaults.clientSecret,
-      AMO_REDIRECT_URI: REDIRECT_URI,
-      AMO_BASE_URL_TEMPLATE: `${origin}/{subdomain}`,
-      AMO_AUTHORIZE_URL: `${origin}/oauth`,
+      ...emu.hubSettings(),
       ...opts.env,
     },
     ...(opts.modules ? { modules: opts.modules } : {}),

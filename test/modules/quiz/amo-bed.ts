@@ -18,17 +18,12 @@ export interface QuizBed {
 
 export async function quizBed(t: TestContext, delivery: Partial<DeliveryOptions> = { retryBaseSeconds: 1 }): Promise<QuizBed> {
   const emu = createAmoEmulator({ redirectUri: 'http://127.0.0.1/quiz/webhook/create' });
-  const origin = await emu.listen();
+  await emu.listen();
   const h = await testHub(t, {
     env: {
       QUIZ_JWT_SECRET: JWT_SECRET,
       LOG_LEVEL: 'info',
-      OUTBOUND_ALLOW_HOSTS: '127.0.0.1,localhost',
-      AMO_CLIENT_ID: emu.defaults.clientId,
-      AMO_CLIENT_SECRET: emu.defaults.clientSecret,
-      AMO_REDIRECT_URI: emu.defaults.redirectUri,
-      AMO_BASE_URL_TEMPLATE: `${origin}/{subdomain}`,
-      AMO_AUTHORIZE_URL: `${origin}/oauth`,
+      ...emu.hubSettings(),
     },
     modules: [createQuizModule(delivery)],
   });
