@@ -1,7 +1,6 @@
 // Durable webhook ingest (inbox row + job in one transaction, 2xx after commit) against two baselines measured
 // in the same run: a bare Fastify route, and a bare route doing one raw INSERT. autocannon runs as a separate
 // process (it would otherwise share the server's event loop) at 50 connections.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,32 +12,7 @@ import { createLogger } from '../src/platform/observability/logger.js';
 import type { Database } from '../src/platform/db/database.js';
 import { acceptWebhook } from '../src/platform/inbox/accept.js';
 import type { ModuleFactory } from '../src/platform/module.js';
-
-const root = new URL('..', import.meta.url).pathname;
-
-export interface LoadResult {
-  readonly name: string;
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-  readonly non2xx: number;
-}
-
-export async function autocannon(name: string, url: string, opts: { seconds: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
-  const args = ['-c', String(opts.connections ?? 50), '-d', String(opts.seconds), '-j', '-m', opts.method ?? 'GET'];
-  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
-  if (opts.body) args.push('-b', opts.body, '-I');
-  args.push(url);
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/autocannon'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (d) => (text += String(d)));
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`autocannon exited ${code}`))));
-  });
-  const r = JSON.parse(out.trim().split('\n').pop()!) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
-}
+import { autocannon, type LoadResult } from './load.js';
 
 const benchModule: ModuleFactory = (hub) => ({
   name: 'bench',

@@ -1,3 +1,8 @@
+CREATE TABLE "cache_generations" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "hub_meta" (
 	"key" text PRIMARY KEY NOT NULL,
 	"value" text NOT NULL,

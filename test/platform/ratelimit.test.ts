@@ -29,6 +29,21 @@ async function checkSemantics(limiter: RateLimiter) {
   for (let i = 0; i < 4; i++) waits.push(await limiter.reserve(pace, 150, t0));
   assert.deepEqual(waits, [0, 150, 300, 450], 'reservations queue behind one shared schedule');
   assert.equal(await limiter.reserve(pace, 150, t0 + 10_000), 0, 'an idle schedule starts now');
+
+  // Generations: read in the same call as a check, replaced by bump with a value never seen before.
+  const gen = `g:${randomBytes(6).toString('hex')}`;
+  assert.equal((await limiter.check(key, 5, 60_000, t0)).generation, undefined, 'nothing watched, nothing read');
+  assert.equal((await limiter.check(key, 5, 60_000, t0, gen)).generation, '', 'never bumped');
+  const first = await limiter.bump(gen);
+  const allowedRead = await limiter.check(`${key}:other`, 5, 60_000, t0, gen);
+  assert.equal(allowedRead.allowed, true);
+  assert.equal(allowedRead.generation, first);
+  const second = await limiter.bump(gen);
+  assert.notEqual(second, first);
+  for (let i = 0; i < 5; i++) await limiter.check(`${key}:full`, 5, 60_000, t0);
+  const deniedRead = await limiter.check(`${key}:full`, 5, 60_000, t0, gen);
+  assert.equal(deniedRead.allowed, false);
+  assert.equal(deniedRead.generation, second, 'a denial reads the generation too');
 }
 
 test('GCRA limits in PostgreSQL/PGlite: allowance, denial, retry-after, refill, pacing', async (t) => {

@@ -6,14 +6,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
 import type { LimitDecision } from '../../platform/ratelimit/limiter.js';
 import { trackingError } from './errors.js';
-import type { KeyIdentity, KeyService } from './keys.js';
+import type { KeyIdentity } from './keys.js';
+import type { KeyCache } from './key-cache.js';
 import type { ActivityMonitor } from './monitor.js';
 import type { TrackingOptions } from './options.js';
 import type { UsageRecorder } from './usage.js';
 
 export interface GateDeps {
   readonly hub: Hub;
-  readonly keys: KeyService;
+  readonly keys: KeyCache;
   readonly usage: UsageRecorder;
   readonly monitor: ActivityMonitor;
   readonly options: TrackingOptions;
@@ -42,20 +43,19 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     const header = req.headers['x-api-key'];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
     if (!key) throw trackingError('KEY_MISSING', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
-    const identity = await keys.identify(key);
+    const now = Date.now();
+    let limiterDown = false;
+    // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
+    const check = (identity: KeyIdentity, watch: string) =>
+      hub.rateLimiter.check(`${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`, identity.rateLimitPerMinute, options.rateLimitPeriodMs, now, watch).catch((err: unknown) => {
+        // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
+        if (!limiterDown) req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
+        limiterDown = true;
+        return undefined;
+      });
+    const { identity, decision } = await keys.authenticate(key, check);
     if (!identity) throw trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
     identities.set(req, identity);
-
-    const now = Date.now();
-    let decision: LimitDecision | undefined;
-    try {
-      // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
-      const bucket = `${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`;
-      decision = await hub.rateLimiter.check(bucket, identity.rateLimitPerMinute, options.rateLimitPeriodMs, now);
-    } catch (err) {
-      // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
-      req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
-    }
     if (decision) {
       reply.headers(rateLimitHeaders(decision, options.rateLimitPeriodMs, now));
       if (!decision.allowed) {

@@ -1,6 +1,7 @@
 // Bots are the tenants of the tracking API: one per cargo company (its Telegram bot). Managed by operators only.
 import type { Hub } from '../../platform/hub.js';
 import { trackingError } from './errors.js';
+import { KEYS_GENERATION } from './keys.js';
 import type { BotView } from './contract.js';
 
 interface BotRow {
@@ -77,6 +78,8 @@ export class BotService {
       [id, changes.name ?? null, changes.username ?? null, changes.isActive ?? null, changes.subscriptionStatus ?? null],
     );
     if (!row) throw trackingError('BOT_NOT_FOUND');
+    // A disabled bot refuses its keys: every instance's key cache must hear of it.
+    await this.hub.rateLimiter.bump(KEYS_GENERATION);
     return view(row);
   }
 }

@@ -3,6 +3,7 @@
 import type { HubModule, ModuleFactory } from '../../platform/module.js';
 import { BotService } from './bots.js';
 import { KeyService } from './keys.js';
+import { KeyCache } from './key-cache.js';
 import { UsageRecorder } from './usage.js';
 import { ActivityMonitor } from './monitor.js';
 import { WebhookService } from './webhooks.js';
@@ -34,7 +35,7 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}): 
         { name: 'admin: tracking webhooks', description: 'Tracking status-change webhooks: endpoints, delivery log, redelivery' },
       ],
       queues: [webhooks.queue()],
-      routes: (app) => publicRoutes(app, { hub, keys, usage, monitor, options, bots, tracking, clients }),
+      routes: (app) => publicRoutes(app, { hub, keys: new KeyCache(keys), usage, monitor, options, bots, tracking, clients }),
       adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
     };
   };

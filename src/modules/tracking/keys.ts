@@ -1,7 +1,7 @@
 // API keys (the seed's "безопасная система ключей"): `tb_` + 32 characters of [A-Za-z0-9] from the CSPRNG.
 // Only the SHA-256 of a key is stored (keys carry ~190 bits of entropy, so a fast hash is enough and keeps
-// verification at microseconds per request) plus an 8-character display prefix. Every request looks the key up
-// in the database — no cache — so a revocation is effective on every instance at the next request.
+// verification at microseconds per request) plus an 8-character display prefix. Requests find keys through
+// KeyCache; every change that can refuse a key bumps KEYS_GENERATION, so every instance re-reads it at once.
 import { randomBytes } from 'node:crypto';
 import type { Hub } from '../../platform/hub.js';
 import { sha256Hex } from '../../platform/security/secrets.js';
@@ -9,6 +9,8 @@ import { trackingError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+/** The shared generation of key identities (see KeyCache): replaced after every revocation, limit or bot change. */
+export const KEYS_GENERATION = 'tracking:keys';
 
 /** `tb_` + 32 uniformly random alphanumerics (rejection sampling: no modulo bias). */
 export function generateApiKey(): string {
@@ -108,25 +110,31 @@ export class KeyService {
       `update tracking_api_keys set revoked_at = now() where id = $1 and revoked_at is null returning ${COLUMNS}`,
       [id],
     );
+    if (!row) await this.get(id); // 404 when it does not exist
+    // Bumped on the "already revoked" answer too: a retry after a failed bump still reaches every instance.
+    await this.hub.rateLimiter.bump(KEYS_GENERATION);
     if (row) return view(row);
-    await this.get(id); // 404 when it does not exist
     throw trackingError('KEY_REVOKED');
   }
 
   async setRateLimit(id: number, perMinute: number): Promise<ApiKeyView> {
     const [row] = await this.hub.database.query<KeyRow>(`update tracking_api_keys set rate_limit_per_minute = $2 where id = $1 returning ${COLUMNS}`, [id, perMinute]);
     if (!row) throw trackingError('KEY_NOT_FOUND');
+    await this.hub.rateLimiter.bump(KEYS_GENERATION);
     return view(row);
   }
 
-  /** The per-request lookup: one indexed read by hash, joined with the bot's active flag. */
+  /** One indexed read by hash, joined with the bot's active flag (KeyCache calls it on a miss or a change). */
   async identify(key: string): Promise<KeyIdentity | null> {
-    if (!KEY_PATTERN.test(key)) return null;
+    return KEY_PATTERN.test(key) ? this.identifyHash(hashApiKey(key)) : null;
+  }
+
+  async identifyHash(hash: string): Promise<KeyIdentity | null> {
     const [row] = await this.hub.database.query<{ id: number; bot_id: number; is_active: boolean; rate_limit_per_minute: number }>(
       `select k.id, k.bot_id, k.rate_limit_per_minute, b.is_active
          from tracking_api_keys k join tracking_bots b on b.id = k.bot_id
         where k.key_hash = $1 and k.revoked_at is null`,
-      [hashApiKey(key)],
+      [hash],
     );
     return row ? { keyId: row.id, botId: row.bot_id, botActive: row.is_active, rateLimitPerMinute: row.rate_limit_per_minute } : null;
   }

@@ -49,3 +49,13 @@ export const rateBuckets = pgTable('rate_buckets', {
   tokens: doublePrecision('tokens').notNull(),
   updatedMs: bigint('updated_ms', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Shared generations (PostgreSQL limiter; Redis keeps them when REDIS_URL is set): a name whose value changes
+ * whenever something that processes cache changes (tracking API keys). Read in the same round trip as a limit
+ * check, so a cache is validated on every request without a query of its own.
+ */
+export const cacheGenerations = pgTable('cache_generations', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});

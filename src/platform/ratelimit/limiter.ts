@@ -4,6 +4,11 @@
 //   - `check`: inbound API limits (tracking keys: 60/min). Over the limit → denied, nothing consumed.
 //   - `reserve`: outbound pacing (amoCRM: 7 req/s per account). Always succeeds and returns how long the
 //     caller must wait for its slot, so many processes queue behind one shared schedule.
+// The same store keeps *generations*: named values that `bump` replaces with a new unique one. A `check` may
+// watch one and returns its value from the same round trip, so a per-process cache (tracking API keys) learns of
+// a change made by any process at its very next request, without a query of its own. Unique values rather than a
+// counter: a Redis restart that forgets a generation can never bring back a value a cache already holds.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../db/database.js';
 
@@ -15,17 +20,23 @@ export interface LimitDecision {
   readonly resetMs: number;
   /** Milliseconds to wait before a retry can succeed (0 when allowed). */
   readonly retryAfterMs: number;
+  /** The watched generation's value, read in the same round trip ('' when it was never bumped). */
+  readonly generation?: string;
 }
 
 export interface RateLimiter {
   /** Allows `limit` requests per `periodMs` for `key`; bursts up to the full limit. */
-  check(key: string, limit: number, periodMs: number, nowMs?: number): Promise<LimitDecision>;
+  check(key: string, limit: number, periodMs: number, nowMs?: number, watch?: string): Promise<LimitDecision>;
+  /** Gives the generation `name` a new unique value (every watcher sees the change at its next check). */
+  bump(name: string): Promise<string>;
   /** Books the next slot of a `intervalMs`-spaced schedule; resolves to the wait before the slot, in ms. */
   reserve(key: string, intervalMs: number, nowMs?: number): Promise<number>;
   close(): Promise<void>;
 }
 
-export function decide(allowed: boolean, tat: number, now: number, limit: number, periodMs: number): LimitDecision {
+export const newGeneration = (): string => randomUUID();
+
+export function decide(allowed: boolean, tat: number, now: number, limit: number, periodMs: number, generation?: string): LimitDecision {
   const interval = periodMs / limit;
   const backlog = Math.max(0, tat - now); // time until the bucket is empty again
   const remaining = allowed ? Math.max(0, Math.floor((periodMs - backlog) / interval)) : 0;
@@ -35,6 +46,7 @@ export function decide(allowed: boolean, tat: number, now: number, limit: number
     remaining,
     resetMs: Math.ceil(backlog),
     retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil(backlog + interval - periodMs)),
+    ...(generation === undefined ? {} : { generation }),
   };
 }
 
@@ -50,7 +62,7 @@ export class PgRateLimiter implements RateLimiter {
   readonly #query: Query;
   readonly #pool: pg.Pool | undefined;
 
-  constructor(database: Database) {
+  constructor(private readonly database: Database) {
     if (database.connectionString) {
       this.#pool = new pg.Pool({ connectionString: database.connectionString, max: 4, options: '-c synchronous_commit=off', application_name: 'integration-hub-ratelimit' });
       this.#pool.on('error', () => undefined);
@@ -61,19 +73,33 @@ export class PgRateLimiter implements RateLimiter {
     }
   }
 
-  async check(key: string, limit: number, periodMs: number, nowMs = Date.now()): Promise<LimitDecision> {
+  async check(key: string, limit: number, periodMs: number, nowMs = Date.now(), watch?: string): Promise<LimitDecision> {
     const interval = periodMs / limit;
-    // The update only happens when the request fits; no row back means "denied".
-    const rows = await this.#query<{ tat: number }>(
-      `insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
-       on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
-         where greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8 - $2::bigint <= $4::float8
-       returning updated_ms as tat`,
-      [key, Math.floor(nowMs), interval, periodMs],
+    // The update only happens when the request fits; no bucket back means "denied". The watched generation
+    // comes back from the same statement.
+    const rows = await this.#query<{ tat: number | null; generation: string | null }>(
+      `with b as (
+         insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
+         on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
+           where greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8 - $2::bigint <= $4::float8
+         returning updated_ms as tat)
+       select (select tat from b) as tat, ${watch === undefined ? 'null::text' : '(select value from cache_generations where name = $5)'} as generation`,
+      watch === undefined ? [key, Math.floor(nowMs), interval, periodMs] : [key, Math.floor(nowMs), interval, periodMs, watch],
     );
-    if (rows[0]) return decide(true, Number(rows[0].tat), nowMs, limit, periodMs);
+    const generation = watch === undefined ? undefined : (rows[0]?.generation ?? '');
+    if (rows[0]?.tat != null) return decide(true, Number(rows[0].tat), nowMs, limit, periodMs, generation);
     const [cur] = await this.#query<{ tat: number }>('select updated_ms as tat from rate_buckets where key = $1', [key]);
-    return decide(false, Number(cur?.tat ?? nowMs), nowMs, limit, periodMs);
+    return decide(false, Number(cur?.tat ?? nowMs), nowMs, limit, periodMs, generation);
+  }
+
+  async bump(name: string): Promise<string> {
+    // Through the main database (synchronous commit): a lost bump would leave caches trusting a revoked key.
+    const value = newGeneration();
+    await this.database.query(
+      'insert into cache_generations (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+      [name, value],
+    );
+    return value;
   }
 
   async reserve(key: string, intervalMs: number, nowMs = Date.now()): Promise<number> {

@@ -1,17 +1,20 @@
 // The same GCRA as limiter.ts, kept in Redis (REDIS_URL) so API instances share limits without a database
 // round trip. Each call is one Lua script: atomic across every instance.
 import { Redis } from 'ioredis';
-import { decide, type LimitDecision, type RateLimiter } from './limiter.js';
+import { decide, newGeneration, type LimitDecision, type RateLimiter } from './limiter.js';
 
+// KEYS[2], when given, is a generation to read in the same call.
 const CHECK = `
 local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
 local now, interval, period = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local generation = ''
+if KEYS[2] then generation = redis.call('GET', KEYS[2]) or '' end
 local new = math.max(tat, now) + interval
 if new - now <= period then
   redis.call('SET', KEYS[1], tostring(new), 'PX', math.ceil(period) + 1000)
-  return {1, tostring(new)}
+  return {1, tostring(new), generation}
 end
-return {0, tostring(tat)}`;
+return {0, tostring(tat), generation}`;
 
 const RESERVE = `
 local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
@@ -20,21 +23,41 @@ local new = math.max(tat, now) + interval
 redis.call('SET', KEYS[1], tostring(new), 'PX', math.ceil(new - now) + 60000)
 return tostring(new)`;
 
+type Script = (...args: Array<string | number>) => Promise<unknown>;
+interface Scripts {
+  hubCheck: Script;
+  hubReserve: Script;
+}
+
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
 
   constructor(url: string, private readonly prefix = 'hub:rl:') {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableOfflineQueue: true });
     this.#redis.on('error', () => undefined); // reconnects by itself; failed calls surface to callers
+    // EVALSHA with a fallback to EVAL: the scripts travel once, not with every call.
+    this.#redis.defineCommand('hubCheck', { lua: CHECK });
+    this.#redis.defineCommand('hubReserve', { lua: RESERVE, numberOfKeys: 1 });
   }
 
-  async check(key: string, limit: number, periodMs: number, nowMs = Date.now()): Promise<LimitDecision> {
-    const [ok, tat] = (await this.#redis.eval(CHECK, 1, this.prefix + key, nowMs, periodMs / limit, periodMs)) as [number, string];
-    return decide(ok === 1, Number(tat), nowMs, limit, periodMs);
+  get #scripts(): Scripts {
+    return this.#redis as unknown as Scripts;
+  }
+
+  async check(key: string, limit: number, periodMs: number, nowMs = Date.now(), watch?: string): Promise<LimitDecision> {
+    const keys = watch === undefined ? [this.prefix + key] : [this.prefix + key, `${this.prefix}gen:${watch}`];
+    const [ok, tat, generation] = (await this.#scripts.hubCheck(keys.length, ...keys, nowMs, periodMs / limit, periodMs)) as [number, string, string];
+    return decide(ok === 1, Number(tat), nowMs, limit, periodMs, watch === undefined ? undefined : generation);
+  }
+
+  async bump(name: string): Promise<string> {
+    const value = newGeneration();
+    await this.#redis.set(`${this.prefix}gen:${name}`, value);
+    return value;
   }
 
   async reserve(key: string, intervalMs: number, nowMs = Date.now()): Promise<number> {
-    const tat = Number(await this.#redis.eval(RESERVE, 1, this.prefix + key, nowMs, intervalMs));
+    const tat = Number(await this.#scripts.hubReserve(this.prefix + key, nowMs, intervalMs));
     return Math.max(0, tat - intervalMs - nowMs);
   }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trackingHub, provision, api, admin, parcel } from './helpers.js';
-import { generateApiKey, hashApiKey, KEY_PATTERN } from '../../../src/modules/tracking/keys.js';
+import { generateApiKey, hashApiKey, KEY_PATTERN, KEYS_GENERATION } from '../../../src/modules/tracking/keys.js';
 
 test('keys are tb_ + 32 alphanumerics from the CSPRNG and only their SHA-256 and display prefix are stored', async (t) => {
   const many = Array.from({ length: 2000 }, generateApiKey);
@@ -57,6 +57,29 @@ test('401 for a missing, malformed, unknown or revoked key; revocation is immedi
   const off = await api(h, key2)('GET', url);
   assert.equal(off.statusCode, 403);
   assert.match(off.json().detail, /отключён/);
+});
+
+test('key lookups are cached per process and re-read whenever the keys generation changes', async (t) => {
+  const h = await trackingHub(t);
+  const { botId, key, keyId } = await provision(h);
+  const url = `/tracking/${botId}`;
+  // The first read is labelled with the generation seen before it, which a fresh process does not know yet: the
+  // second request re-reads once, and from then on the entry is trusted.
+  for (let i = 0; i < 2; i++) assert.equal((await api(h, key)('GET', url)).statusCode, 200);
+  // Behind the hub's back (no generation bump): the cached identity is still trusted, so no query was made.
+  await h.hub.database.query('update tracking_api_keys set revoked_at = now() where id = $1', [keyId]);
+  assert.equal((await api(h, key)('GET', url)).statusCode, 200, 'served from the cache');
+  // Any process bumping the generation (as revoke, limit and bot changes do) makes the next request re-read.
+  await h.hub.rateLimiter.bump(KEYS_GENERATION);
+  assert.equal((await api(h, key)('GET', url)).statusCode, 401, 're-read after the generation changed');
+  // A limit change through the admin API reaches a cached key at its next request, under a fresh bucket.
+  await h.hub.database.query('update tracking_api_keys set revoked_at = null where id = $1', [keyId]);
+  await h.hub.rateLimiter.bump(KEYS_GENERATION);
+  assert.equal((await api(h, key)('GET', url)).headers['x-ratelimit-limit'], '60');
+  assert.equal((await admin(h, 'PATCH', `/tracking/keys/${keyId}`, { rate_limit_per_minute: 7 })).statusCode, 200);
+  const limited = await api(h, key)('GET', url);
+  assert.equal(limited.headers['x-ratelimit-limit'], '7');
+  assert.equal(limited.headers['x-ratelimit-remaining'], '6', 'the new limit starts a fresh allowance');
 });
 
 test('cross-bot isolation matrix: a key sees only its own bot, on every endpoint', async (t) => {

@@ -1,0 +1,42 @@
+// Load generators shared by the benchmarks. Both run as separate processes, so the load does not share the
+// server's event loop: autocannon for throughput (closed loop, N connections flat out), open-loop.mjs for
+// latency at a fixed offered rate.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export interface LoadResult {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+export async function autocannon(name: string, url: string, opts: { seconds: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
+  const args = ['-c', String(opts.connections ?? 50), '-d', String(opts.seconds), '-j', '-m', opts.method ?? 'GET'];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
+  if (opts.body) args.push('-b', opts.body, '-I');
+  args.push(url);
+  const r = JSON.parse(await run(join(root, 'node_modules/.bin/autocannon'), args)) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+/** Latency at a fixed rate (open loop, measured from each request's due time), GET only. */
+export async function openLoop(name: string, url: string, opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const args = [join(root, 'bench/open-loop.mjs'), url, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50)];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push(`${k}=${v}`);
+  const r = JSON.parse(await run(process.execPath, args)) as { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+  return { name, ...r };
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => (text += String(d)));
+    child.on('exit', (code) => (code === 0 ? resolve(text.trim().split('\n').pop()!) : reject(new Error(`${command} exited ${code}`))));
+  });
+}

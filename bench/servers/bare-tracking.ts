@@ -1,0 +1,28 @@
+// The tracking benchmark's baseline: a bare Fastify route running the API's list SQL (page + exact total from the
+// counters) on its own pool, no auth, no limits, no logging; and /static, the same page's bytes prepared once,
+// which is the floor any route can reach on this machine (HTTP and the load generator only). Runs as its own
+// process; prints its origin.
+//   node --import tsx bench/servers/bare-tracking.ts <DATABASE_URL>
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const LIST_SQL = `select id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at
+  from tracking_numbers where bot_id = $1 order by id desc limit $2 offset $3`;
+const TOTAL_SQL = `select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])`;
+const STATUSES = ['pending', 'in_transit', 'delivered', 'issued', 'cancelled'];
+
+const pool = new pg.Pool({ connectionString: process.argv[2], max: 20 });
+const app = Fastify({ logger: false });
+const page = async (botId: number) => {
+  const [items, total] = await Promise.all([pool.query(LIST_SQL, [botId, 50, 0]), pool.query(TOTAL_SQL, [botId, STATUSES])]);
+  return { tracking_numbers: items.rows, total: Number(total.rows[0]?.n ?? 0) };
+};
+app.get<{ Params: { bot_id: string } }>('/bare/:bot_id', async (req) => page(Number(req.params.bot_id)));
+const prepared = new Map<number, string>();
+app.get<{ Params: { bot_id: string } }>('/static/:bot_id', async (req, reply) => {
+  const botId = Number(req.params.bot_id);
+  if (!prepared.has(botId)) prepared.set(botId, JSON.stringify(await page(botId)));
+  return reply.type('application/json').send(prepared.get(botId));
+});
+process.stdout.write(`${await app.listen({ host: '127.0.0.1', port: 0 })}\n`);
+process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
