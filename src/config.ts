@@ -21,7 +21,7 @@ export const SETTINGS = [
   { env: 'PUBLIC_URL', kind: 'url', description: 'External base URL of the hub (default http://HOST:PORT); used in links the hub hands out.' },
   { env: 'DATA_DIR', kind: 'string', default: './data', description: 'Embedded mode: PGlite database, key file and lock live here.' },
   { env: 'DATABASE_URL', kind: 'url', secret: true, description: 'PostgreSQL connection string. When set, the hub uses PostgreSQL instead of embedded PGlite.' },
-  { env: 'DATABASE_POOL_SIZE', kind: 'int', default: '10', min: 1, max: 200, description: 'PostgreSQL pool size per process.' },
+  { env: 'DATABASE_POOL_SIZE', kind: 'int', default: '10', min: 1, max: 200, description: 'PostgreSQL connections per process; once opened they stay open (a fixed-size pool keeps new-connection cost out of request latency).' },
   { env: 'ADMIN_TOKEN', kind: 'string', secret: true, description: 'Bearer token for /admin/v1. Embedded mode generates one on first start when unset.' },
   { env: 'HUB_SECRET_KEY', kind: 'string', secret: true, description: '32-byte key (base64 or 64 hex chars) encrypting secrets at rest. Required with DATABASE_URL; embedded mode creates DATA_DIR/secret.key.' },
   { env: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino log level.' },

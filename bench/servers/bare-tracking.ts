@@ -11,7 +11,8 @@ const LIST_SQL = `select id, bot_id, client_id, tracking_number, client_code, cu
 const TOTAL_SQL = `select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])`;
 const STATUSES = ['pending', 'in_transit', 'delivered', 'issued', 'cancelled'];
 
-const pool = new pg.Pool({ connectionString: process.argv[2], max: 20 });
+// Fixed-size once warm, like the hub's pool: new connections in a burst would land in the tail.
+const pool = new pg.Pool({ connectionString: process.argv[2], max: 20, min: 20 });
 const app = Fastify({ logger: false });
 const page = async (botId: number) => {
   const [items, total] = await Promise.all([pool.query(LIST_SQL, [botId, 50, 0]), pool.query(TOTAL_SQL, [botId, STATUSES])]);

@@ -69,7 +69,9 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'integration-hub' });
+  // A fixed-size pool once warm (min = max): a new PostgreSQL connection costs 10–50 ms (a backend process, auth,
+  // cold catalog caches), and a pool that closes idle connections pays that again in the next burst's tail latency.
+  const pool = new pg.Pool({ connectionString, max, min: max, application_name: 'integration-hub' });
   // An idle client that loses its server (restart, failover) emits 'error'; unhandled it would crash the process.
   pool.on('error', () => undefined);
   await pool.query('select 1');

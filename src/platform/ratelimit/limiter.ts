@@ -64,7 +64,7 @@ export class PgRateLimiter implements RateLimiter {
 
   constructor(private readonly database: Database) {
     if (database.connectionString) {
-      this.#pool = new pg.Pool({ connectionString: database.connectionString, max: 4, options: '-c synchronous_commit=off', application_name: 'integration-hub-ratelimit' });
+      this.#pool = new pg.Pool({ connectionString: database.connectionString, max: 4, min: 4, options: '-c synchronous_commit=off', application_name: 'integration-hub-ratelimit' });
       this.#pool.on('error', () => undefined);
       const pool = this.#pool;
       this.#query = async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
