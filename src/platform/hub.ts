@@ -79,6 +79,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
       expireSeconds: config.jobs.expireSeconds,
       monitorSeconds: config.jobs.monitorSeconds,
       retentionDays: config.jobs.retentionDays,
+      supervise: (opts.role ?? 'all') !== 'api',
     });
     const inbox = new Inbox(database, jobs, metrics);
     const rateLimiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new PgRateLimiter(database);

@@ -90,6 +90,12 @@ export interface QueueOptions {
   readonly expireSeconds: number;
   readonly monitorSeconds: number;
   readonly retentionDays: number;
+  /**
+   * Run pg-boss's supervision (finding crashed jobs, queue statistics, retention clean-up) in this process.
+   * Processes that run jobs do; API-only processes don't, so those timers' bursts of queries stay out of API
+   * latency (the workers of the same database supervise for everyone).
+   */
+  readonly supervise: boolean;
 }
 
 export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
@@ -108,6 +114,7 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
       superviseIntervalSeconds: Math.max(opts.monitorSeconds, 5),
       maintenanceIntervalSeconds: 60,
       schedule: false,
+      supervise: opts.supervise,
       persistWarnings: false,
       openTelemetry: { enabled: false },
     } as const;
