@@ -5,9 +5,10 @@
 //   node --import tsx bench/servers/bare-tracking.ts <DATABASE_URL>
 import Fastify from 'fastify';
 import pg from 'pg';
+import { TRACKING_COLUMNS } from '../../src/modules/tracking/store.js';
 
-const LIST_SQL = `select id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at
-  from tracking_numbers where bot_id = $1 order by id desc limit $2 offset $3`;
+// The API's own column list, so the baseline runs exactly the API's SQL.
+const LIST_SQL = `select ${TRACKING_COLUMNS} from tracking_numbers where bot_id = $1 order by id desc limit $2 offset $3`;
 const TOTAL_SQL = `select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])`;
 const STATUSES = ['pending', 'in_transit', 'delivered', 'issued', 'cancelled'];
 
