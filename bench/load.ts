@@ -1,7 +1,7 @@
-// Load generators shared by the benchmarks. Both run as separate processes, so the load does not share the
+// Processes shared by the benchmarks. Load generators run as separate processes, so the load does not share the
 // server's event loop: autocannon for throughput (closed loop, N connections flat out), open-loop.mjs for
-// latency at a fixed offered rate.
-import { spawn } from 'node:child_process';
+// latency at a fixed offered rate. Servers under test (and partner emulators) run as their own processes too.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -39,4 +39,24 @@ function run(command: string, args: string[]): Promise<string> {
     child.stdout.on('data', (d) => (text += String(d)));
     child.on('exit', (code) => (code === 0 ? resolve(text.trim().split('\n').pop()!) : reject(new Error(`${command} exited ${code}`))));
   });
+}
+
+/** Stops a child process and waits for it to exit. */
+export function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/** Runs a TypeScript script of the repo (through tsx) as its own process; resolves with its first stdout line. */
+export async function startScript(script: string, args: string[]): Promise<{ firstLine: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(String(d).trim().split('\n')[0]!));
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+  return { firstLine, stop: stopper(child) };
 }

@@ -2,7 +2,6 @@
 // 7 requests/s; at 50 leads per /leads/complex call the ceiling is 350 leads/s (target ≥ 90 %). Also measures
 // intake: POST /quiz/results with arrays of 50 over real HTTP, 4 requests in flight. The emulator runs as its own
 // process (bench/servers/amo-emulator.ts), as amoCRM is a remote server; the hub runs in this one.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { startHub } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { createQuizModule } from '../src/modules/quiz/index.js';
 import { quizResults, quizRules } from '../src/modules/quiz/schema.js';
+import { startScript } from './load.js';
 
 const RESULTS = 5000;
 const CHUNK = 50;
@@ -48,13 +48,8 @@ interface EmulatedAccount {
 
 /** The emulator in its own process, driven through its HTTP control API. */
 async function startEmulator() {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./servers/amo-emulator.ts', import.meta.url).pathname, 'http://127.0.0.1/quiz/webhook/create'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const { origin, settings } = await new Promise<{ origin: string; settings: Record<string, string> }>((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)) as { origin: string; settings: Record<string, string> }));
-    child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-  });
+  const emulator = await startScript('bench/servers/amo-emulator.ts', ['http://127.0.0.1/quiz/webhook/create']);
+  const { origin, settings } = JSON.parse(emulator.firstLine) as { origin: string; settings: Record<string, string> };
   const control = async <T>(method: 'GET' | 'DELETE', path: string): Promise<T> => {
     const res = await request(`${origin}/_emulator${path}`, { method });
     return (await res.body.json()) as T;
@@ -65,11 +60,7 @@ async function startEmulator() {
     clearRequests: () => control('DELETE', '/requests'),
     complexCalls: () => control<{ maxPerSecond: number; requests: Array<{ at: number; items: number | null }> }>('GET', '/requests?path=/leads/complex'),
     maxPerSecond: async () => (await control<{ maxPerSecond: number }>('GET', '/requests')).maxPerSecond,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    close: emulator.stop,
   };
 }
 

@@ -7,13 +7,13 @@
 // moment of the shared machine does not land on one route only. At saturation a closed loop of 50 connections
 // has a mean latency of 50 ÷ throughput (Little's law), so p99 there says how fast the machine is, not how long a
 // request takes; the latency target is measured at a fixed offered load (open loop, no coordinated omission).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { autocannon, openLoop, type LoadResult } from './load.js';
+import { autocannon, openLoop, startScript, stopper, type LoadResult } from './load.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const ROWS = 100_000;
@@ -55,15 +55,6 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
-  return () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-}
-
 /** `hub serve --role api` in its own process, ready when /readyz says so. */
 async function startHubProcess(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
@@ -84,12 +75,8 @@ async function startHubProcess(env: Record<string, string>): Promise<Server> {
 }
 
 async function startBareProcess(databaseUrl: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/servers/bare-tracking.ts'), databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const origin = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(String(d).trim()));
-    child.once('exit', (code) => reject(new Error(`bare server exited ${code}`)));
-  });
-  return { origin, stop: stopper(child) };
+  const { firstLine, stop } = await startScript('bench/servers/bare-tracking.ts', [databaseUrl]);
+  return { origin: firstLine, stop };
 }
 
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;

@@ -22,6 +22,7 @@ export interface DeliveryOptions {
 }
 
 type ResultRow = typeof quizResults.$inferSelect;
+type AmoFailure = Extract<DeliveredJob['result'], { ok: false }>['error'];
 
 export const DEFAULT_DELIVERY: DeliveryOptions = { maxAttempts: 10, retryBaseSeconds: 10 };
 
@@ -133,13 +134,16 @@ export class DeliveryService {
       for (const job of jobs) {
         const row = byId.get(job.data.resultId);
         const { result, attempt } = job.data;
-        if (result.ok && row && row.attempts === attempt && row.status === 'queued') {
+        // An answer to an older attempt (the result was redelivered since), or a repeated one, changes nothing.
+        if (!row || row.attempts !== attempt || row.status !== 'queued') {
+          outcomes.push({ id: job.id, ok: true, output: { stale: true } });
+        } else if (result.ok) {
           sent.push({ id: row.id, leadId: result.leadId, contactId: result.contactId ?? null, companyId: result.companyId ?? null });
           row.status = 'sent';
           outcomes.push({ id: job.id, ok: true, output: { resultId: row.resultId, leadId: result.leadId } });
-          continue;
+        } else {
+          outcomes.push({ id: job.id, ...(await this.#failed(tx, row, attempt, result.error)) });
         }
-        outcomes.push({ id: job.id, ...(await this.#record(tx, row, job.data)) });
       }
       if (sent.length) {
         const ids = (f: (s: (typeof sent)[number]) => number | null) => rawSql.param(sent.map(f));
@@ -156,18 +160,14 @@ export class DeliveryService {
     });
   }
 
-  async #record(tx: DbExecutor, row: ResultRow | undefined, { resultId, attempt, result }: DeliveredJob): Promise<Omit<BatchOutcome, 'id'>> {
-    // An answer to an older attempt (the result was redelivered since) changes nothing.
-    if (!row || row.attempts !== attempt || row.status !== 'queued') return { ok: true, output: { stale: true } };
-    if (result.ok) {
-      // Successes are written together by `delivered`; this narrows the type for the failures below.
-      return { ok: true, output: { stale: true } };
-    }
+  /** amoCRM refused or never took this result: re-dispatch with backoff while it may help, else mark it failed. */
+  async #failed(tx: DbExecutor, row: ResultRow, attempt: number, failure: AmoFailure): Promise<Omit<BatchOutcome, 'id'>> {
+    const resultId = row.id;
     const error: ResultError = {
-      code: result.error.code,
-      message: result.error.message,
-      retryable: result.error.retryable,
-      ...(result.error.validationErrors ? { details: { validationErrors: result.error.validationErrors } } : {}),
+      code: failure.code,
+      message: failure.message,
+      retryable: failure.retryable,
+      ...(failure.validationErrors ? { details: { validationErrors: failure.validationErrors } } : {}),
     };
     if (error.retryable && attempt < this.opts.maxAttempts) {
       const delay = Math.min(this.opts.retryBaseSeconds * 2 ** (attempt - 1), 1800);

@@ -124,11 +124,7 @@ export class KeyService {
     return view(row);
   }
 
-  /** One indexed read by hash, joined with the bot's active flag (KeyCache calls it on a miss or a change). */
-  async identify(key: string): Promise<KeyIdentity | null> {
-    return KEY_PATTERN.test(key) ? this.identifyHash(hashApiKey(key)) : null;
-  }
-
+  /** One indexed read by key hash, joined with the bot's active flag (KeyCache calls it on a miss or a change). */
   async identifyHash(hash: string): Promise<KeyIdentity | null> {
     const [row] = await this.hub.database.query<{ id: number; bot_id: number; is_active: boolean; rate_limit_per_minute: number }>(
       `select k.id, k.bot_id, k.rate_limit_per_minute, b.is_active

@@ -92,8 +92,8 @@ export interface QueueOptions {
   readonly retentionDays: number;
   /**
    * Run pg-boss's supervision (finding crashed jobs, queue statistics, retention clean-up) in this process.
-   * Processes that run jobs do; API-only processes don't, so those timers' bursts of queries stay out of API
-   * latency (the workers of the same database supervise for everyone).
+   * Processes that run jobs do; API-only processes don't (the workers of the same database supervise for
+   * everyone), which keeps those timers' queries out of the processes that serve requests.
    */
   readonly supervise: boolean;
 }
