@@ -9,6 +9,8 @@ const root = new URL('..', import.meta.url).pathname;
 export interface LoadResult {
   readonly name: string;
   readonly rps: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
@@ -20,15 +22,15 @@ export async function autocannon(name: string, url: string, opts: { seconds: num
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.body) args.push('-b', opts.body, '-I');
   args.push(url);
-  const r = JSON.parse(await run(join(root, 'node_modules/.bin/autocannon'), args)) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  const r = JSON.parse(await run(join(root, 'node_modules/.bin/autocannon'), args)) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+  return { name, rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
 /** Latency at a fixed rate (open loop, measured from each request's due time), GET only. */
 export async function openLoop(name: string, url: string, opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const args = [join(root, 'bench/open-loop.mjs'), url, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50)];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push(`${k}=${v}`);
-  const r = JSON.parse(await run(process.execPath, args)) as { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+  const r = JSON.parse(await run(process.execPath, args)) as { rps: number; requests: number; p50: number; p99: number; errors: number; non2xx: number };
   return { name, ...r };
 }
 
@@ -52,11 +54,11 @@ export function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Runs a TypeScript script of the repo (through tsx) as its own process; resolves with its first stdout line. */
-export async function startScript(script: string, args: string[]): Promise<{ firstLine: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startScript(script: string, args: string[], nodeArgs: string[] = []): Promise<{ firstLine: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const firstLine = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(String(d).trim().split('\n')[0]!));
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
-  return { firstLine, stop: stopper(child) };
+  return { firstLine, pid: child.pid!, stop: stopper(child) };
 }

@@ -13,12 +13,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { cpuBetween, cpuSnapshot } from './cpu.js';
 import { autocannon, openLoop, startScript, stopper, type LoadResult } from './load.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const ROWS = 100_000;
 const CLIENTS = 2_000;
-const ROUNDS = 3;
+/** BENCH_QUICK=1: one throughput round of the bare route and the API with Redis, for A/B experiments. */
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = QUICK ? 1 : 3;
 /** Requests/s for the latency runs: 500 keys at the default 60 requests/minute each. */
 const LATENCY_RATE = 500;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -52,13 +55,17 @@ const freePort = () =>
 
 interface Server {
   readonly origin: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
+
+/** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there when it stops. */
+const profile = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
 /** `hub serve --role api` in its own process, ready when /readyz says so. */
 async function startHubProcess(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), 'serve', '--role', 'api'], {
+  const child = spawn(process.execPath, [...profile(), '--import', 'tsx', join(root, 'src/main.ts'), 'serve', '--role', 'api'], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -71,12 +78,12 @@ async function startHubProcess(env: Record<string, string>): Promise<Server> {
     if (Date.now() > deadline) throw new Error('hub not ready in 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { origin, stop: stopper(child) };
+  return { origin, pid: child.pid!, stop: stopper(child) };
 }
 
 async function startBareProcess(databaseUrl: string): Promise<Server> {
-  const { firstLine, stop } = await startScript('bench/servers/bare-tracking.ts', [databaseUrl]);
-  return { origin: firstLine, stop };
+  const { firstLine, pid, stop } = await startScript('bench/servers/bare-tracking.ts', [databaseUrl], profile());
+  return { origin: firstLine, pid, stop };
 }
 
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
@@ -127,9 +134,9 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
 
     const headers = { 'x-api-key': key };
     const routes = [
-      { name: 'bare Fastify route, same SQL', url: `${bare.origin}/bare/${botId}`, headers: {} },
-      { name: 'API, rate limit in PostgreSQL', url: `${withPg.origin}/api/v1/tracking/${botId}?page_size=50`, headers },
-      { name: 'API, rate limit in Redis (REDIS_URL)', url: `${withRedis.origin}/api/v1/tracking/${botId}?page_size=50`, headers },
+      { name: 'bare Fastify route, same SQL', url: `${bare.origin}/bare/${botId}`, headers: {}, pid: bare.pid },
+      { name: 'API, rate limit in PostgreSQL', url: `${withPg.origin}/api/v1/tracking/${botId}?page_size=50`, headers, pid: withPg.pid },
+      { name: 'API, rate limit in Redis (REDIS_URL)', url: `${withRedis.origin}/api/v1/tracking/${botId}?page_size=50`, headers, pid: withRedis.pid },
     ];
     for (const r of routes.slice(1)) {
       const check = await fetch(r.url, { headers });
@@ -138,10 +145,36 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     }
 
     // Warm every server up (JIT, pools, caches), then alternate the routes round by round.
-    for (const r of routes) await autocannon('warm-up', r.url, { seconds: 2, headers: r.headers });
+    for (const r of QUICK ? [routes[0]!, routes[2]!] : routes) await autocannon('warm-up', r.url, { seconds: 2, headers: r.headers });
     const runs = routes.map(() => [] as LoadResult[]);
+    // CPU of each route's work, summed over its rounds: its server process, PostgreSQL's backends, Redis.
+    const cpu = routes.map(() => ({ server: 0, postgres: 0, redis: 0, requests: 0 }));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, r] of routes.entries()) runs[i]!.push(await autocannon(r.name, r.url, { seconds, headers: r.headers }));
+      for (const [i, r] of routes.entries()) {
+        if (QUICK && i === 1) continue;
+        const before = cpuSnapshot();
+        const result = await autocannon(r.name, r.url, { seconds, headers: r.headers });
+        const used = cpuBetween(before, cpuSnapshot(), [
+          { name: 'server', match: (pid) => pid === r.pid },
+          { name: 'postgres', match: (_, comm) => comm === 'postgres' },
+          { name: 'redis', match: (_, comm) => comm === 'redis-server' },
+        ]);
+        runs[i]!.push(result);
+        const c = cpu[i]!;
+        c.server += used.server!;
+        c.postgres += used.postgres!;
+        c.redis += used.redis!;
+        c.requests += result.requests;
+      }
+    }
+    const perRequest = (ms: number, i: number) => ((ms * 1000) / cpu[i]!.requests).toFixed(0);
+    const cpuRows = routes.map((r, i) => {
+      const c = cpu[i]!;
+      return `| ${r.name} | ${perRequest(c.server, i)} | ${perRequest(c.postgres, i)} | ${perRequest(c.redis, i)} | **${perRequest(c.server + c.postgres + c.redis, i)}** |`;
+    });
+    if (QUICK) {
+      const line = (i: number) => `${routes[i]!.name}: ${Math.round(runs[i]![0]!.rps)} req/s; CPU µs/request ${cpuRows[i]}`;
+      return [line(0), line(2), `ratio ${((100 * runs[2]![0]!.rps) / runs[0]![0]!.rps).toFixed(0)}%`].join('\n');
     }
     const results = runs.map(median);
     const base = results[0]!;
@@ -181,6 +214,12 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
       '| route | req/s | p50 ms | p99 ms | errors + non-2xx |',
       '|---|---|---|---|---|',
       ...rows,
+      '',
+      `CPU per request in the throughput rounds (µs, from /proc; the load generator not counted):`,
+      '',
+      '| route | server process | PostgreSQL | Redis | total |',
+      '|---|---|---|---|---|',
+      ...cpuRows,
       '',
       `Best API variant (${full.name}) = **${(ratio * 100).toFixed(0)}%** of the bare route (target ≥ 70%): ${ratio >= 0.7 ? 'met' : 'NOT met'}. ` +
         `p99 at ${LATENCY_RATE} req/s: **${fixed.p99} ms** (bare route ${latency[1]!.p99} ms, floor ${latency[0]!.p99} ms; target < 15 ms): ${fixed.p99 < 15 ? 'met' : 'NOT met'}. ` +

@@ -39,11 +39,19 @@ test('request id from the caller is kept', async (t) => {
   assert.equal(res.headers['x-request-id'], 'abc-123');
 });
 
-test('security headers are set', async (t) => {
+test('security headers are set on answers, errors and unknown routes alike', async (t) => {
   const h = await testHub(t);
-  const res = await h.app.inject({ method: 'GET', url: '/healthz' });
-  assert.equal(res.headers['x-content-type-options'], 'nosniff');
-  assert.ok(res.headers['content-security-policy']);
+  for (const url of ['/healthz', '/api/docs', '/no-such-route', '/admin/v1/jobs/queues']) {
+    const res = await h.app.inject({ method: 'GET', url });
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
+    assert.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', url);
+    const csp = String(res.headers['content-security-policy']);
+    // The docs pages' needs (inline styles, data: fonts, blob: workers) and helmet's defaults both survive.
+    for (const directive of ["default-src 'self'", "style-src 'self' 'unsafe-inline'", "worker-src 'self' blob:", "font-src 'self' data:", "object-src 'none'", "frame-ancestors 'self'"]) {
+      assert.ok(csp.includes(directive), `${url}: ${directive} in ${csp}`);
+    }
+  }
 });
 
 test('admin API requires the admin token', async (t) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { testHub } from '../helpers/hub.js';
 import { PgRateLimiter, type RateLimiter } from '../../src/platform/ratelimit/limiter.js';
+import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../src/platform/ratelimit/redis.js';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -65,4 +66,32 @@ test('two limiter instances share one limit (as two hub processes do)', async (t
   const now = Date.now();
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).check(key, 10, 60_000, now)));
   assert.equal(results.filter((r) => r.allowed).length, 10);
+});
+
+test('Redis checks asked for together (one pipeline) each get their own answer, in order, even after Redis forgot the script', async (t) => {
+  const limiter = new RedisRateLimiter(redisUrl, `hub-test:${randomBytes(4).toString('hex')}:`);
+  const admin = new Redis(redisUrl);
+  t.after(() => Promise.all([limiter.close(), admin.quit()]));
+  const key = randomBytes(6).toString('hex');
+  const now = Date.now();
+  await limiter.check(`${key}:warm`, 10, 60_000, now); // the script is now known to this connection
+  // Redis forgets the script (as after a restart): the batch's EVALSHAs fail with NOSCRIPT and are resent.
+  await admin.script('FLUSH');
+  const before = Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)![1]);
+  const results = await Promise.all(Array.from({ length: 12 }, () => limiter.check(key, 10, 60_000, now)));
+  assert.deepEqual(
+    results.map((r) => r.allowed),
+    [...Array(10).fill(true), false, false],
+    'checks are applied in the order they were asked for',
+  );
+  assert.deepEqual(results.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  assert.equal(results[11]!.retryAfterMs, 6_000);
+  const processed = Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)![1]) - before;
+  assert.ok(processed >= 24, `12 EVALSHAs refused with NOSCRIPT, then 12 EVALs (${processed} commands)`);
+
+  // A limiter whose Redis is unreachable rejects every check of the batch (the API then fails open, loudly).
+  const down = new RedisRateLimiter('redis://127.0.0.1:1', 'hub-test-down:');
+  t.after(() => down.close());
+  const failed = await Promise.allSettled(Array.from({ length: 3 }, () => down.check(key, 10, 60_000, now)));
+  assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
 });

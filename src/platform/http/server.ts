@@ -3,10 +3,10 @@
 // error envelope. The boot order reads top to bottom.
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import type { Hub } from '../hub.js';
 import type { HubModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
+import { computeSecurityHeaders } from './security-headers.js';
 import { useErrorEnvelope, ENGLISH } from './error-handler.js';
 import { renderPlatformError } from './errors.js';
 import { registerOpenApi, registerDocsUi } from '../docs/openapi.js';
@@ -32,21 +32,9 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
   });
 
   registerBodyParsers(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        workerSrc: ["'self'", 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-      },
-    },
-  });
-
+  const securityHeaders = computeSecurityHeaders();
   app.addHook('onRequest', async (req, reply) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', req.id);
   });
   // During shutdown, responses to requests still in flight close their connection: otherwise a keep-alive
