@@ -5,18 +5,17 @@
 //   node --import tsx bench/servers/bare-tracking.ts <DATABASE_URL>
 import Fastify from 'fastify';
 import pg from 'pg';
-import { TRACKING_COLUMNS } from '../../src/modules/tracking/store.js';
-
-// The API's own column list, so the baseline runs exactly the API's SQL.
-const LIST_SQL = `select ${TRACKING_COLUMNS} from tracking_numbers where bot_id = $1 order by id desc limit $2 offset $3`;
-const TOTAL_SQL = `select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])`;
-const STATUSES = ['pending', 'in_transit', 'delivered', 'issued', 'cancelled'];
+import { STATUSES } from '../../src/modules/tracking/statuses.js';
+// The API's own statement builders, so the baseline runs exactly the API's SQL.
+import { countersTotalQuery, listFilter, trackingPageQuery } from '../../src/modules/tracking/store.js';
 
 // Fixed-size once warm, like the hub's pool: new connections in a burst would land in the tail.
 const pool = new pg.Pool({ connectionString: process.argv[2], max: 20, min: 20 });
 const app = Fastify({ logger: false });
 const page = async (botId: number) => {
-  const [items, total] = await Promise.all([pool.query(LIST_SQL, [botId, 50, 0]), pool.query(TOTAL_SQL, [botId, STATUSES])]);
+  const list = trackingPageQuery(listFilter(botId), 50, 0);
+  const count = countersTotalQuery(botId, STATUSES);
+  const [items, total] = await Promise.all([pool.query(list.text, list.params), pool.query(count.text, count.params)]);
   return { tracking_numbers: items.rows, total: Number(total.rows[0]?.n ?? 0) };
 };
 app.get<{ Params: { bot_id: string } }>('/bare/:bot_id', async (req) => page(Number(req.params.bot_id)));

@@ -31,6 +31,37 @@ const isoColumn = (column: string) => `to_char(${column} at time zone 'UTC', 'YY
 
 export const TRACKING_COLUMNS = `id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
 
+/** A list's WHERE clause as plain SQL text with its parameters ($1 is always the bot). */
+export interface ListFilter {
+  readonly where: string;
+  readonly params: unknown[];
+}
+
+export function listFilter(botId: number, status?: Status, clientId?: number): ListFilter {
+  const params: unknown[] = [botId];
+  let where = 'bot_id = $1';
+  if (status !== undefined) where += ` and current_status = $${params.push(status)}`;
+  if (clientId !== undefined) where += ` and client_id = $${params.push(clientId)}`;
+  return { where, params };
+}
+
+// The list endpoints' two statements, as text built once per call rather than through the query builder: the
+// public list is the API's hottest path (docs/benchmarks.md), and the benchmark's bare route runs these same
+// statements.
+/** One page of tracking numbers, newest first. */
+export function trackingPageQuery(filter: ListFilter, limit: number, offset: number): { text: string; params: unknown[] } {
+  const n = filter.params.length;
+  return {
+    text: `select ${TRACKING_COLUMNS} from tracking_numbers where ${filter.where} order by id desc limit $${n + 1} offset $${n + 2}`,
+    params: [...filter.params, limit, offset],
+  };
+}
+
+/** The exact number of a bot's tracking numbers in `kinds` (statuses), from the counters kept by every write. */
+export function countersTotalQuery(botId: number, kinds: readonly string[]): { text: string; params: unknown[] } {
+  return { text: 'select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])', params: [botId, kinds] };
+}
+
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 

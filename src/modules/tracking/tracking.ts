@@ -6,7 +6,7 @@ import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { CreateTrackingInput, TrackingNumberView, UpdateTrackingInput } from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
-import { applyStatusChange, bumpCounters, iso, trackingView, TRACKING_COLUMNS, upsertClientForNewNumber, type TrackingRow } from './store.js';
+import { applyStatusChange, bumpCounters, countersTotalQuery, iso, listFilter, trackingPageQuery, trackingView, TRACKING_COLUMNS, upsertClientForNewNumber, type ListFilter, type TrackingRow } from './store.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface Paging {
@@ -96,26 +96,21 @@ export class TrackingService {
       if (!client) return { tracking_numbers: [], total: 0 };
       clientId = client.id;
     }
-    const where = [sql`bot_id = ${botId}`];
-    if (q.status) where.push(sql`current_status = ${q.status}`);
-    if (clientId !== undefined) where.push(sql`client_id = ${clientId}`);
-    const cond = sql.join(where, sql` and `);
+    const filter = listFilter(botId, q.status, clientId);
     const offset = (q.page - 1) * q.pageSize;
-    const [items, total] = await Promise.all([
-      rows<TrackingRow>(this.hub.db, sql`select ${COLS} from tracking_numbers where ${cond} order by id desc limit ${q.pageSize} offset ${offset}`),
-      this.#total(botId, cond, q.status, clientId),
-    ]);
+    const page = trackingPageQuery(filter, q.pageSize, offset);
+    const [items, total] = await Promise.all([this.hub.database.query<TrackingRow>(page.text, page.params), this.#total(botId, filter, q.status, clientId)]);
     return { tracking_numbers: items.map(trackingView), total };
   }
 
   /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */
-  async #total(botId: number, cond: ReturnType<typeof sql>, status: Status | undefined, clientId: number | undefined): Promise<number> {
+  async #total(botId: number, filter: ListFilter, status: Status | undefined, clientId: number | undefined): Promise<number> {
     if (clientId !== undefined) {
-      const [r] = await rows<{ n: number }>(this.hub.db, sql`select count(*)::int as n from tracking_numbers where ${cond}`);
+      const [r] = await this.hub.database.query<{ n: number }>(`select count(*)::int as n from tracking_numbers where ${filter.where}`, filter.params);
       return r!.n;
     }
-    const kinds = status ? [status] : [...STATUSES];
-    const [r] = await this.hub.database.query<{ n: number | null }>('select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])', [botId, kinds]);
+    const total = countersTotalQuery(botId, status ? [status] : [...STATUSES]);
+    const [r] = await this.hub.database.query<{ n: number | null }>(total.text, total.params);
     return Number(r?.n ?? 0);
   }
 

@@ -73,12 +73,17 @@ test('two instances share one limit through Redis (and one database: revocation 
       const copy = await new KeyService(b.hub).store(77, p.key, { rateLimitPerMinute: 10 });
       assert.equal(copy.id, p.keyId, 'same key id on both instances, so the same Redis bucket');
     }
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api(i % 2 ? a : b, p.key)('GET', '/bots/77')));
-    const ok = results.filter((r) => r.statusCode === 200);
-    assert.equal(ok.length, 10, 'exactly the limit passes across both instances');
-    assert.equal(results.filter((r) => r.statusCode === 429).length, 10);
-    const served = new Set(results.map((r, i) => (r.statusCode === 200 ? i % 2 : -1)).filter((x) => x >= 0));
-    assert.equal(served.size, 2, 'both instances served part of the allowance');
+    // A spends 6 of the 10; B then has exactly the 4 left. Each wave is concurrent (one pipeline per instance).
+    const onA = await Promise.all(Array.from({ length: 6 }, () => api(a, p.key)('GET', '/bots/77')));
+    assert.deepEqual(onA.map((r) => r.statusCode), Array(6).fill(200));
+    const onB = await Promise.all(Array.from({ length: 10 }, () => api(b, p.key)('GET', '/bots/77')));
+    assert.equal(onB.filter((r) => r.statusCode === 200).length, 4, 'B sees what A spent: the limit is shared');
+    assert.equal(onB.filter((r) => r.statusCode === 429).length, 6);
+    assert.deepEqual(
+      onB.filter((r) => r.statusCode === 200).map((r) => r.headers['x-ratelimit-remaining']).sort(),
+      ['0', '1', '2', '3'],
+    );
+    assert.equal((await api(a, p.key)('GET', '/bots/77')).statusCode, 429, 'and A sees what B spent');
 
     if (sharedDb) {
       await admin(a, 'PATCH', `/tracking/keys/${p.keyId}`, { rate_limit_per_minute: 1000 });
