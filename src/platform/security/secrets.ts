@@ -1,6 +1,6 @@
 // Secrets at rest (OAuth tokens, partner passwords): AES-256-GCM with HUB_SECRET_KEY. Each value is bound to
 // a context string (table and row) as associated data, so a ciphertext copied onto another row fails to open.
-import { createCipheriv, createDecipheriv, randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, createHash, hash, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -60,7 +60,8 @@ export function loadOrCreateKeyFile(dataDir: string): { key: string; created: bo
   return { key, created: true };
 }
 
-export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
+// crypto.hash is the one-shot form: no Hash object per call (API keys are hashed on every request).
+export const sha256Hex = (value: string): string => hash('sha256', value, 'hex');
 
 /** Constant-time comparison of two strings (unequal lengths compare as unequal without leaking where). */
 export function safeEqual(a: string, b: string): boolean {
