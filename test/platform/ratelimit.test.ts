@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { testHub } from '../helpers/hub.js';
+import pg from 'pg';
+import { eventually, testHub } from '../helpers/hub.js';
 import { PgRateLimiter, type RateLimiter } from '../../src/platform/ratelimit/limiter.js';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../src/platform/ratelimit/redis.js';
@@ -50,6 +51,94 @@ async function checkSemantics(limiter: RateLimiter) {
 test('GCRA limits in PostgreSQL/PGlite: allowance, denial, retry-after, refill, pacing', async (t) => {
   const h = await testHub(t);
   await checkSemantics(new PgRateLimiter(h.hub.database));
+});
+
+test('PostgreSQL/PGlite checks asked for together are one statement: in order, per key, each with its generation', async (t) => {
+  const h = await testHub(t);
+  const limiter = new PgRateLimiter(h.hub.database);
+  t.after(() => limiter.close());
+  const key = `b:${randomBytes(6).toString('hex')}`;
+  const gen = `g:${randomBytes(6).toString('hex')}`;
+  const value = await limiter.bump(gen);
+  const now = Date.now();
+  const results = await Promise.all([
+    ...Array.from({ length: 12 }, (_, i) => limiter.check(key, 10, 60_000, now, i % 2 ? gen : undefined)),
+    ...Array.from({ length: 3 }, () => limiter.check(`${key}:other`, 2, 60_000, now)),
+  ]);
+  const same = results.slice(0, 12);
+  assert.deepEqual(
+    same.map((r) => r.allowed),
+    [...Array(10).fill(true), false, false],
+    'the first 10 fit, in the order asked',
+  );
+  assert.deepEqual(same.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  assert.equal(same[11]!.retryAfterMs, 6_000);
+  assert.deepEqual(
+    same.map((r) => r.generation),
+    same.map((_, i) => (i % 2 ? value : undefined)),
+    'watchers get the generation, others nothing',
+  );
+  assert.deepEqual(results.slice(12).map((r) => r.allowed), [true, true, false], 'another key in the same batch has its own bucket');
+
+  // The same key under another limit in one round (a limit changed): checked in the next batch, after the first.
+  const changed = `${key}:changed`;
+  const [first, second] = await Promise.all([limiter.check(changed, 5, 60_000, now), limiter.check(changed, 10, 60_000, now)]);
+  assert.equal(first!.remaining, 4);
+  assert.equal(second!.allowed, true);
+  assert.equal(second!.remaining, 7, 'the TAT the first check left (12 s) counts against the new limit (6 s a request)');
+});
+
+test('two PostgreSQL/PGlite limiters checking the same keys at once share them exactly', async (t) => {
+  const h = await testHub(t);
+  const a = new PgRateLimiter(h.hub.database);
+  const b = new PgRateLimiter(h.hub.database);
+  t.after(() => Promise.all([a.close(), b.close()]));
+  const keys = ['z', 'm', 'a'].map((k) => `d:${randomBytes(4).toString('hex')}:${k}`);
+  const now = Date.now();
+  const allowed = new Map(keys.map((k) => [k, 0]));
+  for (let round = 0; round < 5; round++) {
+    // Each limiter sees the keys in a different order within its batch.
+    const checks = Array.from({ length: 30 }, (_, i) => {
+      const limiter = i % 2 ? a : b;
+      const k = keys[i % 2 ? i % 3 : 2 - (i % 3)]!;
+      return limiter.check(k, 25, 60_000, now).then((d) => d.allowed && allowed.set(k, allowed.get(k)! + 1));
+    });
+    await Promise.all(checks);
+  }
+  assert.deepEqual([...allowed.values()], [25, 25, 25], '50 checks per key, exactly the limit of 25 allowed');
+});
+
+test('a PostgreSQL batch locks its keys in sorted order: it waits behind a transaction that locks in that order, never deadlocks with it', async (t) => {
+  const h = await testHub(t);
+  const limiter = new PgRateLimiter(h.hub.database);
+  t.after(() => limiter.close());
+  const now = Date.now();
+  const prefix = `o:${randomBytes(4).toString('hex')}`;
+  const [first, last] = [`${prefix}:a`, `${prefix}:z`]; // sorted: first < last
+  await Promise.all([limiter.check(first, 10, 60_000, now), limiter.check(last, 10, 60_000, now)]);
+  const url = h.hub.database.connectionString;
+  if (!url) return t.skip('PGlite has one connection: no second transaction can hold a lock');
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  await other.query('begin');
+  await other.query('select 1 from rate_buckets where key = $1 for update', [first]);
+  // Asked for in the other order; the batch must lock `first` first and wait there holding nothing.
+  const batch = Promise.all([limiter.check(last, 10, 60_000, now), limiter.check(first, 10, 60_000, now)]);
+  await eventually(async () => {
+    const { rows } = await other.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'integration-hub-ratelimit' and wait_event_type = 'Lock'",
+    );
+    return rows[0]!.n > 0;
+  });
+  // Locking in the same order: `last` is free. Had the batch taken it before `first`, this would be a deadlock
+  // and PostgreSQL would abort one of the two.
+  await other.query('select 1 from rate_buckets where key = $1 for update', [last]);
+  await other.query('commit');
+  const [l, f] = await batch;
+  await other.end();
+  assert.equal(l!.allowed, true);
+  assert.equal(f!.allowed, true);
+  assert.equal(l!.remaining, 8);
 });
 
 test('the same limits in Redis', async (t) => {

@@ -41,8 +41,9 @@ export const inboxMessages = pgTable(
 );
 
 /**
- * Token buckets shared by every process (PostgreSQL-backed rate limiting; Redis replaces this when REDIS_URL
- * is set). One row per key: tokens left and when they were last topped up.
+ * Rate-limit state shared by every process (PostgreSQL-backed GCRA; Redis replaces this when REDIS_URL is set).
+ * One row per key: `updated_ms` is the key's theoretical arrival time (TAT); `tokens` is how many checks the last
+ * batch let through (read back by that batch, ratelimit/pg-checks.ts).
  */
 export const rateBuckets = pgTable('rate_buckets', {
   key: text('key').primaryKey(),

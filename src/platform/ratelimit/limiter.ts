@@ -1,6 +1,6 @@
 // Rate limiting shared by every hub process, as GCRA (generic cell rate algorithm): one number per key, the
-// "theoretical arrival time" (TAT) of the next request. PostgreSQL keeps it by default (one upsert per
-// request); with REDIS_URL set, Redis keeps it (one Lua call). Two uses:
+// "theoretical arrival time" (TAT) of the next request. PostgreSQL keeps it by default (one upsert per batch of
+// checks, pg-checks.ts); with REDIS_URL set, Redis keeps it (one Lua call per check, pipelined). Two uses:
 //   - `check`: inbound API limits (tracking keys: 60/min). Over the limit → denied, nothing consumed.
 //   - `reserve`: outbound pacing (amoCRM: 7 req/s per account). Always succeeds and returns how long the
 //     caller must wait for its slot, so many processes queue behind one shared schedule.
@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../db/database.js';
+import { PgCheckBatcher } from './pg-checks.js';
 
 export interface LimitDecision {
   readonly allowed: boolean;
@@ -61,6 +62,7 @@ type Query = <T>(text: string, params: unknown[]) => Promise<T[]>;
 export class PgRateLimiter implements RateLimiter {
   readonly #query: Query;
   readonly #pool: pg.Pool | undefined;
+  readonly #checks: PgCheckBatcher;
 
   constructor(private readonly database: Database) {
     if (database.connectionString) {
@@ -68,28 +70,17 @@ export class PgRateLimiter implements RateLimiter {
       this.#pool.on('error', () => undefined);
       const pool = this.#pool;
       this.#query = async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
+      // Named: each pooled connection prepares the batch statement once.
+      this.#checks = new PgCheckBatcher(async <T>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as T[]);
     } else {
       this.#query = <T>(text: string, params: unknown[]) => database.query<T>(text, params);
+      this.#checks = new PgCheckBatcher(<T>(_name: string, text: string, params: unknown[]) => database.query<T>(text, params));
     }
   }
 
   async check(key: string, limit: number, periodMs: number, nowMs = Date.now(), watch?: string): Promise<LimitDecision> {
-    const interval = periodMs / limit;
-    // The update only happens when the request fits; no bucket back means "denied". The watched generation
-    // comes back from the same statement.
-    const rows = await this.#query<{ tat: number | null; generation: string | null }>(
-      `with b as (
-         insert into rate_buckets (key, tokens, updated_ms) values ($1, 0, $2::bigint + $3::float8)
-         on conflict (key) do update set updated_ms = greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8
-           where greatest(rate_buckets.updated_ms, $2::bigint) + $3::float8 - $2::bigint <= $4::float8
-         returning updated_ms as tat)
-       select (select tat from b) as tat, ${watch === undefined ? 'null::text' : '(select value from cache_generations where name = $5)'} as generation`,
-      watch === undefined ? [key, Math.floor(nowMs), interval, periodMs] : [key, Math.floor(nowMs), interval, periodMs, watch],
-    );
-    const generation = watch === undefined ? undefined : (rows[0]?.generation ?? '');
-    if (rows[0]?.tat != null) return decide(true, Number(rows[0].tat), nowMs, limit, periodMs, generation);
-    const [cur] = await this.#query<{ tat: number }>('select updated_ms as tat from rate_buckets where key = $1', [key]);
-    return decide(false, Number(cur?.tat ?? nowMs), nowMs, limit, periodMs, generation);
+    const outcome = await this.#checks.check({ key, limit, periodMs, nowMs, watch });
+    return decide(outcome.allowed, outcome.tat, nowMs, limit, periodMs, outcome.generation);
   }
 
   async bump(name: string): Promise<string> {
