@@ -183,8 +183,11 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     const full = results[bestIndex]!;
     // Each API round runs right after a bare round, so their ratio cancels the machine's slow drifts (the same
     // route varies by up to 1.2× between rounds here); the median of the per-round ratios is the result.
-    const roundRatios = runs[bestIndex]!.map((r, i) => r.rps / runs[0]![i]!.rps);
-    const ratio = [...roundRatios].sort((a, b) => a - b)[Math.floor(roundRatios.length / 2)]!;
+    const ratiosOf = (index: number) => runs[index]!.map((r, i) => r.rps / runs[0]![i]!.rps);
+    const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const roundRatios = ratiosOf(bestIndex);
+    const ratio = medianOf(roundRatios);
+    const other = 3 - bestIndex;
     // Latency on a quiet database: the throughput runs left usage rows behind, so checkpoint and vacuum first
     // (a checkpoint or autovacuum during a run would land in every route's tail). Rounds alternate again.
     const quiet = new pg.Client({ connectionString: databaseUrl });
@@ -226,7 +229,8 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
       ...cpuRows,
       '',
       `Best API variant (${full.name}) = **${(ratio * 100).toFixed(0)}%** of the bare route, the median of the rounds' ratios ` +
-        `(${roundRatios.map((x) => `${(x * 100).toFixed(0)}%`).join(' / ')}; target ≥ 70%): ${ratio >= 0.7 ? 'met' : 'NOT met'}. ` +
+        `(${roundRatios.map((x) => `${(x * 100).toFixed(0)}%`).join(' / ')}; target ≥ 70%): ${ratio >= 0.7 ? 'met' : 'NOT met'}; ` +
+        `${routes[other]!.name}: ${(medianOf(ratiosOf(other)) * 100).toFixed(0)}%. ` +
         `p99 at ${LATENCY_RATE} req/s: **${fixed.p99} ms** (bare route ${latency[1]!.p99} ms, floor ${latency[0]!.p99} ms; target < 15 ms): ${fixed.p99 < 15 ? 'met' : 'NOT met'}. ` +
         `Flat out, p99 is ${full.p99} ms (bare route ${base.p99} ms): at saturation the 50 connections queue, and the mean alone is 50 ÷ req/s.`,
     ].join('\n');
