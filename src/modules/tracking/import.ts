@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { Value } from '@sinclair/typebox/value';
 import type { Hub } from '../../platform/hub.js';
@@ -86,6 +85,9 @@ export function parseCsv(text: string): ImportRecord[] {
 }
 
 async function readXlsx(path: string): Promise<ImportRecord[]> {
+  // Loaded on first use: exceljs is about 8 MB of heap, which API processes (that never import files) would
+  // otherwise carry and walk in every major garbage collection.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(path);
   const sheet = workbook.worksheets[0];
