@@ -3,11 +3,21 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { eventually, testHub } from '../helpers/hub.js';
-import { PgRateLimiter, type RateLimiter } from '../../src/platform/ratelimit/limiter.js';
+import { PgRateLimiter, type LimitDecision, type RateLimiter } from '../../src/platform/ratelimit/limiter.js';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../src/platform/ratelimit/redis.js';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** 12 checks asked for together at a limit of 10/min: the first 10 fit, in the order asked, then 6 s to wait. */
+function assertFirstTenOfTwelve(results: LimitDecision[]): void {
+  assert.deepEqual(
+    results.map((r) => r.allowed),
+    [...Array(10).fill(true), false, false],
+  );
+  assert.deepEqual(results.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  assert.equal(results[11]!.retryAfterMs, 6_000);
+}
 
 async function checkSemantics(limiter: RateLimiter) {
   const key = `t:${randomBytes(6).toString('hex')}`;
@@ -66,13 +76,7 @@ test('PostgreSQL/PGlite checks asked for together are one statement: in order, p
     ...Array.from({ length: 3 }, () => limiter.check(`${key}:other`, 2, 60_000, now)),
   ]);
   const same = results.slice(0, 12);
-  assert.deepEqual(
-    same.map((r) => r.allowed),
-    [...Array(10).fill(true), false, false],
-    'the first 10 fit, in the order asked',
-  );
-  assert.deepEqual(same.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
-  assert.equal(same[11]!.retryAfterMs, 6_000);
+  assertFirstTenOfTwelve(same);
   assert.deepEqual(
     same.map((r) => r.generation),
     same.map((_, i) => (i % 2 ? value : undefined)),
@@ -168,13 +172,7 @@ test('Redis checks asked for together (one pipeline) each get their own answer, 
   await admin.script('FLUSH');
   const before = Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)![1]);
   const results = await Promise.all(Array.from({ length: 12 }, () => limiter.check(key, 10, 60_000, now)));
-  assert.deepEqual(
-    results.map((r) => r.allowed),
-    [...Array(10).fill(true), false, false],
-    'checks are applied in the order they were asked for',
-  );
-  assert.deepEqual(results.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
-  assert.equal(results[11]!.retryAfterMs, 6_000);
+  assertFirstTenOfTwelve(results);
   const processed = Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)![1]) - before;
   assert.ok(processed >= 24, `12 EVALSHAs refused with NOSCRIPT, then 12 EVALs (${processed} commands)`);
 
