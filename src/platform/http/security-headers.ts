@@ -20,8 +20,8 @@ const OPTIONS: HelmetOptions = {
   },
 };
 
-/** The headers helmet sets for `options`, read by running its middleware once against a recording response. */
-export function computeSecurityHeaders(options: HelmetOptions = OPTIONS): Readonly<Record<string, string>> {
+/** The headers helmet sets, read by running its middleware once against a recording response. */
+export function computeSecurityHeaders(): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => {
@@ -30,7 +30,7 @@ export function computeSecurityHeaders(options: HelmetOptions = OPTIONS): Readon
     // helmet removes X-Powered-By, which Fastify never sets.
     removeHeader: () => undefined,
   };
-  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+  helmet(OPTIONS)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
     if (err) throw err;
   });
   return Object.freeze(headers);

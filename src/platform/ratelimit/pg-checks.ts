@@ -1,12 +1,13 @@
-// Rate-limit checks on PostgreSQL, in batches. The checks asked for while the event loop handles one round of
-// socket events become ONE statement when that round ends (setImmediate), as in the Redis limiter: a busy API
-// process reads many requests per round, and one statement per request meant one commit per request on the same
-// hot row, each waiting for the row lock of the one before.
+// Rate-limit checks on PostgreSQL, in batches: the checks of one event-loop round (RoundBatch) become ONE
+// statement, as in the Redis limiter. One statement per request meant one commit per request on the same hot row,
+// each waiting for the row lock of the one before.
 // Checks of one key are grouped. For k checks of a key, the upsert computes against the locked row how many of
 // them still fit (a), and moves the key's TAT by a intervals; the first a checks are allowed and the rest denied,
 // which is what k checks one after another would give. The group's latest `now` stands for all of them (a round
 // lasts about a millisecond). Keys are locked in sorted order, so batches of two processes never deadlock. The
 // statement also returns the watched generations, read in the same round trip.
+
+import { RoundBatch } from './round-batch.js';
 
 export interface CheckRequest {
   readonly key: string;
@@ -59,23 +60,15 @@ interface Row {
 }
 
 export class PgCheckBatcher {
-  #pending: Pending[] = [];
+  readonly #round = new RoundBatch<Pending>((pending) => this.#send(pending));
 
   constructor(private readonly query: BatchQuery) {}
 
   check(request: CheckRequest): Promise<CheckOutcome> {
-    return new Promise<CheckOutcome>((resolve, reject) => this.#enqueue([{ ...request, resolve, reject }]));
+    return new Promise<CheckOutcome>((resolve, reject) => this.#round.add({ ...request, resolve, reject }));
   }
 
-  #enqueue(checks: Pending[]): void {
-    const wasEmpty = this.#pending.length === 0;
-    this.#pending.push(...checks);
-    if (wasEmpty) setImmediate(this.#flush);
-  }
-
-  readonly #flush = (): void => {
-    const pending = this.#pending;
-    this.#pending = [];
+  #send(pending: Pending[]): void {
     // One group per key, in arrival order. The same key with another limit or period (changed mid-round) waits
     // for the next batch: one statement may touch a row only once.
     const groups = new Map<string, Pending[]>();
@@ -86,7 +79,7 @@ export class PgCheckBatcher {
       else if (group[0]!.limit === p.limit && group[0]!.periodMs === p.periodMs) group.push(p);
       else later.push(p);
     }
-    if (later.length > 0) this.#enqueue(later);
+    if (later.length > 0) this.#round.add(...later);
     const batch = [...groups.values()];
     const watched = [...new Set(pending.flatMap((p) => (p.watch === undefined ? [] : [p.watch])))];
     const params = [
@@ -104,7 +97,7 @@ export class PgCheckBatcher {
       },
       (err: unknown) => batch.forEach((group) => group.forEach((p) => p.reject(err))),
     );
-  };
+  }
 }
 
 function settle(group: Pending[], row: Row | undefined): void {

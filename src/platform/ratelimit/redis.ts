@@ -1,10 +1,9 @@
 // The same GCRA as limiter.ts, kept in Redis (REDIS_URL) so API instances share limits without a database
 // round trip. Each check is one Lua script: atomic across every instance.
-// Checks are sent in batches: those asked for while the event loop handles one round of socket events go out
-// together, as one pipeline, when that round ends (setImmediate). A busy API server reads many requests per
-// round, and on loopback each write to Redis costs about as much CPU as the script itself, on both sides; a lone
-// request waits for nothing but the end of its own round.
+// The checks of one event-loop round go out together as one pipeline (RoundBatch): on loopback each write to Redis
+// costs about as much CPU as the script itself, on both sides.
 import { Redis } from 'ioredis';
+import { RoundBatch } from './round-batch.js';
 import { decide, newGeneration, type LimitDecision, type RateLimiter } from './limiter.js';
 
 // KEYS[2], when given, is a generation to read in the same call.
@@ -42,7 +41,7 @@ interface PendingCheck {
 
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
-  #pending: PendingCheck[] = [];
+  readonly #round = new RoundBatch<PendingCheck>((batch) => this.#send(batch));
 
   constructor(url: string, private readonly prefix = 'hub:rl:') {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableOfflineQueue: true });
@@ -63,14 +62,10 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   #batched(args: Array<string | number>): Promise<CheckReply> {
-    return new Promise<CheckReply>((resolve, reject) => {
-      if (this.#pending.push({ args, resolve, reject }) === 1) setImmediate(this.#flush);
-    });
+    return new Promise<CheckReply>((resolve, reject) => this.#round.add({ args, resolve, reject }));
   }
 
-  readonly #flush = (): void => {
-    const batch = this.#pending;
-    this.#pending = [];
+  #send(batch: PendingCheck[]): void {
     if (batch.length === 1) {
       const [only] = batch as [PendingCheck];
       (this.#scripts.hubCheck(...only.args) as Promise<CheckReply>).then(only.resolve, only.reject);
@@ -81,7 +76,7 @@ export class RedisRateLimiter implements RateLimiter {
     const pipeline = this.#redis.pipeline() as unknown as Record<'hubCheck', (...args: unknown[]) => void> & { exec(): Promise<unknown> };
     for (const c of batch) pipeline.hubCheck(...c.args, (err: Error | null, reply: CheckReply) => (err ? c.reject(err) : c.resolve(reply)));
     pipeline.exec().catch((err: unknown) => batch.forEach((c) => c.reject(err)));
-  };
+  }
 
   async bump(name: string): Promise<string> {
     const value = newGeneration();
