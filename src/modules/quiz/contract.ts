@@ -2,6 +2,7 @@
 // {count, items} and plain-string answers. These schemas validate requests, serialise responses and generate
 // the OpenAPI document; the test suite checks our answers against the seed's own YAML.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { StringEnum } from '../../platform/http/schema-types.js';
 
 const Id = (description: string) => Type.Integer({ description });
 const Timestamp = Type.Integer({ description: 'Unix-время создания записи в нашей системе, секунды' });
@@ -146,7 +147,7 @@ export const Rule = Type.Object({
   TagsToAdd: Type.Object({ Lead: Type.Array(Type.Integer()), Contact: Type.Array(Type.Integer()), Company: Type.Array(Type.Integer()), Customer: Type.Array(Type.Integer()) }),
   Deleted: Type.Boolean(),
   CreatedAt: Timestamp,
-  Status: Type.Union([Type.Literal('pending'), Type.Literal('ready'), Type.Literal('broken')], {
+  Status: StringEnum(['pending', 'ready', 'broken'], {
     description: 'проверка правила по свежим данным amoCRM: pending — идёт, ready — готово, broken — см. Problems',
   }),
   Problems: Type.Array(Type.String()),

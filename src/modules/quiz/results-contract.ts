@@ -1,6 +1,7 @@
 // Results intake: not spelled out in seed 003 (its purpose is "every quiz response becomes a lead"), so this is
 // our own contract, documented in the same OpenAPI document under the tag "quiz: results".
 import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../../platform/http/schema-types.js';
 
 export const MAX_RESULTS_PER_REQUEST = 500;
 
@@ -48,7 +49,7 @@ export const ResultsAccepted = Type.Object({
 export const ResultIdParams = Type.Object({ resultId: Type.String({ minLength: 1, maxLength: 200 }) });
 
 export const ResultStatus = Type.Object({
-  status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')]),
+  status: StringEnum(['queued', 'sent', 'failed']),
   amoLeadId: Type.Optional(Type.Integer()),
   amoContactId: Type.Optional(Type.Integer()),
   amoCompanyId: Type.Optional(Type.Integer()),

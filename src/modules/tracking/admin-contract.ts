@@ -1,9 +1,10 @@
 // Schemas of the operator API under /admin/v1/tracking (platform error envelope, admin token).
 import { Type } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../../platform/http/schema-types.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const Ts = Type.String({ format: 'date-time' });
-const NullableTs = Type.Union([Ts, Type.Null()]);
+const NullableTs = Nullable(Ts);
 
 export const IdParams = Type.Object({ id: Id });
 
@@ -61,13 +62,13 @@ export const Webhook = Type.Object({
   bot_id: Type.Integer(),
   url: Type.String(),
   is_active: Type.Boolean(),
-  disabled_reason: Type.Union([Type.String(), Type.Null()]),
+  disabled_reason: Nullable(Type.String()),
   created_at: Ts,
 });
 export const CreatedWebhook = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'whsec_…: показывается один раз' }) })]);
 export const CreateWebhook = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
-const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]);
+const DeliveryStatus = StringEnum(['pending', 'delivered', 'failed']);
 export const Delivery = Type.Object({
   id: Type.Integer(),
   webhook_id: Type.Integer(),
@@ -75,8 +76,8 @@ export const Delivery = Type.Object({
   event_type: Type.String(),
   status: DeliveryStatus,
   attempts: Type.Integer(),
-  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
-  last_error: Type.Union([Type.String(), Type.Null()]),
+  last_status_code: Nullable(Type.Integer()),
+  last_error: Nullable(Type.String()),
   next_attempt_at: NullableTs,
   created_at: Ts,
   delivered_at: NullableTs,
@@ -89,9 +90,9 @@ export const DeliveryDetail = Type.Intersect([
       Type.Object({
         at: Ts,
         trigger: Type.String(),
-        status_code: Type.Union([Type.Integer(), Type.Null()]),
-        error: Type.Union([Type.String(), Type.Null()]),
-        response_body: Type.Union([Type.String(), Type.Null()]),
+        status_code: Nullable(Type.Integer()),
+        error: Nullable(Type.String()),
+        response_body: Nullable(Type.String()),
         duration_ms: Type.Number(),
       }),
     ),

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { Nullable } from '../../platform/http/schema-types.js';
 import { ADMIN_SECURITY } from '../../platform/admin/auth.js';
 import { PlatformError } from '../../platform/admin/schemas.js';
 import * as A from './admin-contract.js';
@@ -109,7 +110,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
   );
   app.post(
     '/tracking/webhook-deliveries/:id/redeliver',
-    { schema: { ...base, tags: hookTags, summary: 'Send a delivery again now (any state)', params: A.IdParams, response: { 202: Type.Object({ job_id: Type.Union([Type.String(), Type.Null()]) }), 401: E, 404: E } } },
+    { schema: { ...base, tags: hookTags, summary: 'Send a delivery again now (any state)', params: A.IdParams, response: { 202: Type.Object({ job_id: Nullable(Type.String()) }), 401: E, 404: E } } },
     async (req, reply) => reply.status(202).send(await webhooks.redeliver(req.params.id)),
   );
 }

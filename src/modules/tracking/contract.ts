@@ -2,11 +2,11 @@
 // total_cost_usd…) and `{detail}` errors. They validate requests, serialise responses and feed the OpenAPI document.
 import { Type, type Static } from '@sinclair/typebox';
 import { STATUSES } from './statuses.js';
+import { Nullable, StringEnum } from '../../platform/http/schema-types.js';
 
-export const StatusSchema = Type.Union(
-  STATUSES.map((s) => Type.Literal(s)),
-  { description: 'pending → in_transit → delivered → issued (вперёд, шаги можно пропускать); cancelled — из любого, кроме issued' },
-);
+export const StatusSchema = StringEnum(STATUSES, {
+  description: 'pending → in_transit → delivered → issued (вперёд, шаги можно пропускать); cancelled — из любого, кроме issued',
+});
 
 export const ErrorBody = Type.Object({ detail: Type.String({ description: 'Описание ошибки по-русски' }) }, { title: 'TrackingError' });
 export const InvalidTransitionBody = Type.Object(
@@ -15,8 +15,7 @@ export const InvalidTransitionBody = Type.Object(
 );
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-// Null first: with ajv's type coercion a null tried against the number branch first would become 0.
-const Money = (description: string) => Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1e12, description })]);
+const Money = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1e12, description }));
 const Timestamp = Type.String({ format: 'date-time' });
 
 export const BotParams = Type.Object({ bot_id: Id });
@@ -42,11 +41,11 @@ export const TrackingNumber = Type.Object(
     tracking_number: Type.String(),
     client_code: Type.String(),
     current_status: StatusSchema,
-    quantity: Type.Union([Type.Integer(), Type.Null()]),
-    weight_kg: Type.Union([Type.Number(), Type.Null()]),
-    price_per_kg_usd: Type.Union([Type.Number(), Type.Null()]),
-    total_cost_usd: Type.Union([Type.Number(), Type.Null()]),
-    note: Type.Union([Type.String(), Type.Null()]),
+    quantity: Nullable(Type.Integer()),
+    weight_kg: Nullable(Type.Number()),
+    price_per_kg_usd: Nullable(Type.Number()),
+    total_cost_usd: Nullable(Type.Number()),
+    note: Nullable(Type.String()),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -56,7 +55,7 @@ export type TrackingNumberView = Static<typeof TrackingNumber>;
 
 export const HistoryEntry = Type.Object({
   status: StatusSchema,
-  from_status: Type.Union([StatusSchema, Type.Null()]),
+  from_status: Nullable(StatusSchema),
   source: Type.String({ description: 'api, import или admin' }),
   changed_at: Timestamp,
 });
@@ -70,11 +69,11 @@ export const CreateTracking = Type.Object(
     tracking_number: TrackingNumberText,
     client_code: ClientCodeSchema,
     status: Type.Optional(StatusSchema),
-    quantity: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })])),
+    quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
     weight_kg: Type.Optional(Money('Вес, кг')),
     price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
     total_cost_usd: Type.Optional(Money('Стоимость, USD; если не задана — вес × цена за кг')),
-    note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1000 })])),
+    note: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: false, title: 'CreateTrackingNumber' },
 );
@@ -83,11 +82,11 @@ export type CreateTrackingInput = Static<typeof CreateTracking>;
 export const UpdateTracking = Type.Object(
   {
     status: Type.Optional(StatusSchema),
-    quantity: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })])),
+    quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
     weight_kg: Type.Optional(Money('Вес, кг')),
     price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
     total_cost_usd: Type.Optional(Money('Стоимость, USD')),
-    note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1000 })])),
+    note: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
   },
   { additionalProperties: false, minProperties: 1, title: 'UpdateTrackingNumber' },
 );

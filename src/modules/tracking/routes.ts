@@ -8,6 +8,7 @@ import type { ClientService } from './clients.js';
 import type { TrackingService } from './tracking.js';
 import { resolvePeriod, trackingStats } from './stats.js';
 import type { Hub } from '../../platform/hub.js';
+import { VIEW_JSON } from '../../platform/http/view-json.js';
 import { useTrackingEnvelope } from './errors.js';
 import { installGate, type GateDeps } from './auth.js';
 import type { BotService } from './bots.js';
@@ -47,6 +48,8 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         querystring: C.TrackingListQuery,
         response: responses({ 200: C.TrackingList }),
       },
+      // Rows come out of SQL in the view's exact shape (store.ts), and this is the API's hottest answer.
+      ...VIEW_JSON,
     },
     async (req) =>
       tracking.list(req.params.bot_id, {
@@ -83,6 +86,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         querystring: C.PageQuery,
         response: responses({ 200: C.ClientTrackingList }, { 404: E }),
       },
+      ...VIEW_JSON,
     },
     async (req) => tracking.byClient(req.params.bot_id, req.params.client_code, paging(req.query)),
   );

@@ -31,6 +31,12 @@ const isoColumn = (column: string) => `to_char(${column} at time zone 'UTC', 'YY
 
 export const TRACKING_COLUMNS = `id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
 
+/**
+ * The public view's columns only, amounts as float8 (numeric(…, 2) up to 10¹² is exact to the cent in a double, as
+ * Number() made it before): a listed row comes out of the driver already in its API shape, with nothing to copy.
+ */
+const VIEW_COLUMNS = `id, tracking_number, client_code, current_status, quantity, weight_kg::float8 as weight_kg, price_per_kg_usd::float8 as price_per_kg_usd, total_cost_usd::float8 as total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
+
 /** A list's WHERE clause as plain SQL text with its parameters ($1 is always the bot). */
 export interface ListFilter {
   readonly where: string;
@@ -48,11 +54,11 @@ export function listFilter(botId: number, status?: Status, clientId?: number): L
 // The list endpoints' two statements, as text built once per call rather than through the query builder: the
 // public list is the API's hottest path (docs/benchmarks.md), and the benchmark's bare route runs these same
 // statements.
-/** One page of tracking numbers, newest first. */
+/** One page of tracking numbers, newest first, as API views. */
 export function trackingPageQuery(filter: ListFilter, limit: number, offset: number): { text: string; params: unknown[] } {
   const n = filter.params.length;
   return {
-    text: `select ${TRACKING_COLUMNS} from tracking_numbers where ${filter.where} order by id desc limit $${n + 1} offset $${n + 2}`,
+    text: `select ${VIEW_COLUMNS} from tracking_numbers where ${filter.where} order by id desc limit $${n + 1} offset $${n + 2}`,
     params: [...filter.params, limit, offset],
   };
 }

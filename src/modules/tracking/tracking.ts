@@ -99,8 +99,8 @@ export class TrackingService {
     const filter = listFilter(botId, q.status, clientId);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
-    const [items, total] = await Promise.all([this.hub.database.query<TrackingRow>(page.text, page.params), this.#total(botId, filter, q.status, clientId)]);
-    return { tracking_numbers: items.map(trackingView), total };
+    const [items, total] = await Promise.all([this.hub.database.query<TrackingNumberView>(page.text, page.params), this.#total(botId, filter, q.status, clientId)]);
+    return { tracking_numbers: items, total };
   }
 
   /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */

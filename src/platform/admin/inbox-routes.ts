@@ -1,6 +1,7 @@
 // Operator view of the webhook inbox: list and filter, look at one message, replay it.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../http/schema-types.js';
 import type { Hub } from '../hub.js';
 import { HubError } from '../http/errors.js';
 import { ADMIN_SECURITY } from './auth.js';
@@ -15,17 +16,17 @@ const Message = Type.Object({
   path: Type.String(),
   status: Type.String(),
   queue: Type.String(),
-  jobId: Type.Union([Type.String(), Type.Null()]),
+  jobId: Nullable(Type.String()),
   attempts: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
-  requestId: Type.Union([Type.String(), Type.Null()]),
+  error: Nullable(Type.String()),
+  requestId: Nullable(Type.String()),
   receivedAt: Type.String({ format: 'date-time' }),
-  processedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  processedAt: Nullable(Type.String({ format: 'date-time' })),
 });
-const MessageFull = Type.Intersect([Message, Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Type.Union([Type.String(), Type.Null()]), body: Type.String() })]);
+const MessageFull = Type.Intersect([Message, Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Nullable(Type.String()), body: Type.String() })]);
 const ListQuery = Type.Object({
   source: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Union([Type.Literal('received'), Type.Literal('processed'), Type.Literal('failed')])),
+  status: Type.Optional(StringEnum(['received', 'processed', 'failed'])),
   before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return messages with an id below this (pagination cursor)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
@@ -51,7 +52,7 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
   const tags = ['admin: inbox'];
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/inbox',
-    { schema: { tags, summary: 'List inbound webhooks, newest first', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Message), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), 401: PlatformError } } },
+    { schema: { tags, summary: 'List inbound webhooks, newest first', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Message), nextBefore: Nullable(Type.Integer()) }), 401: PlatformError } } },
     async (req) => {
       const limit = req.query.limit ?? 50;
       const items = await hub.inbox.list({ ...req.query, beforeId: req.query.before, limit });
@@ -71,7 +72,7 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/inbox/:id/replay',
-    { schema: { tags, summary: 'Process a stored webhook again', security: ADMIN_SECURITY, params: IdParams, response: { 202: Type.Object({ id: Type.Integer(), jobId: Type.Union([Type.String(), Type.Null()]) }), 401: PlatformError, 404: PlatformError } } },
+    { schema: { tags, summary: 'Process a stored webhook again', security: ADMIN_SECURITY, params: IdParams, response: { 202: Type.Object({ id: Type.Integer(), jobId: Nullable(Type.String()) }), 401: PlatformError, 404: PlatformError } } },
     async (req, reply) => {
       const jobId = await hub.inbox.replay(req.params.id);
       if (jobId === undefined) throw new HubError('NOT_FOUND', 404, `inbox message ${req.params.id} not found`);

@@ -1,13 +1,14 @@
 // Operator view of job runs: per-queue counts, list by queue and state, one job, retry one, bulk retry.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../http/schema-types.js';
 import type { Hub } from '../hub.js';
 import { HubError } from '../http/errors.js';
 import { JobHistory } from '../jobs/history.js';
 import { ADMIN_SECURITY } from './auth.js';
 import { PlatformError } from './schemas.js';
 
-const State = Type.Union(['created', 'retry', 'active', 'completed', 'cancelled', 'failed', 'dead'].map((s) => Type.Literal(s)));
+const State = StringEnum(['created', 'retry', 'active', 'completed', 'cancelled', 'failed', 'dead']);
 const Job = Type.Object({
   id: Type.String(),
   queue: Type.String(),
@@ -15,8 +16,8 @@ const Job = Type.Object({
   retryCount: Type.Integer(),
   retryLimit: Type.Integer(),
   createdOn: Type.String({ format: 'date-time' }),
-  startedOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  completedOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  startedOn: Nullable(Type.String({ format: 'date-time' })),
+  completedOn: Nullable(Type.String({ format: 'date-time' })),
   startAfter: Type.String({ format: 'date-time' }),
   data: Type.Unknown(),
   output: Type.Unknown(),
@@ -29,7 +30,7 @@ const ListQuery = Type.Object({
 });
 const BulkBody = Type.Object({
   queue: Type.Optional(Type.String()),
-  state: Type.Union([Type.Literal('failed'), Type.Literal('dead')]),
+  state: StringEnum(['failed', 'dead']),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -1,12 +1,13 @@
 // Liveness, readiness and metrics: what an orchestrator and Prometheus scrape.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from './schema-types.js';
 import type { Hub } from '../hub.js';
 import { migrationStatus } from '../db/migrate.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Ready = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  status: StringEnum(['ready', 'not_ready']),
   checks: Type.Object({ database: Check, migrations: Check, queue: Check }),
 });
 

@@ -28,7 +28,8 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
     trustProxy: true,
     // Request lines are logged by our onResponse hook (with the route and status), not twice.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // allowUnionTypes: nullable fields are type lists (`["integer", "null"]`, see schema-types.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, allowUnionTypes: true } },
   });
 
   registerBodyParsers(app);

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trackingHub, provision, api, parcel } from './helpers.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import fastJson from 'fast-json-stringify';
+import { ClientTrackingList, TrackingList } from '../../../src/modules/tracking/contract.js';
 import { allowedNext, canMove, STATUSES } from '../../../src/modules/tracking/statuses.js';
 
 test('tracking numbers: create, read with history, update, list filters, by-client; errors in {detail}', async (t) => {
@@ -141,6 +143,34 @@ test('pagination edges: first, middle, last, past the end, page_size bounds; tot
   assert.equal((await call('GET', `/clients/${botId}/99999`)).statusCode, 404);
   const byClient = (await call('GET', `/tracking/${botId}/by-client/C1?page=2&page_size=2`)).json();
   assert.deepEqual([byClient.tracking_numbers.length, byClient.total], [1, 3]);
+});
+
+test('list answers, serialised with JSON.stringify, are byte for byte what the schema serializer writes', async (t) => {
+  // The list routes skip fast-json-stringify (VIEW_JSON): this holds them to it. An extra field, a field out of the
+  // schema's order, an amount as text or a timestamp in another format would each make the two differ.
+  const h = await trackingHub(t);
+  const { botId, key } = await provision(h);
+  const call = api(h, key);
+  const inputs = [
+    parcel('Q-1', 'C1'),
+    { tracking_number: 'Q-2', client_code: 'C1', note: 'кавычки " и \\ слеш, перевод\nстроки, эмодзи 📦, \u2028', quantity: 0, weight_kg: 0.1, price_per_kg_usd: 0.2 },
+    { tracking_number: 'Q-3', client_code: 'C2', status: 'in_transit', weight_kg: 999_999_999.99, total_cost_usd: 1e11 },
+    { tracking_number: 'Q-4', client_code: 'C1' },
+  ];
+  for (const body of inputs) assert.equal((await call('POST', `/tracking/${botId}`, body)).statusCode, 201);
+  const schemaBytes = (schema: object, res: { body: string }) => fastJson(schema as never)(JSON.parse(res.body));
+  for (const url of [`/tracking/${botId}`, `/tracking/${botId}?status_filter=in_transit`, `/tracking/${botId}?client_code=C1&page_size=2`]) {
+    const res = await call('GET', url);
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.body, schemaBytes(TrackingList, res), url);
+  }
+  const res = await call('GET', `/tracking/${botId}/by-client/C1`);
+  assert.equal(res.json().tracking_numbers.length, 3);
+  assert.equal(res.body, schemaBytes(ClientTrackingList, res));
+  const note = res.json().tracking_numbers.find((x: { tracking_number: string }) => x.tracking_number === 'Q-2');
+  assert.deepEqual([note.note, note.quantity, note.weight_kg, note.total_cost_usd], [inputs[1]!.note, 0, 0.1, 0.02]);
+  const missing = await call('GET', `/tracking/${botId}/by-client/NOPE`);
+  assert.deepEqual([missing.statusCode, missing.body], [404, JSON.stringify({ detail: 'Клиент с кодом NOPE не найден' })]);
 });
 
 test('statistics: overview from counters and a per-day, per-status breakdown with weight and cost', async (t) => {

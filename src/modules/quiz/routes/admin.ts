@@ -2,6 +2,7 @@
 // (after the account is re-connected, a rule fixed, or an outage outlasted the retries).
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../../../platform/http/schema-types.js';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Hub } from '../../../platform/hub.js';
 import { ADMIN_SECURITY } from '../../../platform/admin/auth.js';
@@ -10,7 +11,7 @@ import type { DeliveryService } from '../delivery.js';
 
 const tags = ['admin: quiz'];
 const ListQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')])),
+  status: Type.Optional(StringEnum(['queued', 'sent', 'failed'])),
   quizAccountId: Type.Optional(Type.String()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
@@ -20,7 +21,7 @@ const ResultRow = Type.Object({
   quizId: Type.Integer(),
   status: Type.String(),
   attempts: Type.Integer(),
-  amoLeadId: Type.Union([Type.Integer(), Type.Null()]),
+  amoLeadId: Nullable(Type.Integer()),
   error: Type.Unknown(),
   warnings: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
