@@ -54,6 +54,48 @@ test('security headers are set on answers, errors and unknown routes alike', asy
   }
 });
 
+test('request log lines carry the request id; a request that logs nothing builds no child logger', async (t) => {
+  let children = 0;
+  const h = await testHub(t, {
+    env: { LOG_LEVEL: 'info' },
+    modules: [
+      () => ({
+        name: 'logs',
+        prefix: '/logs',
+        routes(app) {
+          app.get('/say', async (req) => {
+            req.log.info({ step: 1 }, 'handler line');
+            req.log.child({ part: 'inner' }).warn('nested line');
+            req.log.debug('below the level');
+            return { ok: true };
+          });
+          app.get('/quiet', async (req) => {
+            req.log.debug('below the level');
+            return { ok: true };
+          });
+        },
+      }),
+    ],
+  });
+  // Counts every pino child built from the hub's logger (children of children inherit the counting method too).
+  const child = h.hub.log.child;
+  h.hub.log.child = function (this: typeof h.hub.log, ...args: Parameters<typeof child>) {
+    children++;
+    return child.apply(this, args);
+  } as typeof child;
+  const quiet = await h.app.inject({ method: 'GET', url: '/logs/quiet' });
+  assert.equal(quiet.statusCode, 200);
+  assert.equal(children, 0, 'no line written, no child logger built');
+  const said = await h.app.inject({ method: 'GET', url: '/logs/say', headers: { 'x-request-id': 'req-42' } });
+  assert.equal(said.statusCode, 200);
+  const line = h.logs.find((l) => l.msg === 'handler line');
+  const nested = h.logs.find((l) => l.msg === 'nested line');
+  assert.deepEqual([line?.requestId, line?.step, line?.level], ['req-42', 1, 30]);
+  assert.deepEqual([nested?.requestId, nested?.part, nested?.level], ['req-42', 'inner', 40]);
+  assert.equal(h.logs.some((l) => l.msg === 'below the level'), false);
+  assert.equal(children, 2, 'the request that wrote built its child, and the child it asked for');
+});
+
 test('admin API requires the admin token', async (t) => {
   const h = await testHub(t);
   const none = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues' });

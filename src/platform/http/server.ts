@@ -11,6 +11,7 @@ import { useErrorEnvelope, ENGLISH } from './error-handler.js';
 import { renderPlatformError } from './errors.js';
 import { registerOpenApi, registerDocsUi } from '../docs/openapi.js';
 import { healthRoutes } from './health-routes.js';
+import { lazyRequestLogger } from '../observability/request-logger.js';
 import { adminAuth } from '../admin/auth.js';
 import { inboxAdminRoutes } from '../admin/inbox-routes.js';
 import { jobAdminRoutes } from '../admin/job-routes.js';
@@ -28,6 +29,7 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
     trustProxy: true,
     // Request lines are logged by our onResponse hook (with the route and status), not twice.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: lazyRequestLogger,
     // allowUnionTypes: nullable fields are type lists (`["integer", "null"]`, see schema-types.ts).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, allowUnionTypes: true } },
   });
