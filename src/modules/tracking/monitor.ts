@@ -5,6 +5,7 @@ import type { Hub } from '../../platform/hub.js';
 import type { TrackingOptions } from './options.js';
 
 export class ActivityMonitor {
+  /** Per IP, the times of its last `authFailureThreshold` failures at most: O(threshold) per answer, however fast a flood comes. */
   readonly #authFailures = new Map<string, { times: number[]; alertedAt: number }>();
   readonly #keyIps = new Map<number, { ips: Map<string, number>; alertedAt: number }>();
 
@@ -21,14 +22,16 @@ export class ActivityMonitor {
 
   #authFailure(ip: string, keyId: number | null, now: number): void {
     const windowMs = this.opts.authFailureWindowMs;
+    const threshold = this.opts.authFailureThreshold;
     const entry = this.#authFailures.get(ip) ?? { times: [], alertedAt: 0 };
-    entry.times = entry.times.filter((t) => now - t < windowMs);
     entry.times.push(now);
+    if (entry.times.length > threshold) entry.times.shift();
     this.#authFailures.set(ip, entry);
-    if (entry.times.length >= this.opts.authFailureThreshold && now - entry.alertedAt >= windowMs) {
+    // `threshold` failures within the window: the oldest of the last `threshold` is recent enough.
+    if (entry.times.length >= threshold && now - entry.times[0]! < windowMs && now - entry.alertedAt >= windowMs) {
       entry.alertedAt = now;
       this.hub.metrics.alerts.inc({ kind: 'tracking_auth_failures', partner: 'tracking' });
-      this.hub.log.warn({ ip, failures: entry.times.length, windowMs, keyId }, 'tracking API: burst of 401/403 answers from one IP');
+      this.hub.log.warn({ ip, failures: threshold, windowMs, keyId }, 'tracking API: burst of 401/403 answers from one IP');
     }
     if (this.#authFailures.size > 10_000) this.#prune(this.#authFailures, (v) => now - (v.times.at(-1) ?? 0) > windowMs);
   }

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trackingHub, provision, api, admin, parcel } from './helpers.js';
 import { generateApiKey, hashApiKey, KEY_PATTERN, KEYS_GENERATION } from '../../../src/modules/tracking/keys.js';
+import { ActivityMonitor } from '../../../src/modules/tracking/monitor.js';
+import { DEFAULT_OPTIONS } from '../../../src/modules/tracking/options.js';
 
 test('keys are tb_ + 32 alphanumerics from the CSPRNG and only their SHA-256 and display prefix are stored', async (t) => {
   const many = Array.from({ length: 2000 }, generateApiKey);
@@ -180,4 +182,19 @@ test('unusual activity: a burst of 401/403 from one IP and one key used from man
   assert.match(metrics, /hub_alerts_total\{kind="tracking_auth_failures",partner="tracking"\} 1/);
   assert.match(metrics, /hub_alerts_total\{kind="tracking_key_many_ips",partner="tracking"\} 1/);
   assert.ok(!JSON.stringify(h.logs).includes(key), 'warnings never contain the key');
+});
+
+test('the 401/403 watch keeps a bounded memory per IP and still counts failures within the window', async (t) => {
+  const h = await trackingHub(t);
+  const monitor = new ActivityMonitor(h.hub, { ...DEFAULT_OPTIONS, authFailureThreshold: 3, authFailureWindowMs: 1000 });
+  const warnings = () => h.logs.filter((l) => l.msg === 'tracking API: burst of 401/403 answers from one IP').length;
+  const fail = (ip: string, now: number) => monitor.observe({ ip, status: 401, keyId: null, now });
+  // Three failures, but never three within one second: no warning.
+  for (const now of [0, 600, 1200, 1800, 2400]) fail('203.0.113.1', 10_000 + now);
+  assert.equal(warnings(), 0);
+  fail('203.0.113.1', 12_500); // 1,800 / 2,400 / 2,500 ms: three within one second
+  assert.equal(warnings(), 1);
+  // A flood from one IP: a warning per window, each answer costing the same small work (the last three times kept).
+  for (let i = 0; i < 200_000; i++) fail('203.0.113.2', 50_000 + Math.floor(i / 100));
+  assert.equal(warnings(), 3, 'one more at the flood start, one a window later');
 });
