@@ -75,7 +75,7 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     const entry = {
       keyId: identity?.keyId ?? null,
       botId: identity?.botId ?? null,
-      at: new Date(),
+      atMs: Date.now(),
       method: req.method,
       path: req.url.split('?', 1)[0]!.slice(0, 500),
       status: reply.statusCode,

@@ -8,7 +8,8 @@ import { rows, sql } from '../../platform/db/database.js';
 export interface UsageEntry {
   readonly keyId: number | null;
   readonly botId: number | null;
-  readonly at: Date;
+  /** Epoch milliseconds. */
+  readonly atMs: number;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -20,9 +21,53 @@ const MAX_BATCH = 500;
 /** An array bound as ONE parameter (drizzle would expand a bare array into a list). */
 const arr = (values: unknown[]) => sql.param(values);
 const MAX_BUFFERED = 50_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Buffered rows as one array per column. A row waits up to `usageFlushMs` (past two young-generation collections
+ * under load), so an object per row would be promoted to the old generation and left there as garbage for a major
+ * collection; numbers in arrays are not. The arrays are also what the insert binds, as they are.
+ */
+class UsageColumns {
+  readonly keyIds: Array<number | null> = [];
+  readonly botIds: Array<number | null> = [];
+  readonly atMs: number[] = [];
+  readonly methods: string[] = [];
+  readonly paths: string[] = [];
+  readonly statuses: number[] = [];
+  readonly ips: string[] = [];
+  readonly latencies: number[] = [];
+
+  get length(): number {
+    return this.atMs.length;
+  }
+
+  push(e: UsageEntry): void {
+    this.keyIds.push(e.keyId);
+    this.botIds.push(e.botId);
+    this.atMs.push(e.atMs);
+    this.methods.push(e.method);
+    this.paths.push(e.path);
+    this.statuses.push(e.status);
+    this.ips.push(e.ip);
+    this.latencies.push(e.latencyMs);
+  }
+
+  /** These rows followed by `later`'s, the newest `max` kept (a failed batch goes back in front). */
+  static join(first: UsageColumns, later: UsageColumns, max: number): UsageColumns {
+    const out = new UsageColumns();
+    const from = Math.max(0, first.length + later.length - max);
+    for (const [src, skip] of [[first, from], [later, Math.max(0, from - first.length)]] as const) {
+      for (let i = skip; i < src.length; i++) {
+        out.push({ keyId: src.keyIds[i]!, botId: src.botIds[i]!, atMs: src.atMs[i]!, method: src.methods[i]!, path: src.paths[i]!, status: src.statuses[i]!, ip: src.ips[i]!, latencyMs: src.latencies[i]! });
+      }
+    }
+    return out;
+  }
+}
 
 export class UsageRecorder {
-  #buffer: UsageEntry[] = [];
+  #buffer = new UsageColumns();
   #flushing: Promise<void> | undefined;
   readonly #timer: NodeJS.Timeout;
 
@@ -48,38 +93,39 @@ export class UsageRecorder {
     while (this.#flushing) await this.#flushing;
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
-    this.#buffer = [];
+    this.#buffer = new UsageColumns();
     this.#flushing = this.#write(batch)
       .catch((err) => {
         this.hub.log.error({ err, rows: batch.length }, 'tracking usage log write failed; keeping the rows for the next batch');
-        this.#buffer = [...batch, ...this.#buffer].slice(-MAX_BUFFERED);
+        this.#buffer = UsageColumns.join(batch, this.#buffer, MAX_BUFFERED);
       })
       .finally(() => (this.#flushing = undefined));
     await this.#flushing;
   }
 
-  async #write(batch: UsageEntry[]): Promise<void> {
+  async #write(b: UsageColumns): Promise<void> {
     const daily = new Map<string, { keyId: number; day: string; requests: number; errors: number }>();
-    const lastUsed = new Map<number, string>();
-    for (const e of batch) {
-      if (e.keyId === null) continue;
-      const day = e.at.toISOString().slice(0, 10);
-      const k = `${e.keyId}:${day}`;
-      const d = daily.get(k) ?? { keyId: e.keyId, day, requests: 0, errors: 0 };
+    const lastUsed = new Map<number, number>();
+    for (let i = 0; i < b.length; i++) {
+      const keyId = b.keyIds[i]!;
+      if (keyId === null) continue;
+      const at = b.atMs[i]!;
+      const dayNumber = Math.floor(at / DAY_MS);
+      const k = `${keyId}:${dayNumber}`;
+      const d = daily.get(k) ?? { keyId, day: new Date(dayNumber * DAY_MS).toISOString().slice(0, 10), requests: 0, errors: 0 };
       d.requests += 1;
-      if (e.status >= 400) d.errors += 1;
+      if (b.statuses[i]! >= 400) d.errors += 1;
       daily.set(k, d);
-      const at = e.at.toISOString();
-      if ((lastUsed.get(e.keyId) ?? '') < at) lastUsed.set(e.keyId, at);
+      if ((lastUsed.get(keyId) ?? 0) < at) lastUsed.set(keyId, at);
     }
-    const col = <T>(f: (e: UsageEntry) => T) => batch.map(f);
+    // Times travel as epoch milliseconds (float8), turned into timestamptz by the statement.
     await this.hub.db.transaction(async (tx) => {
       await rows(
         tx,
         sql`insert into tracking_api_requests (key_id, bot_id, at, method, path, status, ip, latency_ms)
-            select * from unnest(${arr(col((e) => e.keyId))}::bigint[], ${arr(col((e) => e.botId))}::bigint[], ${arr(col((e) => e.at.toISOString()))}::timestamptz[],
-              ${arr(col((e) => e.method))}::text[], ${arr(col((e) => e.path))}::text[], ${arr(col((e) => e.status))}::int[], ${arr(col((e) => e.ip))}::text[],
-              ${arr(col((e) => e.latencyMs))}::float8[])`,
+            select k, bt, to_timestamp(ms / 1000.0), m, p, st, ip, l
+              from unnest(${arr(b.keyIds)}::bigint[], ${arr(b.botIds)}::bigint[], ${arr(b.atMs)}::float8[], ${arr(b.methods)}::text[],
+                          ${arr(b.paths)}::text[], ${arr(b.statuses)}::int[], ${arr(b.ips)}::text[], ${arr(b.latencies)}::float8[]) as v(k, bt, ms, m, p, st, ip, l)`,
       );
       if (daily.size === 0) return;
       const d = [...daily.values()];
@@ -93,8 +139,8 @@ export class UsageRecorder {
       const ids = [...lastUsed.keys()];
       await rows(
         tx,
-        sql`update tracking_api_keys k set last_used_at = greatest(coalesce(k.last_used_at, v.at), v.at)
-            from unnest(${arr(ids)}::bigint[], ${arr(ids.map((id) => lastUsed.get(id)!))}::timestamptz[]) as v(id, at) where k.id = v.id`,
+        sql`update tracking_api_keys k set last_used_at = greatest(coalesce(k.last_used_at, to_timestamp(u.ms / 1000.0)), to_timestamp(u.ms / 1000.0))
+            from unnest(${arr(ids)}::bigint[], ${arr(ids.map((id) => lastUsed.get(id)!))}::float8[]) as u(id, ms) where k.id = u.id`,
       );
     });
   }

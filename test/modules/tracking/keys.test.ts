@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { trackingHub, provision, api, admin, parcel } from './helpers.js';
 import { generateApiKey, hashApiKey, KEY_PATTERN, KEYS_GENERATION } from '../../../src/modules/tracking/keys.js';
 import { ActivityMonitor } from '../../../src/modules/tracking/monitor.js';
+import { UsageRecorder } from '../../../src/modules/tracking/usage.js';
 import { DEFAULT_OPTIONS } from '../../../src/modules/tracking/options.js';
 
 test('keys are tb_ + 32 alphanumerics from the CSPRNG and only their SHA-256 and display prefix are stored', async (t) => {
@@ -197,4 +198,31 @@ test('the 401/403 watch keeps a bounded memory per IP and still counts failures 
   // A flood from one IP: a warning per window, each answer costing the same small work (the last three times kept).
   for (let i = 0; i < 200_000; i++) fail('203.0.113.2', 50_000 + Math.floor(i / 100));
   assert.equal(warnings(), 3, 'one more at the flood start, one a window later');
+});
+test('usage rows survive a failed write: kept in order ahead of newer ones and written with the next batch', async (t) => {
+  const h = await trackingHub(t);
+  const { botId, keyId } = await provision(h);
+  const usage = new UsageRecorder(h.hub, 3_600_000);
+  const at = Date.parse('2026-11-20T10:00:00.123Z');
+  const entry = (i: number) => ({ keyId, botId, atMs: at + i, method: 'GET', path: `/api/v1/p/${i}`, status: i % 4 === 0 ? 404 : 200, ip: '192.0.2.7', latencyMs: i / 10 });
+  for (let i = 0; i < 3; i++) usage.record(entry(i));
+  // The table is away: the write fails (a real database error), the rows stay buffered.
+  await h.hub.database.query('alter table tracking_api_requests rename to tracking_api_requests_away');
+  await usage.flush();
+  assert.ok(h.logs.some((l) => l.msg === 'tracking usage log write failed; keeping the rows for the next batch' && l.rows === 3));
+  await h.hub.database.query('alter table tracking_api_requests_away rename to tracking_api_requests');
+  for (let i = 3; i < 5; i++) usage.record(entry(i));
+  await usage.flush();
+  const logged = await h.hub.database.query<{ path: string; at: Date; status: number; latency_ms: number }>(
+    'select path, at, status, latency_ms from tracking_api_requests where key_id = $1 order by id',
+    [keyId],
+  );
+  assert.deepEqual(
+    logged.map((r) => [r.path, new Date(r.at).toISOString(), r.status, r.latency_ms]),
+    [0, 1, 2, 3, 4].map((i) => [`/api/v1/p/${i}`, new Date(at + i).toISOString(), i % 4 === 0 ? 404 : 200, i / 10]),
+  );
+  const [daily] = await h.hub.database.query<{ day: string; requests: number; errors: number }>('select day::text as day, requests, errors from tracking_api_key_daily where key_id = $1', [keyId]);
+  assert.deepEqual(daily, { day: '2026-11-20', requests: 5, errors: 2 });
+  const [key] = await h.hub.database.query<{ last_used_at: Date }>('select last_used_at from tracking_api_keys where id = $1', [keyId]);
+  assert.equal(new Date(key!.last_used_at).toISOString(), new Date(at + 4).toISOString());
 });
