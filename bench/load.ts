@@ -17,8 +17,9 @@ export interface LoadResult {
   readonly non2xx: number;
 }
 
-export async function autocannon(name: string, url: string, opts: { seconds: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
-  const args = ['-c', String(opts.connections ?? 50), '-d', String(opts.seconds), '-j', '-m', opts.method ?? 'GET'];
+/** Closed loop for `seconds`, or until `amount` requests when given. */
+export async function autocannon(name: string, url: string, opts: { seconds: number; amount?: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
+  const args = ['-c', String(opts.connections ?? 50), ...(opts.amount ? ['-a', String(opts.amount)] : ['-d', String(opts.seconds)]), '-j', '-m', opts.method ?? 'GET'];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.body) args.push('-b', opts.body, '-I');
   args.push(url);

@@ -27,7 +27,7 @@ const LATENCY_ROUNDS = 3;
 const LATENCY_RATE = 500;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
-async function seed(db: pg.Client, botId: number): Promise<void> {
+export async function seed(db: pg.Client, botId: number): Promise<void> {
   await db.query(`insert into tracking_clients (bot_id, client_code, tracking_count) select $1, 'C' || g, 0 from generate_series(1, $2) g`, [botId, CLIENTS]);
   await db.query(
     `insert into tracking_numbers (bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at)
@@ -54,7 +54,7 @@ const freePort = () =>
     });
   });
 
-interface Server {
+export interface Server {
   readonly origin: string;
   readonly pid: number;
   stop(): Promise<void>;
@@ -63,10 +63,10 @@ interface Server {
 /** BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there when it stops. */
 const profile = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
 
-/** `hub serve --role api` in its own process, ready when /readyz says so. */
-async function startHubProcess(env: Record<string, string>): Promise<Server> {
+/** `hub serve --role api` in its own process, ready when /readyz says so; `checkout` is another copy of the repo. */
+export async function startHubProcess(env: Record<string, string>, checkout = root): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...profile(), '--import', 'tsx', join(root, 'src/main.ts'), 'serve', '--role', 'api'], {
+  const child = spawn(process.execPath, [...profile(), '--import', 'tsx', join(checkout, 'src/main.ts'), 'serve', '--role', 'api'], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -82,30 +82,61 @@ async function startHubProcess(env: Record<string, string>): Promise<Server> {
   return { origin, pid: child.pid!, stop: stopper(child) };
 }
 
-async function startBareProcess(databaseUrl: string): Promise<Server> {
+export async function startBareProcess(databaseUrl: string): Promise<Server> {
   const { firstLine, pid, stop } = await startScript('bench/servers/bare-tracking.ts', [databaseUrl], profile());
   return { origin: firstLine, pid, stop };
 }
 
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
-export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: string } = {}): Promise<string> {
-  const seconds = opts.seconds ?? 10;
-  const postgresUrl = opts.postgresUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const dbName = `hub_bench_tracking_${process.pid}`;
+/** A database of its own for one run, the hub's environment for it, and how to drop it. */
+export async function benchDatabase(postgresUrl: string, name: string): Promise<{ databaseUrl: string; env: Record<string, string>; drop(): Promise<void> }> {
   const adminClient = async (text: string) => {
     const c = new pg.Client({ connectionString: postgresUrl });
     await c.connect();
     await c.query(text).finally(() => c.end());
   };
-  await adminClient(`drop database if exists ${dbName} with (force)`);
-  await adminClient(`create database ${dbName}`);
+  await adminClient(`drop database if exists ${name} with (force)`);
+  await adminClient(`create database ${name}`);
   const u = new URL(postgresUrl);
-  u.pathname = `/${dbName}`;
+  u.pathname = `/${name}`;
   const databaseUrl = u.toString();
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-tracking-'));
-  const env = { DATA_DIR: dataDir, HUB_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), ADMIN_TOKEN, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' };
+  return {
+    databaseUrl,
+    env: { DATA_DIR: dataDir, HUB_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), ADMIN_TOKEN, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' },
+    async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+      await adminClient(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/** A bot and a key (limit raised for the run) through the admin API, then the bot's 100,000 tracking numbers. */
+export async function provisionBench(origin: string, databaseUrl: string): Promise<{ botId: number; key: string; seedSeconds: number }> {
+  const adminCall = async (path: string, body: unknown) => {
+    const res = await fetch(`${origin}/admin/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const botId = Number((await adminCall('/tracking/bots', { name: 'bench' })).id);
+  const key = String((await adminCall(`/tracking/bots/${botId}/keys`, { name: 'bench', rate_limit_per_minute: 1_000_000 })).key);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const seedStart = Date.now();
+  await seed(db, botId).finally(() => db.end());
+  return { botId, key, seedSeconds: (Date.now() - seedStart) / 1000 };
+}
+
+export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: string } = {}): Promise<string> {
+  const seconds = opts.seconds ?? 10;
+  const postgresUrl = opts.postgresUrl ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const { databaseUrl, env, drop } = await benchDatabase(postgresUrl, `hub_bench_tracking_${process.pid}`);
   const servers: Server[] = [];
   try {
     const withPg = await startHubProcess(env);
@@ -115,23 +146,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     servers.push(withRedis);
     const bare = await startBareProcess(databaseUrl);
     servers.push(bare);
-
-    const adminCall = async (path: string, body: unknown) => {
-      const res = await fetch(`${withPg.origin}/admin/v1${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, unknown>;
-    };
-    const botId = Number((await adminCall('/tracking/bots', { name: 'bench' })).id);
-    const key = String((await adminCall(`/tracking/bots/${botId}/keys`, { name: 'bench', rate_limit_per_minute: 1_000_000 })).key);
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const seedStart = Date.now();
-    await seed(db, botId).finally(() => db.end());
-    const seedSeconds = (Date.now() - seedStart) / 1000;
+    const { botId, key, seedSeconds } = await provisionBench(withPg.origin, databaseUrl);
 
     const headers = { 'x-api-key': key };
     const routes = [
@@ -241,8 +256,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     ].join('\n');
   } finally {
     for (const s of servers.reverse()) await s.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    await adminClient(`drop database if exists ${dbName} with (force)`);
+    await drop();
   }
 }
 
