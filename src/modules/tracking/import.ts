@@ -146,13 +146,12 @@ function rawTrackingNumber(record: ImportRecord): string {
 /** The fields of `input` that differ from the stored row (what an update must change). */
 function differences(row: TrackingRow, input: CreateTrackingInput): UpdateTrackingInput {
   const changes: Record<string, unknown> = {};
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   if (input.status && input.status !== row.current_status) changes.status = input.status;
   if (input.quantity !== undefined && input.quantity !== row.quantity) changes.quantity = input.quantity;
-  if (input.weight_kg !== undefined && input.weight_kg !== num(row.weight_kg)) changes.weight_kg = input.weight_kg;
-  if (input.price_per_kg_usd !== undefined && input.price_per_kg_usd !== num(row.price_per_kg_usd)) changes.price_per_kg_usd = input.price_per_kg_usd;
+  if (input.weight_kg !== undefined && input.weight_kg !== row.weight_kg) changes.weight_kg = input.weight_kg;
+  if (input.price_per_kg_usd !== undefined && input.price_per_kg_usd !== row.price_per_kg_usd) changes.price_per_kg_usd = input.price_per_kg_usd;
   const cost = costOf(input);
-  if (cost !== null && cost !== num(row.total_cost_usd)) changes.total_cost_usd = cost;
+  if (cost !== null && cost !== row.total_cost_usd) changes.total_cost_usd = cost;
   if (input.note !== undefined && input.note !== row.note) changes.note = input.note;
   return changes as UpdateTrackingInput;
 }

@@ -14,9 +14,9 @@ export interface TrackingRow {
   client_code: string;
   current_status: Status;
   quantity: number | null;
-  weight_kg: string | number | null;
-  price_per_kg_usd: string | number | null;
-  total_cost_usd: string | number | null;
+  weight_kg: number | null;
+  price_per_kg_usd: number | null;
+  total_cost_usd: number | null;
   note: string | null;
   /** ISO 8601 in UTC with milliseconds, formatted by the query (see isoColumn). */
   created_at: string;
@@ -29,13 +29,14 @@ export interface TrackingRow {
  */
 const isoColumn = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${column}`;
 
-export const TRACKING_COLUMNS = `id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
-
 /**
- * The public view's columns only, amounts as float8 (numeric(…, 2) up to 10¹² is exact to the cent in a double, as
- * Number() made it before): a listed row comes out of the driver already in its API shape, with nothing to copy.
+ * The public view's columns, amounts as float8 (numeric(12, 3) and (14, 2) convert to the same double Number() makes
+ * of their text): a listed row comes out of the driver already in its API shape, with nothing to copy.
  */
 const VIEW_COLUMNS = `id, tracking_number, client_code, current_status, quantity, weight_kg::float8 as weight_kg, price_per_kg_usd::float8 as price_per_kg_usd, total_cost_usd::float8 as total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
+
+/** A whole row: the view's columns and the owner's ids. */
+export const TRACKING_COLUMNS = `bot_id, client_id, ${VIEW_COLUMNS}`;
 
 /** A list's WHERE clause as plain SQL text with its parameters ($1 is always the bot). */
 export interface ListFilter {
@@ -68,7 +69,6 @@ export function countersTotalQuery(botId: number, kinds: readonly string[]): { t
   return { text: 'select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])', params: [botId, kinds] };
 }
 
-const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
 export const iso = (d: Date | string): string => new Date(d).toISOString();
 
 export function trackingView(r: TrackingRow): TrackingNumberView {
@@ -78,9 +78,9 @@ export function trackingView(r: TrackingRow): TrackingNumberView {
     client_code: r.client_code,
     current_status: r.current_status,
     quantity: r.quantity,
-    weight_kg: num(r.weight_kg),
-    price_per_kg_usd: num(r.price_per_kg_usd),
-    total_cost_usd: num(r.total_cost_usd),
+    weight_kg: r.weight_kg,
+    price_per_kg_usd: r.price_per_kg_usd,
+    total_cost_usd: r.total_cost_usd,
     note: r.note,
     created_at: r.created_at,
     updated_at: r.updated_at,

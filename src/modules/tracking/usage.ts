@@ -123,7 +123,7 @@ export class UsageRecorder {
       await rows(
         tx,
         sql`insert into tracking_api_requests (key_id, bot_id, at, method, path, status, ip, latency_ms)
-            select k, bt, to_timestamp(ms / 1000.0), m, p, st, ip, l
+            select k, bt, to_timestamp(ms / 1000), m, p, st, ip, l
               from unnest(${arr(b.keyIds)}::bigint[], ${arr(b.botIds)}::bigint[], ${arr(b.atMs)}::float8[], ${arr(b.methods)}::text[],
                           ${arr(b.paths)}::text[], ${arr(b.statuses)}::int[], ${arr(b.ips)}::text[], ${arr(b.latencies)}::float8[]) as v(k, bt, ms, m, p, st, ip, l)`,
       );
@@ -139,7 +139,7 @@ export class UsageRecorder {
       const ids = [...lastUsed.keys()];
       await rows(
         tx,
-        sql`update tracking_api_keys k set last_used_at = greatest(coalesce(k.last_used_at, to_timestamp(u.ms / 1000.0)), to_timestamp(u.ms / 1000.0))
+        sql`update tracking_api_keys k set last_used_at = greatest(k.last_used_at, to_timestamp(u.ms / 1000))
             from unnest(${arr(ids)}::bigint[], ${arr(ids.map((id) => lastUsed.get(id)!))}::float8[]) as u(id, ms) where k.id = u.id`,
       );
     });

@@ -8,7 +8,8 @@ import { Value } from '@sinclair/typebox/value';
 
 /** The schema a Nullable wraps, kept under a symbol so it never reaches Ajv, the serializer or the OpenAPI document. */
 const INNER = Symbol('nullable inner schema');
-type Primitive = 'string' | 'number' | 'integer' | 'boolean';
+const PRIMITIVES = ['string', 'number', 'integer', 'boolean'] as const;
+type Primitive = (typeof PRIMITIVES)[number];
 
 TypeRegistry.Set<{ enum: readonly string[] }>('StringEnum', (schema, value) => typeof value === 'string' && schema.enum.includes(value));
 TypeRegistry.Set<{ [INNER]: TSchema }>('Nullable', (schema, value) => value === null || Value.Check(schema[INNER], value));
@@ -21,7 +22,7 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 /** The schema or null: `{"type": ["integer", "null"], ...}`; an enum gains null among its values. */
 export function Nullable<T extends TSchema>(schema: T, options: SchemaOptions = {}): TUnsafe<Static<T> | null> {
   const type = (schema as { type?: unknown }).type;
-  if (typeof type !== 'string' || !['string', 'number', 'integer', 'boolean'].includes(type)) {
+  if (!PRIMITIVES.includes(type as Primitive)) {
     throw new Error(`Nullable() takes a string, number, integer or boolean schema, not ${JSON.stringify(type)}`);
   }
   const { [Kind]: _kind, ...keywords } = schema as TSchema & { enum?: unknown[] };
