@@ -15,7 +15,7 @@ const app = Fastify({ logger: false });
 const page = async (botId: number) => {
   const list = trackingPageQuery(listFilter(botId), 50, 0);
   const count = countersTotalQuery(botId, STATUSES);
-  const [items, total] = await Promise.all([pool.query(list.text, list.params), pool.query(count.text, count.params)]);
+  const [items, total] = await Promise.all([pool.query({ name: list.name, text: list.text, values: list.params }), pool.query({ name: count.name, text: count.text, values: count.params })]);
   return { tracking_numbers: items.rows, total: Number(total.rows[0]?.n ?? 0) };
 };
 app.get<{ Params: { bot_id: string } }>('/bare/:bot_id', async (req) => page(Number(req.params.bot_id)));

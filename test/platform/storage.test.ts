@@ -31,3 +31,15 @@ test('int8 results are numbers on both backends', async (t) => {
   assert.equal(typeof row!.n, 'number');
   assert.equal(row!.big, '9007199254740993', 'unsafe integers stay exact as strings');
 });
+
+test('a named statement is prepared on PostgreSQL and runs the same on PGlite', async (t) => {
+  const h = await testHub(t);
+  // The view lists the session's prepared statements, this one included while it runs.
+  const text = "select name from pg_prepared_statements where name = 'hub-test-prepared'";
+  for (let i = 0; i < 2; i++) {
+    const rows = await h.hub.database.query<{ name: string }>(text, [], 'hub-test-prepared');
+    assert.deepEqual(rows, testBackend() === 'postgres' ? [{ name: 'hub-test-prepared' }] : []);
+  }
+  const [row] = await h.hub.database.query<{ x: number }>('select $1::int + 1 as x', [41], 'hub-test-add');
+  assert.equal(row!.x, 42);
+});

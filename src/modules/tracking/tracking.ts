@@ -99,18 +99,18 @@ export class TrackingService {
     const filter = listFilter(botId, q.status, clientId);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
-    const [items, total] = await Promise.all([this.hub.database.query<TrackingNumberView>(page.text, page.params), this.#total(botId, filter, q.status, clientId)]);
+    const [items, total] = await Promise.all([this.hub.database.query<TrackingNumberView>(page.text, page.params, page.name), this.#total(botId, filter, q.status, clientId)]);
     return { tracking_numbers: items, total };
   }
 
   /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */
   async #total(botId: number, filter: ListFilter, status: Status | undefined, clientId: number | undefined): Promise<number> {
     if (clientId !== undefined) {
-      const [r] = await this.hub.database.query<{ n: number }>(`select count(*)::int as n from tracking_numbers where ${filter.where}`, filter.params);
+      const [r] = await this.hub.database.query<{ n: number }>(`select count(*)::int as n from tracking_numbers where ${filter.where}`, filter.params, `tracking-count-${filter.shape}`);
       return r!.n;
     }
     const total = countersTotalQuery(botId, status ? [status] : [...STATUSES]);
-    const [r] = await this.hub.database.query<{ n: number | null }>(total.text, total.params);
+    const [r] = await this.hub.database.query<{ n: number | null }>(total.text, total.params, total.name);
     return Number(r?.n ?? 0);
   }
 

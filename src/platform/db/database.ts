@@ -16,8 +16,12 @@ export type Backend = 'pglite' | 'postgres';
 export interface Database {
   readonly backend: Backend;
   readonly db: Db;
-  /** Raw parameterised SQL, rows normalised. */
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Raw parameterised SQL, rows normalised. A `name` makes it a prepared statement on PostgreSQL: each pooled
+   * connection parses and plans it once, then only binds and executes (PGlite runs in-process and ignores it).
+   * One name must always carry the same text; give names to fixed statements on hot paths only.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** The PGlite instance (embedded mode only), for pg-boss's built-in adapter. */
   readonly pglite?: PGlite;
   /** The PostgreSQL connection string (server mode only), for pg-boss's own pool. */
@@ -81,8 +85,8 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     backend: 'postgres',
     db,
     connectionString,
-    async query<T>(text: string, params: unknown[] = []) {
-      const res = await pool.query(text, params);
+    async query<T>(text: string, params: unknown[] = [], name?: string) {
+      const res = await pool.query(name ? { name, text, values: params } : { text, values: params });
       return res.rows as T[];
     },
     async close() {
