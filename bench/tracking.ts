@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { cpuBetween, cpuSnapshot } from './cpu.js';
-import { autocannon, openLoop, startScript, stopper, type LoadResult } from './load.js';
+import { cLoadGenerator, closedLoop, openLoop, startScript, stopper, type LoadResult } from './load.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const ROWS = 100_000;
@@ -22,10 +22,13 @@ const CLIENTS = 2_000;
 /** BENCH_QUICK=1: one throughput round of the bare route and the API with Redis, for A/B experiments. */
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 1 : 5;
-const LATENCY_ROUNDS = 3;
+const LATENCY_ROUNDS = 5;
 /** Requests/s for the latency runs: 500 keys at the default 60 requests/minute each. */
 const LATENCY_RATE = 500;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const GENERATOR = cLoadGenerator()
+  ? '`bench/loadgen/open-loop.c` (C, ~35–60 µs of CPU per request) for both throughput (closed loop) and latency (open loop)'
+  : 'autocannon for throughput and `bench/open-loop.mjs` for latency (no C compiler here: both Node, ~300–500 µs of CPU per request, which the two cores share with the servers)';
 
 export async function seed(db: pg.Client, botId: number): Promise<void> {
   await db.query(`insert into tracking_clients (bot_id, client_code, tracking_count) select $1, 'C' || g, 0 from generate_series(1, $2) g`, [botId, CLIENTS]);
@@ -161,7 +164,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     }
 
     // Warm every server up (JIT, pools, caches), then alternate the routes round by round.
-    for (const r of QUICK ? [routes[0]!, routes[2]!] : routes) await autocannon('warm-up', r.url, { seconds: 2, headers: r.headers });
+    for (const r of QUICK ? [routes[0]!, routes[2]!] : routes) await closedLoop('warm-up', r.url, { seconds: 2, headers: r.headers });
     const runs = routes.map(() => [] as LoadResult[]);
     // CPU of each route's work, summed over its rounds: its server process, PostgreSQL's backends, Redis.
     const cpu = routes.map(() => ({ server: 0, postgres: 0, redis: 0, requests: 0 }));
@@ -169,7 +172,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
       for (const [i, r] of routes.entries()) {
         if (QUICK && i === 1) continue;
         const before = cpuSnapshot();
-        const result = await autocannon(r.name, r.url, { seconds, headers: r.headers });
+        const result = await closedLoop(r.name, r.url, { seconds, headers: r.headers });
         const used = cpuBetween(before, cpuSnapshot(), [
           { name: 'server', match: (pid) => pid === r.pid },
           { name: 'postgres', match: (_, comm) => comm === 'postgres' },
@@ -232,7 +235,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
       `PostgreSQL, ${ROWS.toLocaleString('en')} tracking numbers of one bot (${CLIENTS.toLocaleString('en')} clients; seeded in ${seedSeconds.toFixed(1)} s), ` +
         `50 connections. The API route is \`GET /api/v1/tracking/{bot_id}?page_size=50\` with key lookup, ` +
         'per-key rate limit (raised for the run), usage log and the exact total from the counters; the bare route runs the same two queries. ' +
-        'Each server is its own process, as is each load generator.',
+        `Each server is its own process, as is each load generator: ${GENERATOR}.`,
       '',
       `Throughput: ${ROUNDS} rounds of ${seconds} s, the routes alternating; the median round is shown, all rounds in brackets. ` +
         `Latency: after a checkpoint and vacuum, ${LATENCY_ROUNDS} rounds at a fixed ${LATENCY_RATE} req/s and at half the API's measured capacity for ${seconds} s each, open loop over 50 connections, measured from each request's due time; the median p99 is shown, all in brackets.`,
