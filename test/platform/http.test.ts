@@ -39,19 +39,32 @@ test('request id from the caller is kept', async (t) => {
   assert.equal(res.headers['x-request-id'], 'abc-123');
 });
 
-test('security headers are set on answers, errors and unknown routes alike', async (t) => {
+test('security headers: the OWASP API set on answers, errors and unknown routes; helmet\'s set on HTML pages', async (t) => {
   const h = await testHub(t);
-  for (const url of ['/healthz', '/api/docs', '/no-such-route', '/admin/v1/jobs/queues']) {
+  for (const url of ['/healthz', '/no-such-route', '/admin/v1/jobs/queues', '/openapi.json']) {
     const res = await h.app.inject({ method: 'GET', url });
     assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
-    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
+    assert.equal(res.headers['x-frame-options'], 'DENY', url);
     assert.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', url);
+    assert.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", url);
+    assert.equal(res.headers['cross-origin-opener-policy'], undefined, `${url}: page-only headers stay off JSON`);
+  }
+  const pages = ['/api/docs/', '/api/docs/index.html', '/api/redoc'];
+  for (const url of pages) {
+    const res = await h.app.inject({ method: 'GET', url });
+    if (res.statusCode !== 200) continue; // Swagger UI answers its index under one of the two paths
+    assert.match(String(res.headers['content-type']), /^text\/html/, url);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
+    assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin', url);
     const csp = String(res.headers['content-security-policy']);
     // The docs pages' needs (inline styles, data: fonts, blob: workers) and helmet's defaults both survive.
     for (const directive of ["default-src 'self'", "style-src 'self' 'unsafe-inline'", "worker-src 'self' blob:", "font-src 'self' data:", "object-src 'none'", "frame-ancestors 'self'"]) {
       assert.ok(csp.includes(directive), `${url}: ${directive} in ${csp}`);
     }
   }
+  const served = await Promise.all(pages.map((url) => h.app.inject({ method: 'GET', url })));
+  assert.ok(served.filter((r) => r.statusCode === 200).length >= 2, 'ReDoc and Swagger UI pages were checked');
 });
 
 test('request log lines carry the request id; a request that logs nothing builds no child logger', async (t) => {

@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Hub } from '../hub.js';
 import type { HubModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
-import { computeSecurityHeaders } from './security-headers.js';
+import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security-headers.js';
 import { useErrorEnvelope, ENGLISH } from './error-handler.js';
 import { renderPlatformError } from './errors.js';
 import { registerOpenApi, registerDocsUi } from '../docs/openapi.js';
@@ -35,9 +35,9 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
   });
 
   registerBodyParsers(app);
-  const securityHeaders = computeSecurityHeaders();
+  const pageHeaders = pageSecurityHeaders();
   app.addHook('onRequest', async (req, reply) => {
-    reply.headers(securityHeaders);
+    reply.headers(API_SECURITY_HEADERS);
     reply.header('x-request-id', req.id);
   });
   // During shutdown, responses to requests still in flight close their connection: otherwise a keep-alive
@@ -49,6 +49,8 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
   // A callback hook, not an async one: it runs on every answer, and an async hook costs a promise each time.
   app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) reply.headers(pageHeaders);
     done(null, payload);
   });
   app.addHook('onResponse', async (req, reply) => {
