@@ -43,3 +43,16 @@ test('a named statement is prepared on PostgreSQL and runs the same on PGlite', 
   const [row] = await h.hub.database.query<{ x: number }>('select $1::int + 1 as x', [41], 'hub-test-add');
   assert.equal(row!.x, 42);
 });
+
+test('queryArrays answers rows as arrays in select order, named or not, on both backends', async (t) => {
+  const h = await testHub(t);
+  const text = "select n, 'row ' || n as label, null::text as none, count(*) over () as total from generate_series(1, 3) n order by n";
+  const expected = [
+    [1, 'row 1', null, 3],
+    [2, 'row 2', null, 3],
+    [3, 'row 3', null, 3],
+  ];
+  assert.deepEqual(await h.hub.database.queryArrays(text, []), expected);
+  assert.deepEqual(await h.hub.database.queryArrays(text, [], 'hub-test-arrays'), expected);
+  assert.deepEqual(await h.hub.database.queryArrays(text, [], 'hub-test-arrays'), expected, 'the prepared statement again');
+});

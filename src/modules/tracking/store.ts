@@ -31,9 +31,25 @@ const isoColumn = (column: string) => `to_char(${column} at time zone 'UTC', 'YY
 
 /**
  * The public view's columns, amounts as float8 (numeric(12, 3) and (14, 2) convert to the same double Number() makes
- * of their text): a listed row comes out of the driver already in its API shape, with nothing to copy.
+ * of their text): every value comes out of the driver already as the API writes it, and viewFromArray only places
+ * the values, by position in this order.
  */
 const VIEW_COLUMNS = `id, tracking_number, client_code, current_status, quantity, weight_kg::float8 as weight_kg, price_per_kg_usd::float8 as price_per_kg_usd, total_cost_usd::float8 as total_cost_usd, note, ${isoColumn('created_at')}, ${isoColumn('updated_at')}`;
+
+/** A row of VIEW_COLUMNS read as an array (Database.queryArrays): one object literal, so always one shape. */
+export const viewFromArray = (r: unknown[]): TrackingNumberView => ({
+  id: r[0] as number,
+  tracking_number: r[1] as string,
+  client_code: r[2] as string,
+  current_status: r[3] as Status,
+  quantity: r[4] as number | null,
+  weight_kg: r[5] as number | null,
+  price_per_kg_usd: r[6] as number | null,
+  total_cost_usd: r[7] as number | null,
+  note: r[8] as string | null,
+  created_at: r[9] as string,
+  updated_at: r[10] as string,
+});
 
 /** A whole row: the view's columns and the owner's ids. */
 export const TRACKING_COLUMNS = `bot_id, client_id, ${VIEW_COLUMNS}`;

@@ -6,7 +6,7 @@ import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { CreateTrackingInput, TrackingNumberView, UpdateTrackingInput } from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
-import { applyStatusChange, bumpCounters, countersTotalQuery, iso, listFilter, trackingPageQuery, trackingView, TRACKING_COLUMNS, upsertClientForNewNumber, type ListFilter, type TrackingRow } from './store.js';
+import { applyStatusChange, bumpCounters, countersTotalQuery, iso, listFilter, trackingPageQuery, trackingView, TRACKING_COLUMNS, upsertClientForNewNumber, viewFromArray, type ListFilter, type TrackingRow } from './store.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface Paging {
@@ -99,8 +99,8 @@ export class TrackingService {
     const filter = listFilter(botId, q.status, clientId);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
-    const [items, total] = await Promise.all([this.hub.database.query<TrackingNumberView>(page.text, page.params, page.name), this.#total(botId, filter, q.status, clientId)]);
-    return { tracking_numbers: items, total };
+    const [items, total] = await Promise.all([this.hub.database.queryArrays(page.text, page.params, page.name), this.#total(botId, filter, q.status, clientId)]);
+    return { tracking_numbers: items.map(viewFromArray), total };
   }
 
   /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */

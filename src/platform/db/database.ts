@@ -22,6 +22,12 @@ export interface Database {
    * One name must always carry the same text; give names to fixed statements on hot paths only.
    */
   query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
+  /**
+   * The same, each row an array of its columns in select order. For hot reads that build their own objects:
+   * node-postgres builds a row object with keyed stores, which V8 handles slowly once a process has seen many row
+   * shapes (the hub has; a one-route server has not).
+   */
+  queryArrays(text: string, params?: unknown[], name?: string): Promise<unknown[][]>;
   /** The PGlite instance (embedded mode only), for pg-boss's built-in adapter. */
   readonly pglite?: PGlite;
   /** The PostgreSQL connection string (server mode only), for pg-boss's own pool. */
@@ -66,6 +72,10 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
       const res = await pglite.query<T>(text, params);
       return res.rows;
     },
+    async queryArrays(text: string, params: unknown[] = []) {
+      const res = await pglite.query<unknown[]>(text, params, { rowMode: 'array' });
+      return res.rows;
+    },
     async close() {
       if (!pglite.closed) await pglite.close();
     },
@@ -88,6 +98,10 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     async query<T>(text: string, params: unknown[] = [], name?: string) {
       const res = await pool.query(name ? { name, text, values: params } : { text, values: params });
       return res.rows as T[];
+    },
+    async queryArrays(text: string, params: unknown[] = [], name?: string) {
+      const res = await pool.query<unknown[]>({ ...(name ? { name } : {}), text, values: params, rowMode: 'array' });
+      return res.rows;
     },
     async close() {
       if (closed) return;
