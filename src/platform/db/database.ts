@@ -95,12 +95,13 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     backend: 'postgres',
     db,
     connectionString,
+    // An undefined name is an unnamed statement, parsed and planned at every call.
     async query<T>(text: string, params: unknown[] = [], name?: string) {
-      const res = await pool.query(name ? { name, text, values: params } : { text, values: params });
+      const res = await pool.query({ name, text, values: params });
       return res.rows as T[];
     },
     async queryArrays(text: string, params: unknown[] = [], name?: string) {
-      const res = await pool.query<unknown[]>({ ...(name ? { name } : {}), text, values: params, rowMode: 'array' });
+      const res = await pool.query<unknown[]>({ name, text, values: params, rowMode: 'array' });
       return res.rows;
     },
     async close() {
