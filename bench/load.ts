@@ -31,6 +31,9 @@ export async function autocannon(name: string, url: string, opts: { seconds: num
   return { name, rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
+/** The JSON line both open-loop generators (C and Node) print. */
+type GeneratorLine = Omit<LoadResult, 'name'>;
+
 let compiled: string | null | undefined;
 
 /**
@@ -61,8 +64,7 @@ async function cLoad(binary: string, name: string, url: string, opts: { rate: nu
   const u = new URL(url);
   const headers = Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
   const args = [u.hostname, u.port, u.pathname + u.search, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50), ...headers];
-  const r = JSON.parse(await run(binary, args)) as { rps: number; requests: number; p50: number; p99: number; errors: number; non2xx: number };
-  return { name, ...r };
+  return { name, ...(JSON.parse(await run(binary, args)) as GeneratorLine) };
 }
 
 /** Throughput of a GET route, closed loop: the C generator where a compiler is at hand, autocannon otherwise. */
@@ -80,8 +82,7 @@ export async function openLoop(name: string, url: string, opts: { rate: number; 
   if (binary) return cLoad(binary, name, url, opts);
   const args = [join(root, 'bench/open-loop.mjs'), url, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50)];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push(`${k}=${v}`);
-  const r = JSON.parse(await run(process.execPath, args)) as { rps: number; requests: number; p50: number; p99: number; errors: number; non2xx: number };
-  return { name, ...r };
+  return { name, ...(JSON.parse(await run(process.execPath, args)) as GeneratorLine) };
 }
 
 function run(command: string, args: string[]): Promise<string> {

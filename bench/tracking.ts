@@ -26,9 +26,11 @@ const LATENCY_ROUNDS = 5;
 /** Requests/s for the latency runs: 500 keys at the default 60 requests/minute each. */
 const LATENCY_RATE = 500;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-const GENERATOR = cLoadGenerator()
-  ? '`bench/loadgen/open-loop.c` (C, ~35–60 µs of CPU per request) for both throughput (closed loop) and latency (open loop)'
-  : 'autocannon for throughput and `bench/open-loop.mjs` for latency (no C compiler here: both Node, ~300–500 µs of CPU per request, which the two cores share with the servers)';
+/** Which load generators the run used (checked when the run starts: importing this file compiles nothing). */
+const generatorNote = () =>
+  cLoadGenerator()
+    ? '`bench/loadgen/open-loop.c` (C, ~35–60 µs of CPU per request) for both throughput (closed loop) and latency (open loop)'
+    : 'autocannon for throughput and `bench/open-loop.mjs` for latency (no C compiler here: both Node, ~300–500 µs of CPU per request, which the two cores share with the servers)';
 
 export async function seed(db: pg.Client, botId: number): Promise<void> {
   await db.query(`insert into tracking_clients (bot_id, client_code, tracking_count) select $1, 'C' || g, 0 from generate_series(1, $2) g`, [botId, CLIENTS]);
@@ -235,7 +237,7 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
       `PostgreSQL, ${ROWS.toLocaleString('en')} tracking numbers of one bot (${CLIENTS.toLocaleString('en')} clients; seeded in ${seedSeconds.toFixed(1)} s), ` +
         `50 connections. The API route is \`GET /api/v1/tracking/{bot_id}?page_size=50\` with key lookup, ` +
         'per-key rate limit (raised for the run), usage log and the exact total from the counters; the bare route runs the same two queries. ' +
-        `Each server is its own process, as is each load generator: ${GENERATOR}.`,
+        `Each server is its own process, as is each load generator: ${generatorNote()}.`,
       '',
       `Throughput: ${ROUNDS} rounds of ${seconds} s, the routes alternating; the median round is shown, all rounds in brackets. ` +
         `Latency: after a checkpoint and vacuum, ${LATENCY_ROUNDS} rounds at a fixed ${LATENCY_RATE} req/s and at half the API's measured capacity for ${seconds} s each, open loop over 50 connections, measured from each request's due time; the median p99 is shown, all in brackets.`,

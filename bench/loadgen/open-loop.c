@@ -158,7 +158,7 @@ int main(int argc, char **argv) {
   epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &tev);
 
   latencies = malloc(sizeof(double) * (size_t)total);
-  double *backlog = malloc(sizeof(double) * (size_t)total);  // due times waiting for a free connection
+  double *backlog = malloc(sizeof(double) * (size_t)(closed ? 1 : total));  // open loop: due times waiting for a connection
   long backlog_head = 0, backlog_tail = 0;
   long scheduled = 0;
   const double t0 = now_ms() + 20;
@@ -167,8 +167,8 @@ int main(int argc, char **argv) {
   int in_flight = 0;
 
   if (closed) {
-    while (now_ms() < t0) {
-    }
+    struct timespec start = {.tv_sec = (time_t)(t0 / 1e3), .tv_nsec = (long)((t0 - (time_t)(t0 / 1e3) * 1e3) * 1e6)};
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &start, NULL);
     for (int i = 0; i < nconn; i++)
       if (send_request(ep, &conns[i], now_ms()) == 0) in_flight++;
   }
