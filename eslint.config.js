@@ -7,7 +7,13 @@ import path from 'node:path';
 const moduleOf = (file) => /[\\/]src[\\/]modules[\\/]([^\\/]+)[\\/]/.exec(file)?.[1];
 
 const moduleBoundaries = {
-  meta: { type: 'problem', messages: { internal: "Module '{{from}}' imports '{{spec}}', an internal file of module '{{to}}'. Import from its index.ts, the platform, or talk through jobs." } },
+  meta: {
+    type: 'problem',
+    messages: {
+      internal:
+        "Module '{{from}}' imports '{{spec}}', an internal file of module '{{to}}'. Import from its index.ts, the platform, or talk through jobs.",
+    },
+  },
   create(context) {
     const file = context.filename;
     const from = moduleOf(file);

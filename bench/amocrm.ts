@@ -134,7 +134,11 @@ export async function runAmoBench(opts: { seconds?: number } = {}): Promise<stri
     LOG_LEVEL: 'warn',
     ...emu.hubSettings(),
   });
-  const started = await startHub(config, { log: createLogger({ level: 'warn', pretty: false }), database: await openDatabase({}), modules: [module] });
+  const started = await startHub(config, {
+    log: createLogger({ level: 'warn', pretty: false }),
+    database: await openDatabase({}),
+    modules: [module],
+  });
   try {
     const amo = started.connectors.amo;
     const ids = new Map<string, number>();
@@ -188,5 +192,8 @@ export async function runAmoBench(opts: { seconds?: number } = {}): Promise<stri
 
 // Run alone: `scripts/with-node22.sh node --import tsx bench/amocrm.ts`
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runAmoBench().then((md) => console.log(md), (err) => (console.error(err), process.exit(1)));
+  runAmoBench().then(
+    (md) => console.log(md),
+    (err) => (console.error(err), process.exit(1)),
+  );
 }

@@ -27,7 +27,9 @@ const benchModule: ModuleFactory = (hub) => ({
 });
 
 async function baselines(database: Database, seconds: number): Promise<LoadResult[]> {
-  await database.query('create table if not exists bench_raw (id bigserial primary key, body text not null, received_at timestamptz not null default now())');
+  await database.query(
+    'create table if not exists bench_raw (id bigserial primary key, body text not null, received_at timestamptz not null default now())',
+  );
   const app = Fastify({ logger: false });
   app.post('/bare', async () => ({ accepted: true }));
   app.post('/insert', async (req) => {
@@ -78,12 +80,19 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
     const body = JSON.stringify({ event: '[<id>]', lead: { id: 1, status_id: 142 } });
     try {
       const base = await baselines(started.hub.database, opts.seconds);
-      const ingest = await autocannon('durable ingest (inbox row + job, one transaction)', `${origin}/bench/hook`, { seconds: opts.seconds, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const ingest = await autocannon('durable ingest (inbox row + job, one transaction)', `${origin}/bench/hook`, {
+        seconds: opts.seconds,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
       const [row] = await started.hub.database.query<{ n: number; jobs: number }>(
         "select (select count(*)::int from inbox_messages where source = 'bench') as n, (select count(*)::int from pgboss.job where name = 'bench.webhook') as jobs",
       );
       const raw = base[1]!;
-      const rows = [...base, ingest].map((r) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`);
+      const rows = [...base, ingest].map(
+        (r) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`,
+      );
       sections.push(
         [
           `### ${backend === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'}`,
@@ -112,4 +121,3 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
   }
   return sections.join('\n\n');
 }
-

@@ -22,13 +22,37 @@ export interface LoadResult {
 }
 
 /** Closed loop for `seconds`, or until `amount` requests when given. */
-export async function autocannon(name: string, url: string, opts: { seconds: number; amount?: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<LoadResult> {
-  const args = ['-c', String(opts.connections ?? 50), ...(opts.amount ? ['-a', String(opts.amount)] : ['-d', String(opts.seconds)]), '-j', '-m', opts.method ?? 'GET'];
+export async function autocannon(
+  name: string,
+  url: string,
+  opts: { seconds: number; amount?: number; connections?: number; method?: string; body?: string; headers?: Record<string, string> },
+): Promise<LoadResult> {
+  const args = [
+    '-c',
+    String(opts.connections ?? 50),
+    ...(opts.amount ? ['-a', String(opts.amount)] : ['-d', String(opts.seconds)]),
+    '-j',
+    '-m',
+    opts.method ?? 'GET',
+  ];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.body) args.push('-b', opts.body, '-I');
   args.push(url);
-  const r = JSON.parse(await run(join(root, 'node_modules/.bin/autocannon'), args)) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-  return { name, rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  const r = JSON.parse(await run(join(root, 'node_modules/.bin/autocannon'), args)) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    non2xx: number;
+  };
+  return {
+    name,
+    rps: r.requests.average,
+    requests: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 /** The JSON line both open-loop generators (C and Node) print. */
@@ -60,15 +84,32 @@ export function cLoadGenerator(): string | undefined {
 }
 
 /** GET `url` with the C generator: a fixed `rate` (open loop), or flat out with `rate` 0 (closed loop). */
-async function cLoad(binary: string, name: string, url: string, opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+async function cLoad(
+  binary: string,
+  name: string,
+  url: string,
+  opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const u = new URL(url);
   const headers = Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
-  const args = [u.hostname, u.port, u.pathname + u.search, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50), ...headers];
+  const args = [
+    u.hostname,
+    u.port,
+    u.pathname + u.search,
+    String(opts.rate),
+    String(opts.seconds),
+    String(opts.connections ?? 50),
+    ...headers,
+  ];
   return { name, ...(JSON.parse(await run(binary, args)) as GeneratorLine) };
 }
 
 /** Throughput of a GET route, closed loop: the C generator where a compiler is at hand, autocannon otherwise. */
-export async function closedLoop(name: string, url: string, opts: { seconds: number; connections?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function closedLoop(
+  name: string,
+  url: string,
+  opts: { seconds: number; connections?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const binary = cLoadGenerator();
   return binary ? cLoad(binary, name, url, { ...opts, rate: 0 }) : autocannon(name, url, opts);
 }
@@ -77,7 +118,11 @@ export async function closedLoop(name: string, url: string, opts: { seconds: num
  * Latency at a fixed rate (open loop, measured from each request's due time), GET only: the C generator where a
  * compiler is at hand, open-loop.mjs otherwise.
  */
-export async function openLoop(name: string, url: string, opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function openLoop(
+  name: string,
+  url: string,
+  opts: { rate: number; seconds: number; connections?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const binary = cLoadGenerator();
   if (binary) return cLoad(binary, name, url, opts);
   const args = [join(root, 'bench/open-loop.mjs'), url, String(opts.rate), String(opts.seconds), String(opts.connections ?? 50)];
@@ -105,8 +150,14 @@ export function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Runs a TypeScript script of the repo (through tsx) as its own process; resolves with its first stdout line. */
-export async function startScript(script: string, args: string[], nodeArgs: string[] = []): Promise<{ firstLine: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startScript(
+  script: string,
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<{ firstLine: string; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const firstLine = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(String(d).trim().split('\n')[0]!));
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));

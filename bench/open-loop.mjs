@@ -46,4 +46,6 @@ await pool.close();
 latencies.sort((a, b) => a - b);
 const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
 const elapsed = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ rps: latencies.length / elapsed, requests: latencies.length, p50: at(0.5), p99: at(0.99), max: at(1), errors, non2xx })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rps: latencies.length / elapsed, requests: latencies.length, p50: at(0.5), p99: at(0.99), max: at(1), errors, non2xx })}\n`,
+);

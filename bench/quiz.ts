@@ -58,7 +58,8 @@ async function startEmulator() {
     settings,
     account: async () => (await control<{ accounts: EmulatedAccount[] }>('GET', '/state')).accounts[0]!,
     clearRequests: () => control('DELETE', '/requests'),
-    complexCalls: () => control<{ maxPerSecond: number; requests: Array<{ at: number; items: number | null }> }>('GET', '/requests?path=/leads/complex'),
+    complexCalls: () =>
+      control<{ maxPerSecond: number; requests: Array<{ at: number; items: number | null }> }>('GET', '/requests?path=/leads/complex'),
     maxPerSecond: async () => (await control<{ maxPerSecond: number }>('GET', '/requests')).maxPerSecond,
     close: emulator.stop,
   };
@@ -81,7 +82,11 @@ async function runOnce(postgresUrl: string | undefined) {
   const started = await startHub(config, { log: createLogger({ level: 'warn', pretty: false }), modules: [createQuizModule()] });
   try {
     const base = await started.app.listen({ port: 0, host: '127.0.0.1' });
-    const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setExpirationTime('2h').sign(new TextEncoder().encode(secret));
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('bench')
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(secret));
     const headers = { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' };
     const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
       const res = await request(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -135,7 +140,10 @@ async function runOnce(postgresUrl: string | undefined) {
     );
     const intakeSeconds = (performance.now() - t0) / 1000;
     await waitFor(async () => {
-      const [row] = await started.hub.db.select({ n: sql<number>`count(*)::int` }).from(quizResults).where(sql`${quizResults.status} = 'sent'`);
+      const [row] = await started.hub.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(quizResults)
+        .where(sql`${quizResults.status} = 'sent'`);
       return Number(row?.n) === RESULTS;
     }, 600_000);
     const seconds = (performance.now() - t0) / 1000;

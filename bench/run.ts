@@ -26,7 +26,11 @@ const pgAvailable = await reachable(postgresUrl);
 
 type Section = { key: string; title: string; run: () => Promise<string> };
 const sections: Section[] = [
-  { key: 'ingest', title: 'Durable webhook ingest (platform)', run: () => runIngestBench({ seconds, postgresUrl: pgAvailable ? postgresUrl : undefined }) },
+  {
+    key: 'ingest',
+    title: 'Durable webhook ingest (platform)',
+    run: () => runIngestBench({ seconds, postgresUrl: pgAvailable ? postgresUrl : undefined }),
+  },
 ];
 // Module and connector benchmarks export run<Name>Bench(); they are picked up when present.
 for (const [key, file, fn, title] of [
@@ -58,7 +62,8 @@ const file = `${root}docs/benchmarks.md`;
 const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
 const kept = new Map<string, string>();
 for (const m of previous.matchAll(/<!-- bench:(\w+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g)) kept.set(m[1]!, m[2]!);
-for (const r of results) kept.set(r.key, `## ${r.title}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC_\n\n${r.body}\n`);
+for (const r of results)
+  kept.set(r.key, `## ${r.title}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC_\n\n${r.body}\n`);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const order = ['ingest', 'amocrm', 'quiz', 'tracking'];
@@ -68,7 +73,9 @@ const doc = [
   'Produced by `npm run bench` (see `bench/`). Every number is measured against a baseline taken in the same run',
   `on the same machine, and the load generator shares the machine with the server. Machine: ${machine}.`,
   '',
-  ...[...kept.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([k, v]) => `<!-- bench:${k} -->\n${v}<!-- /bench:${k} -->\n`),
+  ...[...kept.entries()]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([k, v]) => `<!-- bench:${k} -->\n${v}<!-- /bench:${k} -->\n`),
 ].join('\n');
 writeFileSync(file, doc);
 process.stderr.write(`bench: wrote docs/benchmarks.md\n`);

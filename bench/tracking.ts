@@ -33,7 +33,10 @@ const generatorNote = () =>
     : 'autocannon for throughput and `bench/open-loop.mjs` for latency (no C compiler here: both Node, ~300–500 µs of CPU per request, which the two cores share with the servers)';
 
 export async function seed(db: pg.Client, botId: number): Promise<void> {
-  await db.query(`insert into tracking_clients (bot_id, client_code, tracking_count) select $1, 'C' || g, 0 from generate_series(1, $2) g`, [botId, CLIENTS]);
+  await db.query(
+    `insert into tracking_clients (bot_id, client_code, tracking_count) select $1, 'C' || g, 0 from generate_series(1, $2) g`,
+    [botId, CLIENTS],
+  );
   await db.query(
     `insert into tracking_numbers (bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at)
      select $1, c.id, 'TRK' || lpad(g::text, 9, '0'), c.client_code, (array['pending','in_transit','delivered','issued','cancelled'])[1 + g % 5],
@@ -41,7 +44,10 @@ export async function seed(db: pg.Client, botId: number): Promise<void> {
        from generate_series(1, $2) g join tracking_clients c on c.bot_id = $1 and c.client_code = 'C' || (1 + g % $3)`,
     [botId, ROWS, CLIENTS],
   );
-  await db.query(`update tracking_clients c set tracking_count = x.n from (select client_id, count(*) n from tracking_numbers where bot_id = $1 group by client_id) x where c.id = x.client_id`, [botId]);
+  await db.query(
+    `update tracking_clients c set tracking_count = x.n from (select client_id, count(*) n from tracking_numbers where bot_id = $1 group by client_id) x where c.id = x.client_id`,
+    [botId],
+  );
   await db.query(
     `insert into tracking_counters (bot_id, kind, n) select $1, current_status, count(*) from tracking_numbers where bot_id = $1 group by current_status
      union all select $1, 'clients', count(*) from tracking_clients where bot_id = $1`,
@@ -79,7 +85,10 @@ export async function startHubProcess(env: Record<string, string>, checkout = ro
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hub exited ${child.exitCode}`);
-    const ready = await fetch(`${origin}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${origin}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error('hub not ready in 60 s');
     await new Promise((r) => setTimeout(r, 200));
@@ -95,7 +104,10 @@ export async function startBareProcess(databaseUrl: string): Promise<Server> {
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
 /** A database of its own for one run, the hub's environment for it, and how to drop it. */
-export async function benchDatabase(postgresUrl: string, name: string): Promise<{ databaseUrl: string; env: Record<string, string>; drop(): Promise<void> }> {
+export async function benchDatabase(
+  postgresUrl: string,
+  name: string,
+): Promise<{ databaseUrl: string; env: Record<string, string>; drop(): Promise<void> }> {
   const adminClient = async (text: string) => {
     const c = new pg.Client({ connectionString: postgresUrl });
     await c.connect();
@@ -109,7 +121,13 @@ export async function benchDatabase(postgresUrl: string, name: string): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-tracking-'));
   return {
     databaseUrl,
-    env: { DATA_DIR: dataDir, HUB_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), ADMIN_TOKEN, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' },
+    env: {
+      DATA_DIR: dataDir,
+      HUB_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
+      ADMIN_TOKEN,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '20',
+    },
     async drop() {
       rmSync(dataDir, { recursive: true, force: true });
       await adminClient(`drop database if exists ${name} with (force)`);
@@ -157,12 +175,18 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     const routes = [
       { name: 'bare Fastify route, same SQL', url: `${bare.origin}/bare/${botId}`, headers: {}, pid: bare.pid },
       { name: 'API, rate limit in PostgreSQL', url: `${withPg.origin}/api/v1/tracking/${botId}?page_size=50`, headers, pid: withPg.pid },
-      { name: 'API, rate limit in Redis (REDIS_URL)', url: `${withRedis.origin}/api/v1/tracking/${botId}?page_size=50`, headers, pid: withRedis.pid },
+      {
+        name: 'API, rate limit in Redis (REDIS_URL)',
+        url: `${withRedis.origin}/api/v1/tracking/${botId}?page_size=50`,
+        headers,
+        pid: withRedis.pid,
+      },
     ];
     for (const r of routes.slice(1)) {
       const check = await fetch(r.url, { headers });
       const body = (await check.json()) as { total: number; tracking_numbers: unknown[] };
-      if (check.status !== 200 || body.total !== ROWS || body.tracking_numbers.length !== 50) throw new Error(`unexpected answer ${check.status} total=${body.total}`);
+      if (check.status !== 200 || body.total !== ROWS || body.tracking_numbers.length !== 50)
+        throw new Error(`unexpected answer ${check.status} total=${body.total}`);
     }
 
     // Warm every server up (JIT, pools, caches), then alternate the routes round by round.
@@ -212,11 +236,19 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     // (a checkpoint or autovacuum during a run would land in every route's tail). Rounds alternate again.
     const quiet = new pg.Client({ connectionString: databaseUrl });
     await quiet.connect();
-    await quiet.query('checkpoint').then(() => quiet.query('vacuum analyze')).finally(() => quiet.end());
+    await quiet
+      .query('checkpoint')
+      .then(() => quiet.query('vacuum analyze'))
+      .finally(() => quiet.end());
     // The same at half the API's measured capacity: the p99 of a busy, not saturated, server.
     const busyRate = Math.round(full.rps / 2 / 100) * 100;
     const latencyRoutes = [
-      { name: `floor: the same page prepared once, at ${LATENCY_RATE} req/s`, url: `${bare.origin}/static/${botId}`, headers: {}, rate: LATENCY_RATE },
+      {
+        name: `floor: the same page prepared once, at ${LATENCY_RATE} req/s`,
+        url: `${bare.origin}/static/${botId}`,
+        headers: {},
+        rate: LATENCY_RATE,
+      },
       { name: `bare Fastify route at ${LATENCY_RATE} req/s`, url: routes[0]!.url, headers: {}, rate: LATENCY_RATE },
       { name: `${full.name} at ${LATENCY_RATE} req/s`, url: routes[bestIndex]!.url, headers, rate: LATENCY_RATE },
       { name: `bare Fastify route at ${busyRate} req/s`, url: routes[0]!.url, headers: {}, rate: busyRate },
@@ -224,14 +256,20 @@ export async function runTrackingBench(opts: { seconds?: number; postgresUrl?: s
     ];
     const latencyRuns = latencyRoutes.map(() => [] as LoadResult[]);
     for (let round = 0; round < LATENCY_ROUNDS; round++) {
-      for (const [i, r] of latencyRoutes.entries()) latencyRuns[i]!.push(await openLoop(r.name, r.url, { seconds, rate: r.rate, headers: r.headers }));
+      for (const [i, r] of latencyRoutes.entries())
+        latencyRuns[i]!.push(await openLoop(r.name, r.url, { seconds, rate: r.rate, headers: r.headers }));
     }
     const latency = latencyRuns.map((runs) => [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)]!);
     const fixed = latency[2]!;
     const spread = (i: number) => runs[i]!.map((r) => Math.round(r.rps).toLocaleString('en')).join(' / ');
     const rows = [
-      ...results.map((r, i) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} (${spread(i)}) | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`),
-      ...latency.map((r, i) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} (${latencyRuns[i]!.map((x) => x.p99).join(' / ')}) | ${r.errors + r.non2xx} |`),
+      ...results.map(
+        (r, i) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} (${spread(i)}) | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`,
+      ),
+      ...latency.map(
+        (r, i) =>
+          `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} (${latencyRuns[i]!.map((x) => x.p99).join(' / ')}) | ${r.errors + r.non2xx} |`,
+      ),
     ];
     return [
       `PostgreSQL, ${ROWS.toLocaleString('en')} tracking numbers of one bot (${CLIENTS.toLocaleString('en')} clients; seeded in ${seedSeconds.toFixed(1)} s), ` +

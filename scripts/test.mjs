@@ -42,12 +42,20 @@ async function ensureService(name, url, start) {
 }
 
 if (process.env.TEST_DATABASE_URL) {
-  await ensureService('postgres', process.env.TEST_DATABASE_URL, 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
+  await ensureService(
+    'postgres',
+    process.env.TEST_DATABASE_URL,
+    'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  );
 }
 // Redis backs the shared rate-limit tests; it runs on every machine of this kind (started if it is down).
 process.env.TEST_REDIS_URL ??= 'redis://127.0.0.1:6379';
 {
-  await ensureService('redis', process.env.TEST_REDIS_URL, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log');
+  await ensureService(
+    'redis',
+    process.env.TEST_REDIS_URL,
+    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+  );
 }
 
 const all = args.length ? args : findTests(join(root, 'test'));
@@ -73,7 +81,11 @@ function run(label, files, env) {
 run('PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' });
 if (process.env.TEST_DATABASE_URL) {
   // Unit tests do not touch a database; everything else runs again on PostgreSQL.
-  run('PostgreSQL', all.filter((f) => !f.includes('/test/unit/')), { HUB_TEST_DB: 'postgres' });
+  run(
+    'PostgreSQL',
+    all.filter((f) => !f.includes('/test/unit/')),
+    { HUB_TEST_DB: 'postgres' },
+  );
 }
 console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);

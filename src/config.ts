@@ -18,33 +18,145 @@ interface Setting {
 export const SETTINGS = [
   { env: 'HOST', kind: 'string', default: '127.0.0.1', description: 'Address the HTTP server listens on.' },
   { env: 'PORT', kind: 'int', default: '8080', min: 0, max: 65535, description: 'HTTP port (0 picks a free one).' },
-  { env: 'PUBLIC_URL', kind: 'url', description: 'External base URL of the hub (default http://HOST:PORT); used in links the hub hands out.' },
+  {
+    env: 'PUBLIC_URL',
+    kind: 'url',
+    description: 'External base URL of the hub (default http://HOST:PORT); used in links the hub hands out.',
+  },
   { env: 'DATA_DIR', kind: 'string', default: './data', description: 'Embedded mode: PGlite database, key file and lock live here.' },
-  { env: 'DATABASE_URL', kind: 'url', secret: true, description: 'PostgreSQL connection string. When set, the hub uses PostgreSQL instead of embedded PGlite.' },
-  { env: 'DATABASE_POOL_SIZE', kind: 'int', default: '10', min: 1, max: 200, description: 'PostgreSQL connections per process; once opened they stay open (a fixed-size pool keeps new-connection cost out of request latency).' },
-  { env: 'ADMIN_TOKEN', kind: 'string', secret: true, description: 'Bearer token for /admin/v1. Embedded mode generates one on first start when unset.' },
-  { env: 'HUB_SECRET_KEY', kind: 'string', secret: true, description: '32-byte key (base64 or 64 hex chars) encrypting secrets at rest. Required with DATABASE_URL; embedded mode creates DATA_DIR/secret.key.' },
-  { env: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino log level.' },
+  {
+    env: 'DATABASE_URL',
+    kind: 'url',
+    secret: true,
+    description: 'PostgreSQL connection string. When set, the hub uses PostgreSQL instead of embedded PGlite.',
+  },
+  {
+    env: 'DATABASE_POOL_SIZE',
+    kind: 'int',
+    default: '10',
+    min: 1,
+    max: 200,
+    description:
+      'PostgreSQL connections per process; once opened they stay open (a fixed-size pool keeps new-connection cost out of request latency).',
+  },
+  {
+    env: 'ADMIN_TOKEN',
+    kind: 'string',
+    secret: true,
+    description: 'Bearer token for /admin/v1. Embedded mode generates one on first start when unset.',
+  },
+  {
+    env: 'HUB_SECRET_KEY',
+    kind: 'string',
+    secret: true,
+    description:
+      '32-byte key (base64 or 64 hex chars) encrypting secrets at rest. Required with DATABASE_URL; embedded mode creates DATA_DIR/secret.key.',
+  },
+  {
+    env: 'LOG_LEVEL',
+    kind: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    description: 'pino log level.',
+  },
   { env: 'LOG_PRETTY', kind: 'bool', description: 'Human-readable logs (default: when stdout is a TTY).' },
-  { env: 'BODY_LIMIT_BYTES', kind: 'int', default: '1048576', min: 1024, description: 'Largest accepted request body; bigger ones get 413.' },
-  { env: 'SHUTDOWN_TIMEOUT_MS', kind: 'int', default: '15000', min: 100, description: 'How long a graceful shutdown waits for in-flight requests and jobs.' },
-  { env: 'JOB_EXPIRE_SECONDS', kind: 'int', default: '60', min: 5, description: 'A job still active after this long is treated as crashed and retried.' },
-  { env: 'JOB_MONITOR_SECONDS', kind: 'int', default: '2', min: 1, max: 60, description: 'How often the queue looks for expired (crashed) jobs.' },
-  { env: 'JOB_RETENTION_DAYS', kind: 'int', default: '14', min: 1, description: 'How long completed and failed jobs stay visible in the admin history.' },
-  { env: 'OUTBOUND_TIMEOUT_MS', kind: 'int', default: '20000', min: 100, description: 'Default total timeout of one outbound partner call.' },
-  { env: 'OUTBOUND_ALLOW_HOSTS', kind: 'list', default: '', description: 'Hosts (or host:port) allowed for outbound calls even though they resolve to private or loopback addresses, comma-separated. Use for on-premises 1C or the emulators.' },
-  { env: 'REDIS_URL', kind: 'url', secret: true, description: 'Optional Redis; when set, rate limits are shared through it instead of PostgreSQL.' },
+  {
+    env: 'BODY_LIMIT_BYTES',
+    kind: 'int',
+    default: '1048576',
+    min: 1024,
+    description: 'Largest accepted request body; bigger ones get 413.',
+  },
+  {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    kind: 'int',
+    default: '15000',
+    min: 100,
+    description: 'How long a graceful shutdown waits for in-flight requests and jobs.',
+  },
+  {
+    env: 'JOB_EXPIRE_SECONDS',
+    kind: 'int',
+    default: '60',
+    min: 5,
+    description: 'A job still active after this long is treated as crashed and retried.',
+  },
+  {
+    env: 'JOB_MONITOR_SECONDS',
+    kind: 'int',
+    default: '2',
+    min: 1,
+    max: 60,
+    description: 'How often the queue looks for expired (crashed) jobs.',
+  },
+  {
+    env: 'JOB_RETENTION_DAYS',
+    kind: 'int',
+    default: '14',
+    min: 1,
+    description: 'How long completed and failed jobs stay visible in the admin history.',
+  },
+  {
+    env: 'OUTBOUND_TIMEOUT_MS',
+    kind: 'int',
+    default: '20000',
+    min: 100,
+    description: 'Default total timeout of one outbound partner call.',
+  },
+  {
+    env: 'OUTBOUND_ALLOW_HOSTS',
+    kind: 'list',
+    default: '',
+    description:
+      'Hosts (or host:port) allowed for outbound calls even though they resolve to private or loopback addresses, comma-separated. Use for on-premises 1C or the emulators.',
+  },
+  {
+    env: 'REDIS_URL',
+    kind: 'url',
+    secret: true,
+    description: 'Optional Redis; when set, rate limits are shared through it instead of PostgreSQL.',
+  },
   { env: 'AMO_CLIENT_ID', kind: 'string', description: 'amoCRM integration id (client_id).' },
   { env: 'AMO_CLIENT_SECRET', kind: 'string', secret: true, description: 'amoCRM integration secret key.' },
-  { env: 'AMO_REDIRECT_URI', kind: 'url', description: 'Redirect URI saved in the amoCRM integration (default PUBLIC_URL/quiz/webhook/create).' },
-  { env: 'AMO_BASE_URL_TEMPLATE', kind: 'string', default: 'https://{subdomain}.amocrm.ru', description: 'Base URL of an account API; {subdomain} is replaced. Point it at the emulator for tests.' },
+  {
+    env: 'AMO_REDIRECT_URI',
+    kind: 'url',
+    description: 'Redirect URI saved in the amoCRM integration (default PUBLIC_URL/quiz/webhook/create).',
+  },
+  {
+    env: 'AMO_BASE_URL_TEMPLATE',
+    kind: 'string',
+    default: 'https://{subdomain}.amocrm.ru',
+    description: 'Base URL of an account API; {subdomain} is replaced. Point it at the emulator for tests.',
+  },
   { env: 'AMO_AUTHORIZE_URL', kind: 'url', default: 'https://www.amocrm.ru/oauth', description: 'amoCRM consent page.' },
-  { env: 'AMO_RATE_LIMIT_PER_SECOND', kind: 'int', default: '7', min: 1, max: 50, description: 'Requests per second per amoCRM account, shared by every hub process.' },
+  {
+    env: 'AMO_RATE_LIMIT_PER_SECOND',
+    kind: 'int',
+    default: '7',
+    min: 1,
+    max: 50,
+    description: 'Requests per second per amoCRM account, shared by every hub process.',
+  },
   { env: 'QUIZ_JWT_SECRET', kind: 'string', secret: true, description: 'HS256 secret verifying the quiz platform bearer JWT.' },
-  { env: 'QUIZ_JWT_PUBLIC_KEY', kind: 'string', description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.' },
+  {
+    env: 'QUIZ_JWT_PUBLIC_KEY',
+    kind: 'string',
+    description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.',
+  },
   { env: 'QUIZ_JWT_ACCOUNT_CLAIM', kind: 'string', default: 'sub', description: 'JWT claim holding the quiz account id.' },
-  { env: 'QUIZ_AFTER_CONNECT_URL', kind: 'url', description: 'Where the browser goes after amoCRM consent (default: a small confirmation page).' },
-  { env: 'TRACKING_RATE_LIMIT_PER_MINUTE', kind: 'int', default: '60', min: 1, description: 'Default requests per minute for a new tracking API key.' },
+  {
+    env: 'QUIZ_AFTER_CONNECT_URL',
+    kind: 'url',
+    description: 'Where the browser goes after amoCRM consent (default: a small confirmation page).',
+  },
+  {
+    env: 'TRACKING_RATE_LIMIT_PER_MINUTE',
+    kind: 'int',
+    default: '60',
+    min: 1,
+    description: 'Default requests per minute for a new tracking API key.',
+  },
 ] as const satisfies readonly Setting[];
 
 export interface HubConfig {
@@ -113,7 +225,10 @@ function parseValue(s: Setting, raw: string, problems: string[]): unknown {
         return void problems.push(`${s.env} must be a URL, got "${s.secret ? '<hidden>' : raw}"`);
       }
     case 'list':
-      return raw.split(',').map((x) => x.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
     case 'enum':
       if (!s.values?.includes(raw)) return void problems.push(`${s.env} must be one of ${s.values?.join(', ')}, got "${raw}"`);
       return raw;
@@ -146,7 +261,10 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean } = {
 
   const host = v.HOST as string;
   const port = v.PORT as number;
-  const publicUrl = ((v.PUBLIC_URL as string | undefined) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const publicUrl = ((v.PUBLIC_URL as string | undefined) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   const config: HubConfig = {
     host,
     port,
@@ -202,7 +320,8 @@ function deepFreeze<T>(o: T): T {
 /** The settings table as Markdown, for `hub config` and the README. */
 export function settingsMarkdown(): string {
   const rows = (SETTINGS as readonly Setting[]).map(
-    (s) => `| \`${s.env}\` | ${s.default !== undefined && s.default !== '' ? `\`${s.default}\`` : '—'} | ${s.description}${s.secret ? ' *(secret)*' : ''} |`,
+    (s) =>
+      `| \`${s.env}\` | ${s.default !== undefined && s.default !== '' ? `\`${s.default}\`` : '—'} | ${s.description}${s.secret ? ' *(secret)*' : ''} |`,
   );
   return ['| setting | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }

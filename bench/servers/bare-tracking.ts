@@ -15,7 +15,10 @@ const app = Fastify({ logger: false });
 const page = async (botId: number) => {
   const list = trackingPageQuery(listFilter(botId), 50, 0);
   const count = countersTotalQuery(botId, STATUSES);
-  const [items, total] = await Promise.all([pool.query({ name: list.name, text: list.text, values: list.params }), pool.query({ name: count.name, text: count.text, values: count.params })]);
+  const [items, total] = await Promise.all([
+    pool.query({ name: list.name, text: list.text, values: list.params }),
+    pool.query({ name: count.name, text: count.text, values: count.params }),
+  ]);
   return { tracking_numbers: items.rows, total: Number(total.rows[0]?.n ?? 0) };
 };
 app.get<{ Params: { bot_id: string } }>('/bare/:bot_id', async (req) => page(Number(req.params.bot_id)));
@@ -26,4 +29,11 @@ app.get<{ Params: { bot_id: string } }>('/static/:bot_id', async (req, reply) =>
   return reply.type('application/json').send(prepared.get(botId));
 });
 process.stdout.write(`${await app.listen({ host: '127.0.0.1', port: 0 })}\n`);
-process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

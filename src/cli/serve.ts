@@ -9,7 +9,10 @@ export async function serve(role: Role, config: HubConfig = loadConfig(undefined
   const started = await startHub(config, { role, log, defaultMetrics: true });
   const address = await started.app.listen({ host: config.host, port: config.port });
   const base = config.publicUrl;
-  log.info({ address, role, backend: started.hub.database.backend }, `Integration Hub listening on ${address} (role ${role}, ${started.hub.database.backend})`);
+  log.info(
+    { address, role, backend: started.hub.database.backend },
+    `Integration Hub listening on ${address} (role ${role}, ${started.hub.database.backend})`,
+  );
   const lines = [
     '',
     `  Integration Hub is up (${started.hub.database.backend}${started.hub.database.backend === 'pglite' ? `, data in ${config.dataDir}` : ''}, role ${role})`,

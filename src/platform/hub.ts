@@ -59,7 +59,8 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
   if (embedded && !opts.database) lock = lockDataDir(config.dataDir);
   try {
     const database =
-      opts.database ?? (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize }));
+      opts.database ??
+      (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize }));
     if (!opts.skipMigrations) await applyMigrations(database);
 
     let key = config.secretKey;

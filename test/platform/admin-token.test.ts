@@ -43,7 +43,14 @@ test('`hub admin token --rotate` prints a new token that the stored hash accepts
   if (storage) t.after(() => storage.drop());
   const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'admin', 'token', '--rotate'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: storage?.databaseUrl ?? '', HUB_SECRET_KEY: TEST_SECRET_KEY, ADMIN_TOKEN: '', LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: storage?.databaseUrl ?? '',
+      HUB_SECRET_KEY: TEST_SECRET_KEY,
+      ADMIN_TOKEN: '',
+      LOG_LEVEL: 'silent',
+    },
     encoding: 'utf8',
   });
   assert.equal(out.status, 0, out.stderr);

@@ -27,7 +27,11 @@ test(`a worker killed mid-job: the job runs again within seconds (${testBackend(
     ...(storage?.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : {}),
   };
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/crash-worker.ts'], { cwd: root, env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/crash-worker.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env, DATABASE_URL: env.DATABASE_URL ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const jobId = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -42,7 +46,11 @@ test(`a worker killed mid-job: the job runs again within seconds (${testBackend(
 
   // A new process takes over the same storage (the stale data-dir lock is recovered) and runs the job.
   const ctl = newControl();
-  const started = await startHub(loadConfig(env), { role: 'worker', log: createLogger({ level: 'silent', pretty: false }), modules: [probeModule(ctl)] });
+  const started = await startHub(loadConfig(env), {
+    role: 'worker',
+    log: createLogger({ level: 'silent', pretty: false }),
+    modules: [probeModule(ctl)],
+  });
   t.after(() => started.close());
   const t0 = Date.now();
   const done = await waitForJob(started, (e) => e.id === jobId && e.state === 'completed', 60_000);

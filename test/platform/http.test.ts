@@ -39,7 +39,7 @@ test('request id from the caller is kept', async (t) => {
   assert.equal(res.headers['x-request-id'], 'abc-123');
 });
 
-test('security headers: the OWASP API set on answers, errors and unknown routes; helmet\'s set on HTML pages', async (t) => {
+test("security headers: the OWASP API set on answers, errors and unknown routes; helmet's set on HTML pages", async (t) => {
   const h = await testHub(t);
   for (const url of ['/healthz', '/no-such-route', '/admin/v1/jobs/queues', '/openapi.json']) {
     const res = await h.app.inject({ method: 'GET', url });
@@ -59,7 +59,14 @@ test('security headers: the OWASP API set on answers, errors and unknown routes;
     assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin', url);
     const csp = String(res.headers['content-security-policy']);
     // The docs pages' needs (inline styles, data: fonts, blob: workers) and helmet's defaults both survive.
-    for (const directive of ["default-src 'self'", "style-src 'self' 'unsafe-inline'", "worker-src 'self' blob:", "font-src 'self' data:", "object-src 'none'", "frame-ancestors 'self'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "worker-src 'self' blob:",
+      "font-src 'self' data:",
+      "object-src 'none'",
+      "frame-ancestors 'self'",
+    ]) {
       assert.ok(csp.includes(directive), `${url}: ${directive} in ${csp}`);
     }
   }
@@ -105,7 +112,10 @@ test('request log lines carry the request id; a request that logs nothing builds
   const nested = h.logs.find((l) => l.msg === 'nested line');
   assert.deepEqual([line?.requestId, line?.step, line?.level], ['req-42', 1, 30]);
   assert.deepEqual([nested?.requestId, nested?.part, nested?.level], ['req-42', 'inner', 40]);
-  assert.equal(h.logs.some((l) => l.msg === 'below the level'), false);
+  assert.equal(
+    h.logs.some((l) => l.msg === 'below the level'),
+    false,
+  );
   assert.equal(children, 2, 'the request that wrote built its child, and the child it asked for');
 });
 
@@ -179,6 +189,10 @@ test('a worker-role process serves probes and metrics only', async (t) => {
   const h = await testHub(t, { role: 'worker' });
   assert.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
   assert.equal((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
-  const admin = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs/queues', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  const admin = await h.app.inject({
+    method: 'GET',
+    url: '/admin/v1/jobs/queues',
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+  });
   assert.equal(admin.statusCode, 404);
 });

@@ -7,7 +7,12 @@ test('a webhook is stored and processed once; a duplicate is acknowledged, not p
   const ctl = newControl();
   const h = await testHub(t, { modules: [probeModule(ctl)] });
   const post = (body: object) =>
-    h.app.inject({ method: 'POST', url: '/probe/hook', headers: { 'x-event-id': 'evt-1', authorization: 'Bearer partner-secret' }, payload: body });
+    h.app.inject({
+      method: 'POST',
+      url: '/probe/hook',
+      headers: { 'x-event-id': 'evt-1', authorization: 'Bearer partner-secret' },
+      payload: body,
+    });
   const done = waitForJob(h, (e) => e.queue === 'probe.webhook' && e.state === 'completed');
   const first = await post({ n: 1 });
   assert.equal(first.statusCode, 200);
@@ -89,7 +94,10 @@ test('concurrent webhooks are committed together, each answered correctly, dupli
   assert.equal(stored.length, 40, 'one stored webhook per event id');
   const byEvent = new Map<string, Set<number>>();
   replies.forEach((r, i) => byEvent.set(ids[i]!, (byEvent.get(ids[i]!) ?? new Set()).add(r.json().id)));
-  assert.ok([...byEvent.values()].every((s) => s.size === 1), 'a duplicate points at the stored message');
+  assert.ok(
+    [...byEvent.values()].every((s) => s.size === 1),
+    'a duplicate points at the stored message',
+  );
   await eventually(async () => ctl.processed.length === 40 || undefined);
   const [row] = await h.hub.database.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'probe.webhook'");
   assert.equal(row!.n, 40, 'exactly one job per stored webhook');

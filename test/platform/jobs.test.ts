@@ -13,7 +13,11 @@ test('a job that keeps failing is retried, then dead-lettered; an operator retri
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=dead', headers: h.admin });
     return r.json().items[0];
   }, 60_000);
-  assert.deepEqual(ctl.workRuns.map((r) => r.retryCount), [0, 1], 'first run plus one retry');
+  assert.deepEqual(
+    ctl.workRuns.map((r) => r.retryCount),
+    [0, 1],
+    'first run plus one retry',
+  );
   assert.deepEqual(dead.data, { n: 1 });
 
   const failed = await h.app.inject({ method: 'GET', url: `/admin/v1/jobs/${id}`, headers: h.admin });
@@ -60,7 +64,12 @@ test('bulk retry by filter', async (t) => {
     return r.json().items.length === 3;
   }, 60_000);
   ctl.work = 'ok';
-  const res = await h.app.inject({ method: 'POST', url: '/admin/v1/jobs/retry', headers: h.admin, payload: { queue: 'probe.work', state: 'failed' } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/admin/v1/jobs/retry',
+    headers: h.admin,
+    payload: { queue: 'probe.work', state: 'failed' },
+  });
   assert.equal(res.statusCode, 202);
   assert.equal(res.json().retried, 3);
   await eventually(async () => {
@@ -86,7 +95,10 @@ test('a job enqueued in a rolled-back transaction never runs', async (t) => {
   });
   await committed;
   const all = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work', headers: h.admin });
-  assert.deepEqual(all.json().items.map((j: { data: unknown }) => j.data), [{ n: 100 }]);
+  assert.deepEqual(
+    all.json().items.map((j: { data: unknown }) => j.data),
+    [{ n: 100 }],
+  );
 });
 
 test('job metrics count outcomes by queue', async (t) => {

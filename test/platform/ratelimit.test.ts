@@ -15,7 +15,10 @@ function assertFirstTenOfTwelve(results: LimitDecision[]): void {
     results.map((r) => r.allowed),
     [...Array(10).fill(true), false, false],
   );
-  assert.deepEqual(results.slice(0, 10).map((r) => r.remaining), [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  assert.deepEqual(
+    results.slice(0, 10).map((r) => r.remaining),
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+  );
   assert.equal(results[11]!.retryAfterMs, 6_000);
 }
 
@@ -24,8 +27,14 @@ async function checkSemantics(limiter: RateLimiter) {
   const t0 = 1_800_000_000_000;
   const decisions = [];
   for (let i = 0; i < 5; i++) decisions.push(await limiter.check(key, 5, 60_000, t0));
-  assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, true, true]);
-  assert.deepEqual(decisions.map((d) => d.remaining), [4, 3, 2, 1, 0]);
+  assert.deepEqual(
+    decisions.map((d) => d.allowed),
+    [true, true, true, true, true],
+  );
+  assert.deepEqual(
+    decisions.map((d) => d.remaining),
+    [4, 3, 2, 1, 0],
+  );
   const denied = await limiter.check(key, 5, 60_000, t0);
   assert.equal(denied.allowed, false);
   assert.equal(denied.remaining, 0);
@@ -82,7 +91,11 @@ test('PostgreSQL/PGlite checks asked for together are one statement: in order, p
     same.map((_, i) => (i % 2 ? value : undefined)),
     'watchers get the generation, others nothing',
   );
-  assert.deepEqual(results.slice(12).map((r) => r.allowed), [true, true, false], 'another key in the same batch has its own bucket');
+  assert.deepEqual(
+    results.slice(12).map((r) => r.allowed),
+    [true, true, false],
+    'another key in the same batch has its own bucket',
+  );
 
   // The same key under another limit in one round (a limit changed): checked in the next batch, after the first.
   const changed = `${key}:changed`;
@@ -184,7 +197,14 @@ test('Redis checks asked for together go as one script call; each gets its own a
     Promise.all(Array.from({ length: 3 }, () => limiter.check(`${key}:other`, 2, 60_000, now, `${key}:gen`))),
   ]).finally(() => (Redis.prototype.sendCommand = sendCommand));
   assertFirstTenOfTwelve(results);
-  assert.deepEqual(watched.map((r) => [r.allowed, r.remaining, r.generation]), [[true, 1, generation], [true, 0, generation], [false, 0, generation]]);
+  assert.deepEqual(
+    watched.map((r) => [r.allowed, r.remaining, r.generation]),
+    [
+      [true, 1, generation],
+      [true, 0, generation],
+      [false, 0, generation],
+    ],
+  );
   // ioredis resends a refused EVALSHA as a command that turns itself into EVAL as it is written.
   assert.deepEqual(sent, ['evalsha', 'evalsha'], '15 checks, one call: the EVALSHA refused with NOSCRIPT, then its resend');
 
@@ -192,5 +212,8 @@ test('Redis checks asked for together go as one script call; each gets its own a
   const down = new RedisRateLimiter('redis://127.0.0.1:1', 'hub-test-down:');
   t.after(() => down.close());
   const failed = await Promise.allSettled(Array.from({ length: 3 }, () => down.check(key, 10, 60_000, now)));
-  assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  assert.deepEqual(
+    failed.map((r) => r.status),
+    ['rejected', 'rejected', 'rejected'],
+  );
 });

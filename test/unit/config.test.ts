@@ -35,7 +35,10 @@ test('PostgreSQL mode requires HUB_SECRET_KEY; keys must be 32 bytes', () => {
 });
 
 test('a secret value is never echoed in a config error', () => {
-  assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://user:hunter2@@@' }), (err: Error) => !err.message.includes('hunter2'));
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'postgres://user:hunter2@@@' }),
+    (err: Error) => !err.message.includes('hunter2'),
+  );
 });
 
 test('paired and templated settings are checked', () => {

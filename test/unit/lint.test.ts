@@ -14,8 +14,16 @@ test('a module may not import another module’s internals, only its index', asy
   assert.equal(internal.length, 1);
   assert.match(internal[0]!.message, /internal file of module 'tracking'/);
   assert.equal((await lint('src/modules/quiz/service.ts', "import { x } from '../tracking/index.js';\nexport const y = x;\n")).length, 0);
-  assert.equal((await lint('src/modules/quiz/routes/a.ts', "import { x } from '../service.js';\nexport const y = x;\n")).length, 0, 'own files are fine');
-  assert.equal((await lint('src/modules/quiz/a.ts', "import { x } from '../../platform/hub.js';\nexport const y = x;\n")).length, 0, 'the platform is fine');
+  assert.equal(
+    (await lint('src/modules/quiz/routes/a.ts', "import { x } from '../service.js';\nexport const y = x;\n")).length,
+    0,
+    'own files are fine',
+  );
+  assert.equal(
+    (await lint('src/modules/quiz/a.ts', "import { x } from '../../platform/hub.js';\nexport const y = x;\n")).length,
+    0,
+    'the platform is fine',
+  );
   const reexport = await lint('src/modules/quiz/a.ts', "export * from '../tracking/schema.js';\n");
   assert.equal(reexport.length, 1, 're-exports count too');
 });

@@ -33,4 +33,3 @@ test('a stale lock left by a dead process is taken over', (t) => {
   lock.release();
   assert.equal(existsSync(join(dir, 'hub.lock')), false, 'released lock file is removed');
 });
-

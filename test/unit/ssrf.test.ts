@@ -6,7 +6,21 @@ import { assertUrlAllowed, isPrivateAddress, SsrfBlockedError } from '../../src/
 import { HttpClient, OutboundError, safeUrl } from '../../src/platform/outbound/http-client.js';
 
 test('private, loopback, link-local and special ranges are recognised', () => {
-  for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1']) {
+  for (const a of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '224.0.0.1',
+  ]) {
     assert.equal(isPrivateAddress(a), true, a);
   }
   for (const a of ['8.8.8.8', '93.184.216.34', '172.32.0.1', '2a00:1450:4010:c05::8b']) assert.equal(isPrivateAddress(a), false, a);
@@ -53,19 +67,32 @@ test('outbound errors carry partner, request, trimmed body and retryability', as
   t.after(() => server.close());
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as { port: number }).port;
-  const client = new HttpClient({ partner: '1c', log: pino({ level: 'silent' }), timeoutMs: 2000, allowHosts: ['127.0.0.1'], attempts: 3, baseDelayMs: 5 });
+  const client = new HttpClient({
+    partner: '1c',
+    log: pino({ level: 'silent' }),
+    timeoutMs: 2000,
+    allowHosts: ['127.0.0.1'],
+    attempts: 3,
+    baseDelayMs: 5,
+  });
   t.after(() => client.close());
 
-  await assert.rejects(client.request({ method: 'POST', url: `http://127.0.0.1:${port}/bad?token=s3cret`, json: {} }), (err: OutboundError) => {
-    assert.equal(err.partner, '1c');
-    assert.equal(err.status, 422);
-    assert.equal(err.retryable, false);
-    assert.equal(err.body.length, 2000, 'body trimmed');
-    assert.ok(!err.url.includes('s3cret'), 'secrets in the query are masked');
-    return true;
-  });
+  await assert.rejects(
+    client.request({ method: 'POST', url: `http://127.0.0.1:${port}/bad?token=s3cret`, json: {} }),
+    (err: OutboundError) => {
+      assert.equal(err.partner, '1c');
+      assert.equal(err.status, 422);
+      assert.equal(err.retryable, false);
+      assert.equal(err.body.length, 2000, 'body trimmed');
+      assert.ok(!err.url.includes('s3cret'), 'secrets in the query are masked');
+      return true;
+    },
+  );
   calls = 0;
-  await assert.rejects(client.request({ method: 'GET', url: `http://127.0.0.1:${port}/flaky`, kind: 'read' }), (err: OutboundError) => err.status === 503 && err.retryable);
+  await assert.rejects(
+    client.request({ method: 'GET', url: `http://127.0.0.1:${port}/flaky`, kind: 'read' }),
+    (err: OutboundError) => err.status === 503 && err.retryable,
+  );
   assert.equal(calls, 3, 'a read is retried on 5xx');
   calls = 0;
   await assert.rejects(client.request({ method: 'POST', url: `http://127.0.0.1:${port}/flaky`, kind: 'write' }));

@@ -32,13 +32,19 @@ interface HalList {
 }
 
 export function createAmoApi(transport: AmoTransport, amoAccountId: number): AmoApi {
-  const get = async <T>(path: string, query?: Record<string, unknown>) => (await transport.request<T>(amoAccountId, { method: 'GET', path, ...(query ? { query } : {}), kind: 'read' })).data;
+  const get = async <T>(path: string, query?: Record<string, unknown>) =>
+    (await transport.request<T>(amoAccountId, { method: 'GET', path, ...(query ? { query } : {}), kind: 'read' })).data;
 
   /** Every item of a HAL list, page by page; 204 ends it. */
   async function* paged<T>(path: string, key: string, query: Record<string, unknown>): AsyncGenerator<T> {
     let next: Record<string, unknown> | string | undefined = query;
     while (next !== undefined) {
-      const res: { data: HalList | undefined } = await transport.request<HalList>(amoAccountId, { method: 'GET', path, query: next, kind: 'read' });
+      const res: { data: HalList | undefined } = await transport.request<HalList>(amoAccountId, {
+        method: 'GET',
+        path,
+        query: next,
+        kind: 'read',
+      });
       const page = res.data;
       if (!page) return;
       for (const item of page._embedded?.[key] ?? []) yield item as T;
@@ -68,15 +74,19 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     const out: AmoWriteResult[] = [];
     for (let start = 0; start < items.length; start += AMO_FACTS.writeBatchMax) {
       const chunk = items.slice(start, start + AMO_FACTS.writeBatchMax).map((item, i) => ({ request_id: String(start + i), ...item }));
-      const res = await transport.request<{ _embedded?: Record<string, Array<{ id: number; request_id?: string; updated_at?: number }>> }>(amoAccountId, {
-        method,
-        path,
-        json: chunk,
-        kind: 'write',
-      });
+      const res = await transport.request<{ _embedded?: Record<string, Array<{ id: number; request_id?: string; updated_at?: number }>> }>(
+        amoAccountId,
+        {
+          method,
+          path,
+          json: chunk,
+          kind: 'write',
+        },
+      );
       const results = res.data?._embedded?.[key];
       if (!results) throw new AmoError('UNEXPECTED_RESPONSE', `amoCRM answered ${method} ${path} without _embedded.${key}`);
-      for (const r of results) out.push({ id: r.id, request_id: String(r.request_id ?? ''), ...(r.updated_at !== undefined ? { updated_at: r.updated_at } : {}) });
+      for (const r of results)
+        out.push({ id: r.id, request_id: String(r.request_id ?? ''), ...(r.updated_at !== undefined ? { updated_at: r.updated_at } : {}) });
     }
     return out;
   }
@@ -108,7 +118,9 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     },
     users: () => collect(paged<AmoUser>('/api/v4/users', 'users', { limit: AMO_FACTS.pageLimitMax })),
     async pipelines() {
-      const raw = await collect(paged<Omit<AmoPipeline, 'statuses'> & { _embedded?: { statuses?: AmoStatus[] } }>('/api/v4/leads/pipelines', 'pipelines', {}));
+      const raw = await collect(
+        paged<Omit<AmoPipeline, 'statuses'> & { _embedded?: { statuses?: AmoStatus[] } }>('/api/v4/leads/pipelines', 'pipelines', {}),
+      );
       return raw.map(({ _embedded, ...p }) => ({ ...p, statuses: _embedded?.statuses ?? [] }));
     },
     customFields: (entity) => collect(paged<AmoCustomField>(`/api/v4/${entity}/custom_fields`, 'custom_fields', { limit: 50 })),
@@ -117,10 +129,16 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     contacts: entityApi<AmoContact, ContactWrite>('contacts'),
     companies: entityApi<AmoCompany, CompanyWrite>('companies'),
     async complex(items: readonly ComplexLeadInput[]) {
-      if (items.length > AMO_FACTS.complexBatchMax) throw new RangeError(`/leads/complex takes at most ${AMO_FACTS.complexBatchMax} items, got ${items.length}`);
+      if (items.length > AMO_FACTS.complexBatchMax)
+        throw new RangeError(`/leads/complex takes at most ${AMO_FACTS.complexBatchMax} items, got ${items.length}`);
       if (items.length === 0) return [];
       const body = items.map((item, i) => ({ ...item, request_id: String(i) }));
-      const res = await transport.request<ComplexLeadCreated[]>(amoAccountId, { method: 'POST', path: '/api/v4/leads/complex', json: body, kind: 'write' });
+      const res = await transport.request<ComplexLeadCreated[]>(amoAccountId, {
+        method: 'POST',
+        path: '/api/v4/leads/complex',
+        json: body,
+        kind: 'write',
+      });
       if (!Array.isArray(res.data)) throw new AmoError('UNEXPECTED_RESPONSE', 'amoCRM answered /leads/complex without a result array');
       return res.data.map((r) => ({ ...r, request_id: (Array.isArray(r.request_id) ? r.request_id : [r.request_id]).map(String) }));
     },

@@ -39,13 +39,18 @@ export function complexLeadQueue(hub: Hub, apiFor: (amoAccountId: number) => Amo
       }
       const chunks: Array<{ amoAccountId: number; jobs: Job[] }> = [];
       for (const [amoAccountId, list] of byAccount) {
-        for (let i = 0; i < list.length; i += AMO_FACTS.complexBatchMax) chunks.push({ amoAccountId, jobs: list.slice(i, i + AMO_FACTS.complexBatchMax) });
+        for (let i = 0; i < list.length; i += AMO_FACTS.complexBatchMax)
+          chunks.push({ amoAccountId, jobs: list.slice(i, i + AMO_FACTS.complexBatchMax) });
       }
       // Chunks run concurrently: each waits for its own slot on its account's shared schedule.
       const settled = (await Promise.all(chunks.map((c) => sendChunk(apiFor(c.amoAccountId), c.jobs)))).flat();
       const outcomes = await reply(hub, settled);
       const retried = settled.filter((s) => 'retry' in s);
-      if (retried.length) ctx.log.warn({ count: retried.length, error: (retried[0] as { retry: Error }).retry.message }, 'amoCRM complex leads will be retried');
+      if (retried.length)
+        ctx.log.warn(
+          { count: retried.length, error: (retried[0] as { retry: Error }).retry.message },
+          'amoCRM complex leads will be retried',
+        );
       return outcomes;
     },
   };
@@ -64,12 +69,19 @@ async function sendChunk(api: AmoApi, jobs: Job[], round = 0): Promise<Settled[]
         seen.add(Number(rid));
         out.push({
           job,
-          result: { ok: true, leadId: r.id, ...(r.contact_id ? { contactId: r.contact_id } : {}), ...(r.company_id ? { companyId: r.company_id } : {}), ...(r.merged ? { merged: true } : {}) },
+          result: {
+            ok: true,
+            leadId: r.id,
+            ...(r.contact_id ? { contactId: r.contact_id } : {}),
+            ...(r.company_id ? { companyId: r.company_id } : {}),
+            ...(r.merged ? { merged: true } : {}),
+          },
         });
       }
     }
     const missing = jobs.filter((_, i) => !seen.has(i));
-    for (const job of missing) out.push({ job, result: failed(new AmoError('UNEXPECTED_RESPONSE', 'amoCRM returned no result for this item')) });
+    for (const job of missing)
+      out.push({ job, result: failed(new AmoError('UNEXPECTED_RESPONSE', 'amoCRM returned no result for this item')) });
     return out;
   } catch (err) {
     if (!(err instanceof AmoError) || err.retryable) return jobs.map((job) => ({ job, retry: err as Error }));
@@ -85,15 +97,26 @@ async function sendChunk(api: AmoApi, jobs: Job[], round = 0): Promise<Settled[]
       // amoCRM did not say which items are wrong: send them one by one so only the bad ones fail.
       return (await Promise.all(jobs.map((j) => sendChunk(api, [j], round + 1)))).flat();
     }
-    const bad: Settled[] = [...byItem].map(([i, errors]) => ({ job: jobs[i]!, result: failed(err, errors.map(({ request_id: _, ...e }) => e)) }));
+    const bad: Settled[] = [...byItem].map(([i, errors]) => ({
+      job: jobs[i]!,
+      result: failed(
+        err,
+        errors.map(({ request_id: _, ...e }) => e),
+      ),
+    }));
     const rest = jobs.filter((_, i) => !byItem.has(i));
     return [...bad, ...(rest.length ? await sendChunk(api, rest, round + 1) : [])];
   }
 }
 
 function failed(err: AmoError, validationErrors?: readonly AmoValidationError[]): ComplexLeadResult {
-  const message = validationErrors?.length ? `amoCRM rejected the item: ${validationErrors.map((e) => `${e.path} ${e.code}`).join('; ')}` : err.message;
-  return { ok: false, error: { code: err.code, message, retryable: err.retryable, ...(validationErrors?.length ? { validationErrors } : {}) } };
+  const message = validationErrors?.length
+    ? `amoCRM rejected the item: ${validationErrors.map((e) => `${e.path} ${e.code}`).join('; ')}`
+    : err.message;
+  return {
+    ok: false,
+    error: { code: err.code, message, retryable: err.retryable, ...(validationErrors?.length ? { validationErrors } : {}) },
+  };
 }
 
 /** Sends every settled item's reply, then tells the queue which jobs are done. */
@@ -127,7 +150,8 @@ async function reply(hub: Hub, settled: Settled[]): Promise<BatchOutcome[]> {
     } catch (err) {
       // The amoCRM side is done; retrying would create duplicates. Keep the results in the dead-letter queue.
       hub.log.error({ err, queue, count: list.length }, 'could not enqueue amoCRM complex-lead replies');
-      for (const { job, result } of list) outcomes.push({ id: job.id, ok: false, permanent: true, output: { result, replyError: (err as Error).message } });
+      for (const { job, result } of list)
+        outcomes.push({ id: job.id, ok: false, permanent: true, output: { result, replyError: (err as Error).message } });
     }
   }
   return outcomes;

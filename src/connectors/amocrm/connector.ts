@@ -49,8 +49,12 @@ export class AmoConnectorImpl implements AmoConnector {
     const clientId = this.tokens.clientId;
     // The state is spent whatever the outcome: a declined or failed attempt starts over with a new link.
     const owner = await this.tokens.consumeState(query.state);
-    if (query.error) throw new AmoError(query.error === 'access_denied' ? 'ACCESS_DENIED' : 'EXCHANGE_FAILED', undefined, { details: { owner, error: query.error } });
-    if (query.client_id !== undefined && query.client_id !== clientId) throw new AmoError('INVALID_CALLBACK', 'The redirect names another amoCRM integration', { details: { owner } });
+    if (query.error)
+      throw new AmoError(query.error === 'access_denied' ? 'ACCESS_DENIED' : 'EXCHANGE_FAILED', undefined, {
+        details: { owner, error: query.error },
+      });
+    if (query.client_id !== undefined && query.client_id !== clientId)
+      throw new AmoError('INVALID_CALLBACK', 'The redirect names another amoCRM integration', { details: { owner } });
     if (!query.code) throw new AmoError('INVALID_CALLBACK', 'The amoCRM redirect carries no code', { details: { owner } });
     const subdomain = subdomainOf(query.referer);
     if (!subdomain) throw new AmoError('INVALID_CALLBACK', 'The amoCRM redirect carries no usable referer', { details: { owner } });
@@ -86,7 +90,12 @@ export class AmoConnectorImpl implements AmoConnector {
     const claimed = jwtAccountId(accessToken);
     const done = claimed !== undefined ? await this.transport.pace(claimed) : () => undefined;
     const res = await this.#http
-      .request({ method: 'GET', url: `${this.tokens.baseUrl(subdomain)}/api/v4/account`, headers: { authorization: `Bearer ${accessToken}` }, kind: 'read' })
+      .request({
+        method: 'GET',
+        url: `${this.tokens.baseUrl(subdomain)}/api/v4/account`,
+        headers: { authorization: `Bearer ${accessToken}` },
+        kind: 'read',
+      })
       .finally(done);
     const info = res.json<AmoAccountInfo>();
     if (!info || typeof info.id !== 'number') throw new AmoError('UNEXPECTED_RESPONSE', 'amoCRM /api/v4/account has no id');
@@ -120,7 +129,12 @@ export class AmoConnectorImpl implements AmoConnector {
     return createAmoApi(this.transport, amoAccountId);
   }
 
-  async enqueueComplexLead(amoAccountId: number, item: ComplexLeadInput, reply: { queue: string; data: object }, opts: { tx?: DbExecutor } = {}): Promise<void> {
+  async enqueueComplexLead(
+    amoAccountId: number,
+    item: ComplexLeadInput,
+    reply: { queue: string; data: object },
+    opts: { tx?: DbExecutor } = {},
+  ): Promise<void> {
     await this.enqueueComplexLeads(amoAccountId, [{ item, reply }], opts);
   }
 

@@ -2,7 +2,14 @@
 // reject (unknown enum, text in a numeric field…) is reported as an error, never silently dropped, so callers
 // can tell the user which answer did not make it into the CRM.
 import { AMO_FACTS } from './facts.js';
-import type { AmoCustomField, AmoCustomFieldValueWrite, AmoFieldValueWrite, BuiltFieldValues, FieldAssignment, FieldValueError } from './types.js';
+import type {
+  AmoCustomField,
+  AmoCustomFieldValueWrite,
+  AmoFieldValueWrite,
+  BuiltFieldValues,
+  FieldAssignment,
+  FieldValueError,
+} from './types.js';
 
 class ValueError extends Error {
   constructor(
@@ -44,7 +51,11 @@ export function buildCustomFieldsValues(defs: readonly AmoCustomField[], assignm
 function findField(defs: readonly AmoCustomField[], field: number | string): AmoCustomField | undefined {
   if (typeof field === 'number') return defs.find((d) => d.id === field);
   if (/^\d+$/.test(field)) return defs.find((d) => d.id === Number(field));
-  return defs.find((d) => d.code !== null && d.code === field) ?? defs.find((d) => d.name === field) ?? defs.find((d) => d.name.toLowerCase() === field.toLowerCase());
+  return (
+    defs.find((d) => d.code !== null && d.code === field) ??
+    defs.find((d) => d.name === field) ??
+    defs.find((d) => d.name.toLowerCase() === field.toLowerCase())
+  );
 }
 
 function toValues(def: AmoCustomField, value: unknown, enumCode?: string): AmoFieldValueWrite[] {
@@ -92,7 +103,12 @@ function text(value: unknown): string {
 }
 
 function numeric(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim().replace(/\s/g, '').replace(',', '.')) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value.trim().replace(/\s/g, '').replace(',', '.'))
+        : NaN;
   if (!Number.isFinite(n)) throw new ValueError('INVALID_TYPE', `expects a number, got ${describe(value)}`);
   return n;
 }
@@ -115,7 +131,10 @@ function enumId(def: AmoCustomField, value: unknown): number {
     const byValue = enums.find((e) => e.value === value) ?? enums.find((e) => e.value.trim().toLowerCase() === wanted);
     if (byValue) return byValue.id;
   }
-  throw new ValueError('UNKNOWN_ENUM', `${describe(value)} is not one of ${enums.map((e) => JSON.stringify(e.value)).join(', ') || 'its options'}`);
+  throw new ValueError(
+    'UNKNOWN_ENUM',
+    `${describe(value)} is not one of ${enums.map((e) => JSON.stringify(e.value)).join(', ') || 'its options'}`,
+  );
 }
 
 function unixSeconds(value: unknown): number {
@@ -134,7 +153,8 @@ function multitext(def: AmoCustomField, value: unknown, defaultCode?: string): A
   const codes = (def.enums ?? []).map((e) => (e.code ?? e.value).toUpperCase());
   const pick = (code: string | undefined): string => {
     const wanted = (code ?? defaultCode ?? AMO_FACTS.multitextDefaultEnumCode).toUpperCase();
-    if (codes.length && !codes.includes(wanted)) throw new ValueError('UNKNOWN_ENUM', `enum code ${wanted} is not one of ${codes.join(', ')}`);
+    if (codes.length && !codes.includes(wanted))
+      throw new ValueError('UNKNOWN_ENUM', `enum code ${wanted} is not one of ${codes.join(', ')}`);
     return wanted;
   };
   if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -38,7 +38,12 @@ export class AmoError extends HubError {
     message?: string,
     extra: { validationErrors?: readonly AmoValidationError[]; retryAfterMs?: number; details?: unknown; retryable?: boolean } = {},
   ) {
-    super(code, AMO_ERRORS[code].status, message ?? AMO_ERRORS[code].message, extra.details ?? (extra.validationErrors ? { validationErrors: extra.validationErrors } : undefined));
+    super(
+      code,
+      AMO_ERRORS[code].status,
+      message ?? AMO_ERRORS[code].message,
+      extra.details ?? (extra.validationErrors ? { validationErrors: extra.validationErrors } : undefined),
+    );
     this.name = 'AmoError';
     this.retryable = extra.retryable ?? RETRYABLE.has(code);
     if (extra.validationErrors) this.validationErrors = extra.validationErrors;
@@ -46,7 +51,12 @@ export class AmoError extends HubError {
   }
 
   toJSON() {
-    return { code: this.code, message: this.message, retryable: this.retryable, ...(this.validationErrors ? { validationErrors: this.validationErrors } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.validationErrors ? { validationErrors: this.validationErrors } : {}),
+    };
   }
 }
 

@@ -34,9 +34,18 @@ export interface AmoConnector {
    * /leads/complex calls of up to 50, then enqueues `reply.queue` with `{ ...reply.data, result }` for each item,
    * where result is a ComplexLeadResult. `tx` enqueues inside the caller's transaction.
    */
-  enqueueComplexLead(amoAccountId: number, item: ComplexLeadInput, reply: { queue: string; data: object }, opts?: { tx?: DbExecutor }): Promise<void>;
+  enqueueComplexLead(
+    amoAccountId: number,
+    item: ComplexLeadInput,
+    reply: { queue: string; data: object },
+    opts?: { tx?: DbExecutor },
+  ): Promise<void>;
   /** The same for many items at once (one insert): what a caller dispatching a batch should use. */
-  enqueueComplexLeads(amoAccountId: number, entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>, opts?: { tx?: DbExecutor }): Promise<void>;
+  enqueueComplexLeads(
+    amoAccountId: number,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>,
+    opts?: { tx?: DbExecutor },
+  ): Promise<void>;
 }
 
 export interface AmoAccount {

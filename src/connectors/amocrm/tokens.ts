@@ -60,16 +60,22 @@ export class AmoTokens {
     const state = randomToken(24);
     const now = new Date(this.now());
     await this.hub.db.delete(amoOauthStates).where(lt(amoOauthStates.expiresAt, now));
-    await this.hub.db.insert(amoOauthStates).values({ stateHash: sha256Hex(state), owner, expiresAt: new Date(this.now() + AMO_FACTS.stateTtlMs) });
+    await this.hub.db
+      .insert(amoOauthStates)
+      .values({ stateHash: sha256Hex(state), owner, expiresAt: new Date(this.now() + AMO_FACTS.stateTtlMs) });
     return state;
   }
 
   /** Single use: the row is deleted whatever happens next. Returns the owner the state was issued to. */
   async consumeState(state: string | undefined): Promise<string> {
     if (!state) throw new AmoError('INVALID_STATE', 'The amoCRM redirect carries no state');
-    const [row] = await this.hub.db.delete(amoOauthStates).where(eq(amoOauthStates.stateHash, sha256Hex(state))).returning();
+    const [row] = await this.hub.db
+      .delete(amoOauthStates)
+      .where(eq(amoOauthStates.stateHash, sha256Hex(state)))
+      .returning();
     if (!row) throw new AmoError('INVALID_STATE');
-    if (row.expiresAt.getTime() < this.now()) throw new AmoError('INVALID_STATE', 'The authorisation state has expired; start connecting again');
+    if (row.expiresAt.getTime() < this.now())
+      throw new AmoError('INVALID_STATE', 'The authorisation state has expired; start connecting again');
     return row.owner;
   }
 
@@ -86,7 +92,9 @@ export class AmoTokens {
   async #tokenCall(
     subdomain: string,
     grant: { grant_type: 'authorization_code'; code: string } | { grant_type: 'refresh_token'; refresh_token: string },
-  ): Promise<{ ok: true; tokens: TokenSet } | { ok: false; status: number | undefined; hint: string; revoked: boolean; badClient: boolean }> {
+  ): Promise<
+    { ok: true; tokens: TokenSet } | { ok: false; status: number | undefined; hint: string; revoked: boolean; badClient: boolean }
+  > {
     let res;
     try {
       res = await this.http.request({
@@ -101,16 +109,22 @@ export class AmoTokens {
     }
     if (res.status >= 200 && res.status < 300) {
       const body = safeJson(res.text) as { access_token?: string; refresh_token?: string; expires_in?: number } | undefined;
-      if (!body?.access_token || !body.refresh_token) return { ok: false, status: res.status, hint: 'token response without tokens', revoked: false, badClient: false };
+      if (!body?.access_token || !body.refresh_token)
+        return { ok: false, status: res.status, hint: 'token response without tokens', revoked: false, badClient: false };
       return {
         ok: true,
-        tokens: { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: new Date(this.now() + (body.expires_in ?? 86_400) * 1000) },
+        tokens: {
+          accessToken: body.access_token,
+          refreshToken: body.refresh_token,
+          expiresAt: new Date(this.now() + (body.expires_in ?? 86_400) * 1000),
+        },
       };
     }
     const problem = (safeJson(res.text) ?? {}) as { hint?: string; title?: string; detail?: string; error?: string };
     const hint = [problem.hint, problem.title, problem.detail, problem.error].filter(Boolean).join(' / ').slice(0, 300);
     const badClient = /клиент|client/i.test(problem.title ?? '') && !AMO_FACTS.revokedHint.test(problem.hint ?? '');
-    const revoked = !badClient && (res.status === 400 || res.status === 401) && (AMO_FACTS.revokedHint.test(hint) || /invalid_grant|expired/i.test(hint));
+    const revoked =
+      !badClient && (res.status === 400 || res.status === 401) && (AMO_FACTS.revokedHint.test(hint) || /invalid_grant|expired/i.test(hint));
     return { ok: false, status: res.status, hint, revoked, badClient };
   }
 
@@ -133,7 +147,10 @@ export class AmoTokens {
   async credentials(amoAccountId: number): Promise<CallCredentials> {
     const row = usable(await this.loadRow(amoAccountId), amoAccountId);
     if (row.accessExpiresAt && row.accessExpiresAt.getTime() - AMO_FACTS.refreshMarginMs > this.now()) return this.#creds(row);
-    return this.#refreshLocked(amoAccountId, (locked) => !locked.accessExpiresAt || locked.accessExpiresAt.getTime() - AMO_FACTS.refreshMarginMs <= this.now());
+    return this.#refreshLocked(
+      amoAccountId,
+      (locked) => !locked.accessExpiresAt || locked.accessExpiresAt.getTime() - AMO_FACTS.refreshMarginMs <= this.now(),
+    );
   }
 
   /** amoCRM answered 401 to `rejectedToken`: refresh unless another process already replaced that token. */
@@ -143,33 +160,50 @@ export class AmoTokens {
 
   async #refreshLocked(amoAccountId: number, stillNeeded: (row: AccountRow) => boolean): Promise<CallCredentials> {
     const done = await this.pace(amoAccountId);
-    type Outcome = { creds: CallCredentials } | { revoked: string } | { failed: { status: number | undefined; hint: string; badClient: boolean } };
-    const outcome = await this.hub.db.transaction(async (tx): Promise<Outcome> => {
-      const [locked] = await tx.select().from(amoAccounts).where(eq(amoAccounts.amoAccountId, amoAccountId)).for('update');
-      const row = usable(locked, amoAccountId);
-      if (!stillNeeded(row)) {
-        done();
-        return { creds: this.#creds(row) };
-      }
-      const res = await this.#tokenCall(row.subdomain, { grant_type: 'refresh_token', refresh_token: this.#open(row, 'refresh') }).finally(done);
-      if (res.ok) {
-        const [updated] = await tx
-          .update(amoAccounts)
-          .set({ ...this.seal(amoAccountId, res.tokens), tokenVersion: sql`${amoAccounts.tokenVersion} + 1`, lastError: null, updatedAt: new Date() })
-          .where(eq(amoAccounts.amoAccountId, amoAccountId))
-          .returning();
-        return { creds: this.#creds(updated!) };
-      }
-      if (res.revoked) {
-        // The connection is gone for good: only the amoCRM user can grant access again.
-        await tx
-          .update(amoAccounts)
-          .set({ status: 'needs_reauth', accessTokenEnc: null, refreshTokenEnc: null, lastError: `refresh refused: ${res.hint}`, updatedAt: new Date() })
-          .where(eq(amoAccounts.amoAccountId, amoAccountId));
-        return { revoked: res.hint };
-      }
-      return { failed: res };
-    }).finally(done);
+    type Outcome =
+      { creds: CallCredentials } | { revoked: string } | { failed: { status: number | undefined; hint: string; badClient: boolean } };
+    const outcome = await this.hub.db
+      .transaction(async (tx): Promise<Outcome> => {
+        const [locked] = await tx.select().from(amoAccounts).where(eq(amoAccounts.amoAccountId, amoAccountId)).for('update');
+        const row = usable(locked, amoAccountId);
+        if (!stillNeeded(row)) {
+          done();
+          return { creds: this.#creds(row) };
+        }
+        const res = await this.#tokenCall(row.subdomain, {
+          grant_type: 'refresh_token',
+          refresh_token: this.#open(row, 'refresh'),
+        }).finally(done);
+        if (res.ok) {
+          const [updated] = await tx
+            .update(amoAccounts)
+            .set({
+              ...this.seal(amoAccountId, res.tokens),
+              tokenVersion: sql`${amoAccounts.tokenVersion} + 1`,
+              lastError: null,
+              updatedAt: new Date(),
+            })
+            .where(eq(amoAccounts.amoAccountId, amoAccountId))
+            .returning();
+          return { creds: this.#creds(updated!) };
+        }
+        if (res.revoked) {
+          // The connection is gone for good: only the amoCRM user can grant access again.
+          await tx
+            .update(amoAccounts)
+            .set({
+              status: 'needs_reauth',
+              accessTokenEnc: null,
+              refreshTokenEnc: null,
+              lastError: `refresh refused: ${res.hint}`,
+              updatedAt: new Date(),
+            })
+            .where(eq(amoAccounts.amoAccountId, amoAccountId));
+          return { revoked: res.hint };
+        }
+        return { failed: res };
+      })
+      .finally(done);
     if ('creds' in outcome) return outcome.creds;
     if ('revoked' in outcome) {
       this.hub.log.error({ amoAccountId, hint: outcome.revoked }, 'amoCRM refresh token revoked; the account must be connected again');
@@ -178,7 +212,10 @@ export class AmoTokens {
     }
     const f = outcome.failed;
     this.hub.log.warn({ amoAccountId, status: f.status, hint: f.hint }, 'amoCRM token refresh failed');
-    if (f.badClient) throw new AmoError('NOT_CONFIGURED', 'amoCRM rejected the integration credentials (AMO_CLIENT_ID / AMO_CLIENT_SECRET)', { retryable: false });
+    if (f.badClient)
+      throw new AmoError('NOT_CONFIGURED', 'amoCRM rejected the integration credentials (AMO_CLIENT_ID / AMO_CLIENT_SECRET)', {
+        retryable: false,
+      });
     // Network errors and 5xx: the old refresh token stays valid (amoCRM's rotation grace), so a later retry works.
     throw new AmoError('UNAVAILABLE', `amoCRM token refresh failed (${f.status ?? 'no response'})`, { retryable: true });
   }
@@ -190,7 +227,12 @@ export class AmoTokens {
   }
 
   #creds(row: AccountRow): CallCredentials {
-    return { subdomain: row.subdomain, baseUrl: this.baseUrl(row.subdomain), accessToken: this.#open(row, 'access'), pausedUntil: row.pausedUntil };
+    return {
+      subdomain: row.subdomain,
+      baseUrl: this.baseUrl(row.subdomain),
+      accessToken: this.#open(row, 'access'),
+      pausedUntil: row.pausedUntil,
+    };
   }
 
   /** Wipes the tokens (amoCRM or we disconnected). */
@@ -215,7 +257,8 @@ export class AmoTokens {
 
 function usable(row: AccountRow | undefined, amoAccountId: number): AccountRow {
   if (!row || row.status === 'disconnected') throw new AmoError('NOT_CONNECTED', `amoCRM account ${amoAccountId} is not connected`);
-  if (row.status === 'needs_reauth') throw new AmoError('NEEDS_REAUTH', `amoCRM revoked access for account ${amoAccountId}; connect it again`);
+  if (row.status === 'needs_reauth')
+    throw new AmoError('NEEDS_REAUTH', `amoCRM revoked access for account ${amoAccountId}; connect it again`);
   return row;
 }
 

@@ -133,7 +133,10 @@ export class AmoTransport {
         const until = new Date(Date.now() + AMO_FACTS.blockBackoffMs);
         await tokens.pause(amoAccountId, until);
         this.hub.metrics.alerts.inc({ kind: 'partner_block', partner: 'amocrm' });
-        this.hub.log.error({ amoAccountId, path: req.path, body: res.text.slice(0, 200), pausedUntil: until.toISOString() }, 'amoCRM blocked our requests (403); pausing this account');
+        this.hub.log.error(
+          { amoAccountId, path: req.path, body: res.text.slice(0, 200), pausedUntil: until.toISOString() },
+          'amoCRM blocked our requests (403); pausing this account',
+        );
         throw new AmoError('BLOCKED', undefined, { retryAfterMs: AMO_FACTS.blockBackoffMs });
       }
       if (status >= 500 || status === 408) {
@@ -151,7 +154,9 @@ export class AmoTransport {
     const waitMs = (creds.pausedUntil?.getTime() ?? 0) - Date.now();
     if (waitMs <= 0) return;
     if (waitMs > AMO_FACTS.maxInlineWaitMs) {
-      throw new AmoError('RATE_LIMITED', `amoCRM account ${amoAccountId} is paused for ${Math.ceil(waitMs / 1000)} s after a 429/403`, { retryAfterMs: waitMs });
+      throw new AmoError('RATE_LIMITED', `amoCRM account ${amoAccountId} is paused for ${Math.ceil(waitMs / 1000)} s after a 429/403`, {
+        retryAfterMs: waitMs,
+      });
     }
     await sleep(waitMs);
   }
@@ -162,7 +167,12 @@ export class AmoTransport {
   }
 
   #url(creds: CallCredentials, req: AmoRequest): string {
-    const query = typeof req.query === 'string' ? req.query.replace(/^\?/, '') : req.query ? qs.stringify(req.query, { arrayFormat: 'brackets', encodeValuesOnly: true }) : '';
+    const query =
+      typeof req.query === 'string'
+        ? req.query.replace(/^\?/, '')
+        : req.query
+          ? qs.stringify(req.query, { arrayFormat: 'brackets', encodeValuesOnly: true })
+          : '';
     return `${creds.baseUrl}${req.path}${query ? `?${query}` : ''}`;
   }
 }
@@ -188,16 +198,29 @@ function clientError(status: number, req: AmoRequest, res: OutboundResponse): Am
   const detail = problem.detail ?? problem.title ?? res.text.slice(0, 200);
   if (status === 402) return new AmoError('PAYMENT_REQUIRED', undefined, { retryable: false });
   if (status === 404) return new AmoError('NOT_FOUND', `amoCRM: ${req.method} ${req.path} not found`);
-  if (status === 401) return new AmoError('NEEDS_REAUTH', 'amoCRM rejects freshly refreshed tokens (integration disabled?)', { retryable: false });
+  if (status === 401)
+    return new AmoError('NEEDS_REAUTH', 'amoCRM rejects freshly refreshed tokens (integration disabled?)', { retryable: false });
   if (status === 400 || status === 422) {
     const validationErrors: AmoValidationError[] = [];
     for (const group of problem['validation-errors'] ?? []) {
       for (const e of group.errors ?? []) {
-        validationErrors.push({ ...(group.request_id !== undefined ? { request_id: String(group.request_id) } : {}), code: e.code ?? 'Invalid', path: e.path ?? '', detail: e.detail ?? '' });
+        validationErrors.push({
+          ...(group.request_id !== undefined ? { request_id: String(group.request_id) } : {}),
+          code: e.code ?? 'Invalid',
+          path: e.path ?? '',
+          detail: e.detail ?? '',
+        });
       }
     }
-    const summary = validationErrors.length ? `: ${validationErrors.slice(0, 5).map((e) => `${e.path} ${e.code}`).join('; ')}` : ` (${detail})`;
+    const summary = validationErrors.length
+      ? `: ${validationErrors
+          .slice(0, 5)
+          .map((e) => `${e.path} ${e.code}`)
+          .join('; ')}`
+      : ` (${detail})`;
     return new AmoError('VALIDATION_FAILED', `amoCRM rejected ${req.method} ${req.path}${summary}`, { validationErrors, retryable: false });
   }
-  return new AmoError('UNEXPECTED_RESPONSE', `amoCRM answered ${status} to ${req.method} ${req.path}: ${detail}`.slice(0, 500), { retryable: false });
+  return new AmoError('UNEXPECTED_RESPONSE', `amoCRM answered ${status} to ${req.method} ${req.path}: ${detail}`.slice(0, 500), {
+    retryable: false,
+  });
 }

@@ -306,14 +306,24 @@ export type ComplexLeadResult =
   | { readonly ok: true; readonly leadId: number; readonly contactId?: number; readonly companyId?: number; readonly merged?: boolean }
   | {
       readonly ok: false;
-      readonly error: { readonly code: string; readonly message: string; readonly retryable: boolean; readonly validationErrors?: readonly AmoValidationError[] };
+      readonly error: {
+        readonly code: string;
+        readonly message: string;
+        readonly retryable: boolean;
+        readonly validationErrors?: readonly AmoValidationError[];
+      };
     };
 
 // ---------- notes and links ----------
 
 export type AmoNoteWrite =
   | { entity_id: number; note_type: 'common'; params: { text: string }; request_id?: string }
-  | { entity_id: number; note_type: 'service_message' | 'extended_service_message'; params: { service: string; text: string }; request_id?: string }
+  | {
+      entity_id: number;
+      note_type: 'service_message' | 'extended_service_message';
+      params: { service: string; text: string };
+      request_id?: string;
+    }
   | { entity_id: number; note_type: string; params: Record<string, unknown>; request_id?: string };
 
 export interface AmoLinkWrite {

@@ -3,7 +3,14 @@
 // arrive as JSON. A webhook is a hint that something changed, not the state: hooks go missing and intermediate
 // status changes may be skipped, so handlers re-read the entity (api(...).leads.get(id)) before acting.
 import qs from 'qs';
-import type { AmoUnsortedDecisionEvent, AmoWebhookCustomField, AmoWebhookEventAny, AmoWebhookItem, AmoWidgetEvent, ParsedAmoWebhook } from './types.js';
+import type {
+  AmoUnsortedDecisionEvent,
+  AmoWebhookCustomField,
+  AmoWebhookEventAny,
+  AmoWebhookItem,
+  AmoWidgetEvent,
+  ParsedAmoWebhook,
+} from './types.js';
 
 const NUMERIC_FIELDS = [
   'status_id',
@@ -24,7 +31,10 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** qs turns `a[0]`…`a[n]` into arrays, but gaps or big indexes give objects with numeric keys: both become arrays. */
 function list(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
-  if (isObj(v)) return Object.keys(v).sort((a, b) => Number(a) - Number(b)).map((k) => v[k]);
+  if (isObj(v))
+    return Object.keys(v)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => v[k]);
   return v === undefined ? [] : [v];
 }
 
@@ -97,7 +107,12 @@ function customFields(v: unknown): AmoWebhookCustomField[] {
     const values = list(f.values).map((x) =>
       isObj(x) ? { value: String(x.value ?? ''), ...(x.enum !== undefined ? { enum: String(x.enum) } : {}) } : { value: String(x) },
     );
-    out.push({ id, ...(typeof f.name === 'string' ? { name: f.name } : {}), ...(typeof f.code === 'string' ? { code: f.code } : {}), values });
+    out.push({
+      id,
+      ...(typeof f.name === 'string' ? { name: f.name } : {}),
+      ...(typeof f.code === 'string' ? { code: f.code } : {}),
+      values,
+    });
   }
   return out;
 }
@@ -105,7 +120,11 @@ function customFields(v: unknown): AmoWebhookCustomField[] {
 function unsortedDecision(raw: Obj): AmoUnsortedDecisionEvent {
   const decision = String(raw.action);
   const result = raw[`${decision}_result`];
-  const leadIds = isObj(result) ? list(result.leads).map(num).filter((x): x is number => x !== undefined) : [];
+  const leadIds = isObj(result)
+    ? list(result.leads)
+        .map(num)
+        .filter((x): x is number => x !== undefined)
+    : [];
   return { kind: 'unsorted_decision', decision, ...(typeof raw.uid === 'string' ? { uid: raw.uid } : {}), leadIds, raw };
 }
 
@@ -126,5 +145,8 @@ function parseWidget(data: Obj): ParsedAmoWebhook {
     settings,
   };
   const id = num(data.account_id);
-  return { account: { ...(id !== undefined ? { id } : {}), ...(typeof data.subdomain === 'string' ? { subdomain: data.subdomain } : {}) }, events: [e] };
+  return {
+    account: { ...(id !== undefined ? { id } : {}), ...(typeof data.subdomain === 'string' ? { subdomain: data.subdomain } : {}) },
+    events: [e],
+  };
 }

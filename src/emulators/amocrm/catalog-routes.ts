@@ -16,11 +16,28 @@ function serialiseUser(user: User, base: string) {
   const crud = user.isAdmin ? 'A' : 'M';
   const rights = { view: crud, edit: crud, add: crud, delete: crud, export: crud };
   return {
-    id: user.id, name: user.name, email: user.email, lang: user.lang,
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    lang: user.lang,
     rights: {
-      leads: rights, contacts: rights, companies: rights, tasks: { edit: crud, delete: crud }, mail_access: true, catalog_access: true,
-      files_access: true, status_rights: [], catalog_rights: null, custom_fields_rights: null, oper_day_reports_view_access: false,
-      oper_day_user_tracking: false, is_admin: user.isAdmin, is_free: false, is_active: user.isActive, group_id: null, role_id: null,
+      leads: rights,
+      contacts: rights,
+      companies: rights,
+      tasks: { edit: crud, delete: crud },
+      mail_access: true,
+      catalog_access: true,
+      files_access: true,
+      status_rights: [],
+      catalog_rights: null,
+      custom_fields_rights: null,
+      oper_day_reports_view_access: false,
+      oper_day_user_tracking: false,
+      is_admin: user.isAdmin,
+      is_free: false,
+      is_active: user.isActive,
+      group_id: null,
+      role_id: null,
     },
     _links: { self: { href: `${base}/api/v4/users/${user.id}` } },
   };
@@ -28,7 +45,13 @@ function serialiseUser(user: User, base: string) {
 
 function serialisePipeline(account: AccountState, p: Pipeline, base: string) {
   return {
-    id: p.id, name: p.name, sort: p.sort, is_main: p.is_main, is_unsorted_on: p.is_unsorted_on, is_archive: p.is_archive, account_id: account.id,
+    id: p.id,
+    name: p.name,
+    sort: p.sort,
+    is_main: p.is_main,
+    is_unsorted_on: p.is_unsorted_on,
+    is_archive: p.is_archive,
+    account_id: account.id,
     _links: { self: { href: `${base}/api/v4/leads/pipelines/${p.id}` } },
     _embedded: { statuses: p.statuses.map((s) => serialiseStatus(account, s, base)) },
   };
@@ -43,10 +66,24 @@ export function catalogRoutes(app: FastifyInstance, rt: EmulatorRuntime): void {
     const { account, access, apiBase } = apiContext(req);
     const withSet = new Set(String((req.query as Q).with ?? '').split(','));
     const body: Record<string, unknown> = {
-      id: account.id, name: account.name, subdomain: account.subdomain, created_at: account.createdAt, created_by: account.admin().id,
-      updated_at: account.createdAt, updated_by: account.admin().id, current_user_id: access.userId, country: 'RU', currency: 'RUB',
-      currency_symbol: '₽', customers_mode: 'disabled', is_unsorted_on: true, is_loss_reason_enabled: true, is_helpbot_enabled: false,
-      is_technical_account: false, contact_name_display_order: 1, mobile_feature_version: 0,
+      id: account.id,
+      name: account.name,
+      subdomain: account.subdomain,
+      created_at: account.createdAt,
+      created_by: account.admin().id,
+      updated_at: account.createdAt,
+      updated_by: account.admin().id,
+      current_user_id: access.userId,
+      country: 'RU',
+      currency: 'RUB',
+      currency_symbol: '₽',
+      customers_mode: 'disabled',
+      is_unsorted_on: true,
+      is_loss_reason_enabled: true,
+      is_helpbot_enabled: false,
+      is_technical_account: false,
+      contact_name_display_order: 1,
+      mobile_feature_version: 0,
       _links: { self: { href: `${apiBase}/api/v4/account` } },
     };
     if (withSet.has('amojo_id')) body.amojo_id = `amojo-${account.id}`;
@@ -56,8 +93,21 @@ export function catalogRoutes(app: FastifyInstance, rt: EmulatorRuntime): void {
     if (withSet.has('drive_url')) body.drive_url = `https://drive-b.amocrm.ru`;
     const embedded: Record<string, unknown> = {};
     if (withSet.has('users_groups')) embedded.users_groups = [{ id: 0, name: 'Отдел продаж', uuid: null }];
-    if (withSet.has('task_types')) embedded.task_types = [{ id: 1, name: 'Связаться', color: null, icon_id: null, code: 'FOLLOW_UP' }, { id: 2, name: 'Встреча', color: null, icon_id: null, code: 'MEETING' }];
-    if (withSet.has('datetime_settings')) embedded.datetime_settings = { date_pattern: 'd.m.Y H:i', short_date_pattern: 'd.m.Y', short_time_pattern: 'H:i', date_format: 'd.m.Y', time_format: 'H:i:s', timezone: 'Europe/Moscow', timezone_offset: '+03:00' };
+    if (withSet.has('task_types'))
+      embedded.task_types = [
+        { id: 1, name: 'Связаться', color: null, icon_id: null, code: 'FOLLOW_UP' },
+        { id: 2, name: 'Встреча', color: null, icon_id: null, code: 'MEETING' },
+      ];
+    if (withSet.has('datetime_settings'))
+      embedded.datetime_settings = {
+        date_pattern: 'd.m.Y H:i',
+        short_date_pattern: 'd.m.Y',
+        short_time_pattern: 'H:i',
+        date_format: 'd.m.Y',
+        time_format: 'H:i:s',
+        timezone: 'Europe/Moscow',
+        timezone_offset: '+03:00',
+      };
     if (Object.keys(embedded).length) body._embedded = embedded;
     return sendHal(reply, body);
   });
@@ -66,7 +116,12 @@ export function catalogRoutes(app: FastifyInstance, rt: EmulatorRuntime): void {
     const { account, apiBase } = apiContext(req);
     const page = paginate(account.users, req.query as Q, `${apiBase}/api/v4/users`);
     if (!page) return sendEmpty(reply);
-    return sendHal(reply, { _total_items: account.users.length, _page: page.page, _links: page.links, _embedded: { users: page.items.map((u) => serialiseUser(u, apiBase)) } });
+    return sendHal(reply, {
+      _total_items: account.users.length,
+      _page: page.page,
+      _links: page.links,
+      _embedded: { users: page.items.map((u) => serialiseUser(u, apiBase)) },
+    });
   });
 
   app.get('/users/:id', async (req, reply) => {
@@ -91,7 +146,9 @@ export function catalogRoutes(app: FastifyInstance, rt: EmulatorRuntime): void {
     if (!pipeline) throw problem(404, 'Pipeline not found');
     return pipeline;
   };
-  app.get('/leads/pipelines/:pipelineId', async (req, reply) => sendHal(reply, serialisePipeline(apiContext(req).account, pipelineOf(req), apiContext(req).apiBase)));
+  app.get('/leads/pipelines/:pipelineId', async (req, reply) =>
+    sendHal(reply, serialisePipeline(apiContext(req).account, pipelineOf(req), apiContext(req).apiBase)),
+  );
   app.get('/leads/pipelines/:pipelineId/statuses', async (req, reply) => {
     const { account, apiBase } = apiContext(req);
     const pipeline = pipelineOf(req);
@@ -121,9 +178,24 @@ function entityCatalogRoutes(app: FastifyInstance, rt: EmulatorRuntime, type: En
     const page = paginate(fields, query, `${apiBase}/api/v4/${type}/custom_fields`, CUSTOM_FIELDS_PER_PAGE);
     if (!page) return sendEmpty(reply);
     const items = page.items.map((f) => ({
-      id: f.id, name: f.name, type: f.type, account_id: account.id, code: f.code, sort: f.sort, is_api_only: f.is_api_only,
-      enums: f.enums, group_id: null, required_statuses: [], is_deletable: !f.is_predefined, is_predefined: f.is_predefined,
-      entity_type: f.entity_type, remind: null, tracking_callback: null, hidden_statuses: [], chained_lists: null, currency: null,
+      id: f.id,
+      name: f.name,
+      type: f.type,
+      account_id: account.id,
+      code: f.code,
+      sort: f.sort,
+      is_api_only: f.is_api_only,
+      enums: f.enums,
+      group_id: null,
+      required_statuses: [],
+      is_deletable: !f.is_predefined,
+      is_predefined: f.is_predefined,
+      entity_type: f.entity_type,
+      remind: null,
+      tracking_callback: null,
+      hidden_statuses: [],
+      chained_lists: null,
+      currency: null,
       _links: { self: { href: `${apiBase}/api/v4/${type}/custom_fields/${f.id}` } },
     }));
     return sendHal(reply, { _total_items: fields.length, _page: page.page, _links: page.links, _embedded: { custom_fields: items } });
@@ -136,7 +208,10 @@ function entityCatalogRoutes(app: FastifyInstance, rt: EmulatorRuntime, type: En
     const ids = filter.id === undefined ? undefined : ([] as unknown[]).concat(filter.id).map(Number);
     const needle = typeof query.query === 'string' ? query.query.toLowerCase() : '';
     const tags = [...account.tags[type].values()].filter(
-      (t) => (!ids || ids.includes(t.id)) && (filter.name === undefined || t.name === filter.name) && (!needle || t.name.toLowerCase().includes(needle)),
+      (t) =>
+        (!ids || ids.includes(t.id)) &&
+        (filter.name === undefined || t.name === filter.name) &&
+        (!needle || t.name.toLowerCase().includes(needle)),
     );
     const page = paginate(tags, query, `${apiBase}/api/v4/${type}/tags`);
     if (!page) return sendEmpty(reply);
@@ -153,7 +228,8 @@ function entityCatalogRoutes(app: FastifyInstance, rt: EmulatorRuntime, type: En
     errors.throwIfAny();
     const created = items.map((item, i) => {
       const name = (item.name as string).trim();
-      const tag = findTagByName(account, type, name) ?? createTag(rt.store, account, type, name, typeof item.color === 'string' ? item.color : null);
+      const tag =
+        findTagByName(account, type, name) ?? createTag(rt.store, account, type, name, typeof item.color === 'string' ? item.color : null);
       return { ...tag, request_id: requestIdOf(item, i) };
     });
     return sendHal(reply, { _links: { self: { href: `${apiBase}/api/v4/${type}/tags` } }, _embedded: { tags: created } });

@@ -19,7 +19,10 @@ interface EmulatorCliOptions {
 
 /** The `emulator` command group is shared with other emulators: reuse it when one already registered it. */
 export function emulatorGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'emulator') ?? program.command('emulator').description('Run a partner emulator standalone (for the sandbox and manual testing)');
+  return (
+    program.commands.find((c) => c.name() === 'emulator') ??
+    program.command('emulator').description('Run a partner emulator standalone (for the sandbox and manual testing)')
+  );
 }
 
 export const amoEmulatorCli: ModuleCli = (program) => {
@@ -31,15 +34,24 @@ export const amoEmulatorCli: ModuleCli = (program) => {
     .option('--subdomain <subdomain>', 'subdomain of the seeded account', 'testaccount')
     .option('--client-id <id>', 'client_id of the seeded integration (generated when omitted)')
     .option('--client-secret <secret>', 'client secret of the seeded integration (generated when omitted)')
-    .option('--redirect-uri <url>', 'redirect URI saved in the integration (the hub on its default port)', 'http://127.0.0.1:8080/quiz/webhook/create')
+    .option(
+      '--redirect-uri <url>',
+      'redirect URI saved in the integration (the hub on its default port)',
+      'http://127.0.0.1:8080/quiz/webhook/create',
+    )
     .option('--disconnect-url <url>', 'URL of the GET disconnect hook')
     .addOption(new Option('--auto-consent <decision>', 'answer the consent page without a human').choices(['allow', 'deny']))
     .option('--duplicate-control', 'enable duplicate control for /leads/complex')
     .option('--rate-limit <n>', 'requests per second per token', '7')
     .action(async (opts: EmulatorCliOptions) => {
       const emulator = createAmoEmulator({
-        account: { subdomain: opts.subdomain }, clientId: opts.clientId, clientSecret: opts.clientSecret, redirectUri: opts.redirectUri,
-        disconnectHookUrl: opts.disconnectUrl, autoConsent: opts.autoConsent, duplicateControl: opts.duplicateControl,
+        account: { subdomain: opts.subdomain },
+        clientId: opts.clientId,
+        clientSecret: opts.clientSecret,
+        redirectUri: opts.redirectUri,
+        disconnectHookUrl: opts.disconnectUrl,
+        autoConsent: opts.autoConsent,
+        duplicateControl: opts.duplicateControl,
         rateLimit: { perSecond: Number(opts.rateLimit) },
       });
       const origin = await emulator.listen({ port: Number(opts.port), host: opts.host });

@@ -31,13 +31,17 @@ interface Planned {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createComplex(ctx: WriteContext, body: unknown, duplicateControl: boolean): ComplexResult[] {
-  if (body === undefined || body === null || (Array.isArray(body) && body.length === 0)) throw problem(400, 'Request data can not be empty');
+  if (body === undefined || body === null || (Array.isArray(body) && body.length === 0))
+    throw problem(400, 'Request data can not be empty');
   const errors = new ValidationErrors();
   if (!Array.isArray(body)) errors.add('0', 'InvalidType', '', 'This value should be of type array.');
-  else if (body.length > MAX_COMPLEX) errors.add('0', 'TooManyElements', '', `This collection should contain ${MAX_COMPLEX} elements or less.`);
+  else if (body.length > MAX_COMPLEX)
+    errors.add('0', 'TooManyElements', '', `This collection should contain ${MAX_COMPLEX} elements or less.`);
   errors.throwIfAny();
   const duplicates = duplicateControl ? indexContacts(ctx) : null;
-  const planned = (body as unknown[]).map((raw, i) => plan(ctx, isObject(raw) ? raw : {}, requestIdOf(isObject(raw) ? raw : {}, i), errors, duplicates));
+  const planned = (body as unknown[]).map((raw, i) =>
+    plan(ctx, isObject(raw) ? raw : {}, requestIdOf(isObject(raw) ? raw : {}, i), errors, duplicates),
+  );
   errors.throwIfAny();
 
   const results: ComplexResult[] = [];
@@ -55,7 +59,13 @@ export function createComplex(ctx: WriteContext, body: unknown, duplicateControl
     if (contact) addLink(ctx.account, 'leads', lead.id, 'contacts', contact.id, { main_contact: true });
     if (company) addLink(ctx.account, 'leads', lead.id, 'companies', company.id);
     if (contact && company) addLink(ctx.account, 'contacts', contact.id, 'companies', company.id);
-    const result: ComplexResult = { id: lead.id, contact_id: contact?.id ?? null, company_id: company?.id ?? null, request_id: [p.lead.requestId], merged: p.merged };
+    const result: ComplexResult = {
+      id: lead.id,
+      contact_id: contact?.id ?? null,
+      company_id: company?.id ?? null,
+      request_id: [p.lead.requestId],
+      merged: p.merged,
+    };
     if (p.merged && contact) byMergedContact.set(contact.id, result);
     results.push(result);
   }
@@ -68,7 +78,13 @@ function commitSide(ctx: WriteContext, side: Side): Entity | null {
   return side.update ? commitDraft(ctx, side.update) : side.existing;
 }
 
-function plan(ctx: WriteContext, item: Record<string, unknown>, requestId: string, errors: ValidationErrors, duplicates: Map<string, Entity> | null): Planned {
+function plan(
+  ctx: WriteContext,
+  item: Record<string, unknown>,
+  requestId: string,
+  errors: ValidationErrors,
+  duplicates: Map<string, Entity> | null,
+): Planned {
   const embedded = isObject(item._embedded) ? item._embedded : {};
   const leadInput: Record<string, unknown> = { ...item, _embedded: 'tags' in embedded ? { tags: embedded.tags } : {} };
   checkFieldCount(item.custom_fields_values, 'custom_fields_values', requestId, errors);
@@ -84,7 +100,15 @@ function plan(ctx: WriteContext, item: Record<string, unknown>, requestId: strin
     const match = findDuplicate(ctx, contact.draft.entity, duplicates);
     if (match) {
       // The existing contact is updated with what came in and keeps its identity.
-      const update = draftEntity(ctx, 'contacts', { custom_fields_values: contactInput(embedded).custom_fields_values }, match, match, requestId, new ValidationErrors());
+      const update = draftEntity(
+        ctx,
+        'contacts',
+        { custom_fields_values: contactInput(embedded).custom_fields_values },
+        match,
+        match,
+        requestId,
+        new ValidationErrors(),
+      );
       return { lead, contact: { existing: match, update }, company, merged: true };
     }
   }
@@ -99,13 +123,13 @@ function contactInput(embedded: Record<string, unknown>): Record<string, unknown
 function planSide(ctx: WriteContext, type: 'contacts' | 'companies', list: unknown, requestId: string, errors: ValidationErrors): Side {
   if (list === undefined || list === null) return null;
   const path = `_embedded.${type}`;
-  if (!Array.isArray(list)) return errors.add(requestId, 'InvalidType', path), null;
-  if (list.length > 1) return errors.add(requestId, 'TooManyElements', path, 'This collection should contain 1 element or less.'), null;
+  if (!Array.isArray(list)) return (errors.add(requestId, 'InvalidType', path), null);
+  if (list.length > 1) return (errors.add(requestId, 'TooManyElements', path, 'This collection should contain 1 element or less.'), null);
   const input = isObject(list[0]) ? list[0] : undefined;
   if (!input) return null;
   if (input.id !== undefined && input.id !== null) {
     const existing = typeof input.id === 'number' ? ctx.account.entities[type].get(input.id) : undefined;
-    if (!existing) return errors.add(requestId, 'NotSupportedChoice', `${path}.0.id`), null;
+    if (!existing) return (errors.add(requestId, 'NotSupportedChoice', `${path}.0.id`), null);
     return { existing };
   }
   checkFieldCount(input.custom_fields_values, `${path}.0.custom_fields_values`, requestId, errors);
@@ -122,8 +146,10 @@ function checkFieldCount(values: unknown, path: string, requestId: string, error
 function indexContacts(ctx: WriteContext): Map<string, Entity> {
   const index = new Map<string, Entity>();
   for (const c of ctx.account.entities.contacts.values()) {
-    for (const phone of multitextValues(ctx.account, 'contacts', c.custom_fields_values, 'PHONE')) if (normalisePhone(phone)) index.set(`p:${normalisePhone(phone)}`, c);
-    for (const email of multitextValues(ctx.account, 'contacts', c.custom_fields_values, 'EMAIL')) if (email.trim()) index.set(`e:${email.trim().toLowerCase()}`, c);
+    for (const phone of multitextValues(ctx.account, 'contacts', c.custom_fields_values, 'PHONE'))
+      if (normalisePhone(phone)) index.set(`p:${normalisePhone(phone)}`, c);
+    for (const email of multitextValues(ctx.account, 'contacts', c.custom_fields_values, 'EMAIL'))
+      if (email.trim()) index.set(`e:${email.trim().toLowerCase()}`, c);
   }
   return index;
 }

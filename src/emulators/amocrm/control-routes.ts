@@ -14,9 +14,16 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
 
   app.register(
     async (c) => {
-      c.setErrorHandler((err: Error, _req, reply) => reply.code(400).type('application/json').send(JSON.stringify({ error: err.message })));
+      c.setErrorHandler((err: Error, _req, reply) =>
+        reply
+          .code(400)
+          .type('application/json')
+          .send(JSON.stringify({ error: err.message })),
+      );
 
-      c.get('/state', async (_req, reply) => ok(reply, { clock: control.clock.now(), accounts: control.accounts(), integration: control.integration() }));
+      c.get('/state', async (_req, reply) =>
+        ok(reply, { clock: control.clock.now(), accounts: control.accounts(), integration: control.integration() }),
+      );
       c.post('/reset', async (_req, reply) => (control.reset(), ok(reply)));
       c.post('/accounts', async (req, reply) => {
         const b = body(req.body);
@@ -26,21 +33,35 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
         control.setUnpaid((req.params as B).subdomain as string, body(req.body).unpaid !== false);
         return ok(reply);
       });
-      c.post('/integrations', async (req, reply) => ok(reply, control.addIntegration(body(req.body) as Parameters<AmoEmulatorControl['addIntegration']>[0])));
-      c.patch('/integrations/:clientId', async (req, reply) => ok(reply, control.updateIntegration((req.params as B).clientId as string, body(req.body))));
-      c.post('/integrations/:clientId/disconnect', async (req, reply) => ok(reply, await control.disconnect(str(body(req.body).subdomain), (req.params as B).clientId as string)));
-      c.post('/integrations/:clientId/rotate-secret', async (req, reply) => ok(reply, { clientSecret: control.rotateSecret((req.params as B).clientId as string, str(body(req.body).clientSecret)) }));
+      c.post('/integrations', async (req, reply) =>
+        ok(reply, control.addIntegration(body(req.body) as Parameters<AmoEmulatorControl['addIntegration']>[0])),
+      );
+      c.patch('/integrations/:clientId', async (req, reply) =>
+        ok(reply, control.updateIntegration((req.params as B).clientId as string, body(req.body))),
+      );
+      c.post('/integrations/:clientId/disconnect', async (req, reply) =>
+        ok(reply, await control.disconnect(str(body(req.body).subdomain), (req.params as B).clientId as string)),
+      );
+      c.post('/integrations/:clientId/rotate-secret', async (req, reply) =>
+        ok(reply, { clientSecret: control.rotateSecret((req.params as B).clientId as string, str(body(req.body).clientSecret)) }),
+      );
       c.post('/integrations/:clientId/tokens', async (req, reply) => {
         const b = body(req.body);
         const clientId = (req.params as B).clientId as string;
-        if (b.longLivedSeconds !== undefined) return ok(reply, { access_token: control.oauth.issueLongLived(Number(b.longLivedSeconds), str(b.subdomain), clientId) });
+        if (b.longLivedSeconds !== undefined)
+          return ok(reply, { access_token: control.oauth.issueLongLived(Number(b.longLivedSeconds), str(b.subdomain), clientId) });
         return ok(reply, control.oauth.issueTokens(str(b.subdomain), clientId));
       });
-      c.post('/integrations/:clientId/code', async (req, reply) => ok(reply, { code: control.oauth.authorize(str(body(req.body).subdomain), (req.params as B).clientId as string) }));
+      c.post('/integrations/:clientId/code', async (req, reply) =>
+        ok(reply, { code: control.oauth.authorize(str(body(req.body).subdomain), (req.params as B).clientId as string) }),
+      );
       c.post('/oauth', async (req, reply) => (control.oauth.configure(body(req.body)), ok(reply)));
 
       c.get('/clock', async (_req, reply) => ok(reply, { now: control.clock.now() }));
-      c.post('/clock/advance', async (req, reply) => (control.clock.advance(Number(body(req.body).seconds)), ok(reply, { now: control.clock.now() })));
+      c.post(
+        '/clock/advance',
+        async (req, reply) => (control.clock.advance(Number(body(req.body).seconds)), ok(reply, { now: control.clock.now() })),
+      );
       c.post('/clock/set', async (req, reply) => {
         const t = body(req.body).time;
         control.clock.set(typeof t === 'string' ? new Date(t) : Number(t));
@@ -53,7 +74,9 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
       c.post('/rate-limit', async (req, reply) => (control.rateLimit.configure(body(req.body)), ok(reply)));
       c.post('/rate-limit/unblock', async (_req, reply) => (control.rateLimit.unblock(), ok(reply)));
 
-      c.post('/faults', async (req, reply) => ok(reply, { id: control.faults.add(body(req.body) as unknown as Parameters<AmoEmulatorControl['faults']['add']>[0]) }));
+      c.post('/faults', async (req, reply) =>
+        ok(reply, { id: control.faults.add(body(req.body) as unknown as Parameters<AmoEmulatorControl['faults']['add']>[0]) }),
+      );
       c.delete('/faults', async (_req, reply) => (control.faults.clear(), ok(reply)));
       c.delete('/faults/:id', async (req, reply) => ok(reply, { removed: control.faults.remove(Number((req.params as B).id)) }));
       c.post('/outage', async (req, reply) => {
@@ -65,7 +88,13 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
 
       c.get('/requests', async (req, reply) => {
         const q = req.query as B;
-        const filter = { method: str(q.method), path: str(q.path), subdomain: str(q.subdomain), status: num(q.status), sinceMs: num(q.sinceMs) };
+        const filter = {
+          method: str(q.method),
+          path: str(q.path),
+          subdomain: str(q.subdomain),
+          status: num(q.status),
+          sinceMs: num(q.sinceMs),
+        };
         return ok(reply, { maxPerSecond: control.requests.maxPerSecond(filter), requests: control.requests.list(filter) });
       });
       c.delete('/requests', async (_req, reply) => (control.requests.clear(), ok(reply)));
@@ -73,12 +102,22 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
       c.get('/webhooks', async (req, reply) => ok(reply, control.webhooks.list(str((req.query as B).subdomain))));
       c.post('/webhooks', async (req, reply) => {
         const b = body(req.body);
-        return ok(reply, control.webhooks.register({ destination: String(b.destination), settings: (b.settings as string[]) ?? [] }, str(b.subdomain)));
+        return ok(
+          reply,
+          control.webhooks.register({ destination: String(b.destination), settings: (b.settings as string[]) ?? [] }, str(b.subdomain)),
+        );
       });
-      c.delete('/webhooks', async (req, reply) => ok(reply, { removed: control.webhooks.remove(String(body(req.body).destination), str(body(req.body).subdomain)) }));
+      c.delete('/webhooks', async (req, reply) =>
+        ok(reply, { removed: control.webhooks.remove(String(body(req.body).destination), str(body(req.body).subdomain)) }),
+      );
       c.post('/webhooks/fire', async (req, reply) => {
         const b = body(req.body);
-        return ok(reply, { deliveries: control.webhooks.fire({ fields: body(b.fields), body: str(b.body), destination: str(b.destination) }, str(b.subdomain)) });
+        return ok(reply, {
+          deliveries: control.webhooks.fire(
+            { fields: body(b.fields), body: str(b.body), destination: str(b.destination) },
+            str(b.subdomain),
+          ),
+        });
       });
       c.get('/webhooks/deliveries', async (_req, reply) => ok(reply, control.webhooks.deliveries()));
 
@@ -89,7 +128,12 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
       c.get('/accounts/:subdomain/:type/:id', async (req, reply) => {
         const p = req.params as B;
         const entity = control.entities.get(p.type as EntityType, Number(p.id), p.subdomain as string);
-        return entity ? ok(reply, entity) : reply.code(404).type('application/json').send(JSON.stringify({ error: 'not found' }));
+        return entity
+          ? ok(reply, entity)
+          : reply
+              .code(404)
+              .type('application/json')
+              .send(JSON.stringify({ error: 'not found' }));
       });
     },
     { prefix: '/_emulator' },

@@ -20,8 +20,17 @@ export interface AccountInfo {
   subdomain: string;
   name: string;
   users: Array<{ id: number; name: string; isAdmin: boolean; isActive: boolean }>;
-  pipelines: Array<{ id: number; name: string; is_main: boolean; is_archive: boolean; statuses: Array<{ id: number; name: string; type: number }> }>;
-  customFields: Record<EntityType, Array<{ id: number; name: string; type: string; code: string | null; enums: Array<{ id: number; value: string }> | null }>>;
+  pipelines: Array<{
+    id: number;
+    name: string;
+    is_main: boolean;
+    is_archive: boolean;
+    statuses: Array<{ id: number; name: string; type: number }>;
+  }>;
+  customFields: Record<
+    EntityType,
+    Array<{ id: number; name: string; type: string; code: string | null; enums: Array<{ id: number; value: string }> | null }>
+  >;
 }
 
 export type IntegrationSpec = Partial<Integration> & { redirectUri: string };
@@ -36,9 +45,17 @@ export interface DisconnectResult {
 
 export function describeAccount(a: AccountState): AccountInfo {
   return {
-    id: a.id, subdomain: a.subdomain, name: a.name,
+    id: a.id,
+    subdomain: a.subdomain,
+    name: a.name,
     users: a.users.map((u) => ({ id: u.id, name: u.name, isAdmin: u.isAdmin, isActive: u.isActive })),
-    pipelines: a.pipelines.map((p) => ({ id: p.id, name: p.name, is_main: p.is_main, is_archive: p.is_archive, statuses: p.statuses.map((s) => ({ id: s.id, name: s.name, type: s.type })) })),
+    pipelines: a.pipelines.map((p) => ({
+      id: p.id,
+      name: p.name,
+      is_main: p.is_main,
+      is_archive: p.is_archive,
+      statuses: p.statuses.map((s) => ({ id: s.id, name: s.name, type: s.type })),
+    })),
     customFields: {
       leads: a.customFields.leads.map((f) => ({ id: f.id, name: f.name, type: f.type, code: f.code, enums: f.enums })),
       contacts: a.customFields.contacts.map((f) => ({ id: f.id, name: f.name, type: f.type, code: f.code, enums: f.enums })),
@@ -71,7 +88,11 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
       return [...rt.store.accounts.values()].map(describeAccount);
     },
     /** Adds a custom field to an account (e.g. to exercise the 50-per-page field lists). */
-    addCustomField(type: EntityType, spec: { name: string; type: CustomFieldType; code?: string; enums?: string[] }, subdomain?: string): number {
+    addCustomField(
+      type: EntityType,
+      spec: { name: string; type: CustomFieldType; code?: string; enums?: string[] },
+      subdomain?: string,
+    ): number {
       const acc = account(subdomain);
       const field = seedField(rt.store, type, spec, acc.customFields[type].length);
       acc.customFields[type].push(field);
@@ -82,9 +103,13 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
     },
     addIntegration(spec: IntegrationSpec): Integration {
       const created: Integration = {
-        clientId: spec.clientId ?? randomUUID(), clientSecret: spec.clientSecret ?? randomBytes(32).toString('base64url'),
-        redirectUri: spec.redirectUri, name: spec.name ?? 'Integration', disconnectHookUrl: spec.disconnectHookUrl ?? null,
-        duplicateControl: spec.duplicateControl ?? false, autoConsent: spec.autoConsent ?? null,
+        clientId: spec.clientId ?? randomUUID(),
+        clientSecret: spec.clientSecret ?? randomBytes(32).toString('base64url'),
+        redirectUri: spec.redirectUri,
+        name: spec.name ?? 'Integration',
+        disconnectHookUrl: spec.disconnectHookUrl ?? null,
+        duplicateControl: spec.duplicateControl ?? false,
+        autoConsent: spec.autoConsent ?? null,
       };
       rt.store.integrations.set(created.clientId, created);
       return { ...created };
@@ -114,7 +139,8 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
       authorize: (subdomain?: string, clientId?: string): string => rt.oauth.issueCode(account(subdomain), integration(clientId)),
       /** A token pair without the consent round trip. */
       issueTokens: (subdomain?: string, clientId?: string): TokenPair => rt.oauth.issueDirect(account(subdomain), integration(clientId)),
-      issueLongLived: (expiresInSeconds: number, subdomain?: string, clientId?: string): string => rt.oauth.issueLongLived(account(subdomain), integration(clientId), expiresInSeconds),
+      issueLongLived: (expiresInSeconds: number, subdomain?: string, clientId?: string): string =>
+        rt.oauth.issueLongLived(account(subdomain), integration(clientId), expiresInSeconds),
       configure: (patch: Partial<OAuthOptions>): void => void Object.assign(rt.oauth.options, patch),
     },
 
@@ -139,13 +165,23 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
     },
 
     webhooks: {
-      register: (input: { destination: string; settings: string[]; sort?: number }, subdomain?: string) => ({ ...rt.webhooks.register(account(subdomain), input, account(subdomain).admin().id) }),
+      register: (input: { destination: string; settings: string[]; sort?: number }, subdomain?: string) => ({
+        ...rt.webhooks.register(account(subdomain), input, account(subdomain).admin().id),
+      }),
       list: (subdomain?: string) => [...account(subdomain).webhooks.values()].map((w) => ({ ...w })),
       remove: (destination: string, subdomain?: string): boolean => rt.webhooks.unregister(account(subdomain), destination),
       /** Sends a hand-made webhook: `fields` are form-encoded PHP-style (the `account[…]` block is added). */
       fire: (input: { fields?: Record<string, unknown>; body?: string; destination?: string }, subdomain?: string) => {
         const acc = account(subdomain);
-        const body = input.body ?? qs.stringify({ ...input.fields, account: { subdomain: acc.subdomain, id: String(acc.id), _links: { self: `https://${acc.subdomain}.amocrm.ru` } } }, { arrayFormat: 'indices' });
+        const body =
+          input.body ??
+          qs.stringify(
+            {
+              ...input.fields,
+              account: { subdomain: acc.subdomain, id: String(acc.id), _links: { self: `https://${acc.subdomain}.amocrm.ru` } },
+            },
+            { arrayFormat: 'indices' },
+          );
         return rt.webhooks.fire(acc, body, input.destination).map((d) => d.id);
       },
       deliveries: () => rt.webhooks.deliveries().map((d) => ({ ...d, attempts: [...d.attempts] })),
@@ -167,7 +203,11 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
       url.searchParams.set('signature', disconnectSignature(integ.clientId, acc.id, integ.clientSecret));
       result.hookUrl = url.toString();
       try {
-        const res = await request(url, { method: 'GET', headers: { 'user-agent': 'amoService-oAuth-Code-Sender/1.0' }, signal: AbortSignal.timeout(5000) });
+        const res = await request(url, {
+          method: 'GET',
+          headers: { 'user-agent': 'amoService-oAuth-Code-Sender/1.0' },
+          signal: AbortSignal.timeout(5000),
+        });
         result.hookStatus = res.statusCode;
         await res.body.dump();
       } catch (err) {
@@ -193,10 +233,13 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
       },
       list: (type: EntityType, subdomain?: string): Array<Record<string, unknown>> => {
         const acc = account(subdomain);
-        return [...acc.entities[type].values()].map((e) => serialiseEntity(acc, e, `https://${acc.subdomain}.amocrm.ru`, new Set(['contacts', 'leads'])));
+        return [...acc.entities[type].values()].map((e) =>
+          serialiseEntity(acc, e, `https://${acc.subdomain}.amocrm.ru`, new Set(['contacts', 'leads'])),
+        );
       },
       count: (type: EntityType, subdomain?: string): number => account(subdomain).entities[type].size,
-      notes: (type: EntityType, id: number, subdomain?: string) => [...account(subdomain).notes.values()].filter((n) => n.entity_type === type && n.entity_id === id).map((n) => ({ ...n })),
+      notes: (type: EntityType, id: number, subdomain?: string) =>
+        [...account(subdomain).notes.values()].filter((n) => n.entity_type === type && n.entity_id === id).map((n) => ({ ...n })),
     },
   };
 }

@@ -47,7 +47,9 @@ export function applyCustomFieldValues(ctx: CfContext, current: StoredFieldValue
     }
     const values: StoredValue[] = [];
     item.values.forEach((raw, j) => {
-      const value = isObject(raw) ? normaliseValue(ctx, field, raw, `${at}.values.${j}`) : (ctx.errors.add(ctx.requestId, 'InvalidType', `${at}.values.${j}`), undefined);
+      const value = isObject(raw)
+        ? normaliseValue(ctx, field, raw, `${at}.values.${j}`)
+        : (ctx.errors.add(ctx.requestId, 'InvalidType', `${at}.values.${j}`), undefined);
       if (value) values.push(value);
       else ok = false;
     });
@@ -88,27 +90,38 @@ function normaliseValue(ctx: CfContext, field: CustomField, raw: Record<string, 
   const fail = (code: string, sub: string): undefined => (ctx.errors.add(ctx.requestId, code, `${at}.${sub}`), undefined);
   const { value } = raw;
   switch (field.type) {
-    case 'text': case 'textarea': case 'url': case 'streetaddress':
+    case 'text':
+    case 'textarea':
+    case 'url':
+    case 'streetaddress':
       if (typeof value === 'string') return { value };
       if (typeof value === 'number') return { value: String(value) };
       return fail(value === undefined || value === null ? 'NotBlank' : 'InvalidType', 'value');
-    case 'numeric': case 'price':
+    case 'numeric':
+    case 'price':
       if (typeof value === 'number' && Number.isFinite(value)) return { value: String(value) };
       if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: value.trim() };
       return fail('InvalidType', 'value');
     case 'checkbox':
       if (typeof value === 'boolean') return { value };
       return fail('InvalidType', 'value');
-    case 'date': case 'date_time': case 'birthday': {
+    case 'date':
+    case 'date_time':
+    case 'birthday': {
       const ts = toTimestamp(value);
       return ts === undefined ? fail('InvalidType', 'value') : { value: ts };
     }
-    case 'select': case 'radiobutton': case 'multiselect':
+    case 'select':
+    case 'radiobutton':
+    case 'multiselect':
       return resolveEnum(field, raw, fail);
     case 'multitext': {
-      if (typeof value !== 'string' && typeof value !== 'number') return fail(value === undefined || value === null ? 'NotBlank' : 'InvalidType', 'value');
+      if (typeof value !== 'string' && typeof value !== 'number')
+        return fail(value === undefined || value === null ? 'NotBlank' : 'InvalidType', 'value');
       const hasEnum = (raw.enum_id ?? null) !== null || (raw.enum_code ?? null) !== null;
-      const choice = hasEnum ? resolveEnum(field, { enum_id: raw.enum_id, enum_code: raw.enum_code }, fail) : { value: '', enum_id: field.enums![0]!.id };
+      const choice = hasEnum
+        ? resolveEnum(field, { enum_id: raw.enum_id, enum_code: raw.enum_code }, fail)
+        : { value: '', enum_id: field.enums![0]!.id };
       if (!choice) return undefined;
       const chosen = field.enums!.find((e) => e.id === choice.enum_id)!;
       return { value: String(value), enum_id: chosen.id, enum_code: chosen.value };
@@ -117,7 +130,11 @@ function normaliseValue(ctx: CfContext, field: CustomField, raw: Record<string, 
 }
 
 /** select / radiobutton / multiselect / multitext enums: by enum_id, enum_code or value (explicit nulls ignored). */
-function resolveEnum(field: CustomField, raw: Record<string, unknown>, fail: (code: string, sub: string) => undefined): StoredValue | undefined {
+function resolveEnum(
+  field: CustomField,
+  raw: Record<string, unknown>,
+  fail: (code: string, sub: string) => undefined,
+): StoredValue | undefined {
   const enums = field.enums ?? [];
   const { enum_id: enumId, enum_code: enumCode, value } = raw;
   if (enumId !== undefined && enumId !== null) {
@@ -152,7 +169,13 @@ export function serialiseCustomFields(account: AccountState, type: EntityType, s
   if (stored.length === 0) return null;
   return stored.map((f) => {
     const field = account.field(type, f.field_id);
-    return { field_id: f.field_id, field_name: field?.name ?? '', field_code: field?.code ?? null, field_type: field?.type ?? 'text', values: f.values };
+    return {
+      field_id: f.field_id,
+      field_name: field?.name ?? '',
+      field_code: field?.code ?? null,
+      field_type: field?.type ?? 'text',
+      values: f.values,
+    };
   });
 }
 

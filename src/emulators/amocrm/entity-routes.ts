@@ -45,7 +45,11 @@ function routesFor(app: FastifyInstance, rt: EmulatorRuntime, type: EntityType):
     const page = paginate(listEntities(account, type, query), query, `${apiBase}/api/v4/${type}`);
     if (!page) return sendEmpty(reply);
     const withSet = parseWith(query);
-    return sendHal(reply, { _page: page.page, _links: page.links, _embedded: { [type]: page.items.map((e) => serialiseEntity(account, e, apiBase, withSet)) } });
+    return sendHal(reply, {
+      _page: page.page,
+      _links: page.links,
+      _embedded: { [type]: page.items.map((e) => serialiseEntity(account, e, apiBase, withSet)) },
+    });
   });
 
   app.get(`/${type}/:id`, async (req, reply) => {
@@ -63,7 +67,9 @@ function routesFor(app: FastifyInstance, rt: EmulatorRuntime, type: EntityType):
       _links: { self: { href: `${apiBase}/api/v4/${type}` } },
       _embedded: {
         [type]: created.map((e, i) => ({
-          id: e.id, request_id: requestIdFrom(items[i]?.item, i), _links: { self: { href: `${apiBase}/api/v4/${type}/${e.id}` } },
+          id: e.id,
+          request_id: requestIdFrom(items[i]?.item, i),
+          _links: { self: { href: `${apiBase}/api/v4/${type}/${e.id}` } },
         })),
       },
     });
@@ -74,14 +80,25 @@ function routesFor(app: FastifyInstance, rt: EmulatorRuntime, type: EntityType):
     const updated = write(rt, req, (ctx) => updateEntities(ctx, type, req.body));
     return sendHal(reply, {
       _links: { self: { href: `${apiBase}/api/v4/${type}` } },
-      _embedded: { [type]: updated.map(({ entity, requestId }) => ({ id: entity.id, updated_at: entity.updated_at, request_id: requestId, _links: { self: { href: `${apiBase}/api/v4/${type}/${entity.id}` } } })) },
+      _embedded: {
+        [type]: updated.map(({ entity, requestId }) => ({
+          id: entity.id,
+          updated_at: entity.updated_at,
+          request_id: requestId,
+          _links: { self: { href: `${apiBase}/api/v4/${type}/${entity.id}` } },
+        })),
+      },
     });
   });
 
   app.patch(`/${type}/:id`, async (req, reply) => {
     const { apiBase } = apiContext(req);
     const entity = write(rt, req, (ctx) => updateOne(ctx, type, idParam(req), req.body));
-    return sendHal(reply, { id: entity.id, updated_at: entity.updated_at, _links: { self: { href: `${apiBase}/api/v4/${type}/${entity.id}` } } });
+    return sendHal(reply, {
+      id: entity.id,
+      updated_at: entity.updated_at,
+      _links: { self: { href: `${apiBase}/api/v4/${type}/${entity.id}` } },
+    });
   });
 
   notesRoutes(app, rt, type);
@@ -96,21 +113,50 @@ function notesRoutes(app: FastifyInstance, rt: EmulatorRuntime, type: EntityType
     const { account, apiBase } = apiContext(req);
     return {
       _links: { self: { href: `${apiBase}/api/v4/${type}/notes` } },
-      _embedded: { notes: created.map(({ note, requestId }) => ({ id: note.id, entity_id: note.entity_id, request_id: requestId, _links: serialiseNote(account.id, note, apiBase)._links })) },
+      _embedded: {
+        notes: created.map(({ note, requestId }) => ({
+          id: note.id,
+          entity_id: note.entity_id,
+          request_id: requestId,
+          _links: serialiseNote(account.id, note, apiBase)._links,
+        })),
+      },
     };
   };
-  app.post(`/${type}/notes`, async (req, reply) => sendHal(reply, answer(req, write(rt, req, (ctx) => createNotes(ctx, type, req.body)))));
-  app.post(`/${type}/:id/notes`, async (req, reply) => sendHal(reply, answer(req, write(rt, req, (ctx) => createNotes(ctx, type, req.body, idParam(req))))));
+  app.post(`/${type}/notes`, async (req, reply) =>
+    sendHal(
+      reply,
+      answer(
+        req,
+        write(rt, req, (ctx) => createNotes(ctx, type, req.body)),
+      ),
+    ),
+  );
+  app.post(`/${type}/:id/notes`, async (req, reply) =>
+    sendHal(
+      reply,
+      answer(
+        req,
+        write(rt, req, (ctx) => createNotes(ctx, type, req.body, idParam(req))),
+      ),
+    ),
+  );
 
   const list = (entityId?: number) => async (req: FastifyRequest, reply: import('fastify').FastifyReply) => {
     const { account, apiBase } = apiContext(req);
     const query = req.query as Q;
     const noteType = ((query.filter ?? {}) as Q).note_type;
     const types = noteType === undefined ? undefined : ([] as unknown[]).concat(noteType).map(String);
-    const notes = [...account.notes.values()].filter((n) => n.entity_type === type && (entityId === undefined || n.entity_id === entityId) && (!types || types.includes(n.note_type)));
+    const notes = [...account.notes.values()].filter(
+      (n) => n.entity_type === type && (entityId === undefined || n.entity_id === entityId) && (!types || types.includes(n.note_type)),
+    );
     const page = paginate(notes, query, entityId ? `${apiBase}/api/v4/${type}/${entityId}/notes` : `${apiBase}/api/v4/${type}/notes`);
     if (!page) return sendEmpty(reply);
-    return sendHal(reply, { _page: page.page, _links: page.links, _embedded: { notes: page.items.map((n) => serialiseNote(account.id, n, apiBase)) } });
+    return sendHal(reply, {
+      _page: page.page,
+      _links: page.links,
+      _embedded: { notes: page.items.map((n) => serialiseNote(account.id, n, apiBase)) },
+    });
   };
   app.get(`/${type}/notes`, (req, reply) => list()(req, reply));
   app.get(`/${type}/:id/notes`, (req, reply) => list(idParam(req))(req, reply));
@@ -144,7 +190,14 @@ function linkRoutes(app: FastifyInstance, type: EntityType): void {
     const { account, id, links } = parseLinks(req);
     for (const l of links) addLink(account, type, id, l.toType, l.toId, l.metadata);
     const wanted = new Set(links.map((l) => `${l.toType}:${l.toId}`));
-    return sendHal(reply, view(req, id, linksOf(account, type, id).filter((v) => wanted.has(`${v.to_entity_type}:${v.to_entity_id}`))));
+    return sendHal(
+      reply,
+      view(
+        req,
+        id,
+        linksOf(account, type, id).filter((v) => wanted.has(`${v.to_entity_type}:${v.to_entity_id}`)),
+      ),
+    );
   });
 
   app.post(`/${type}/:id/unlink`, async (req, reply) => {
@@ -158,7 +211,9 @@ function linkRoutes(app: FastifyInstance, type: EntityType): void {
     const id = idParam(req);
     const filter = ((req.query as Q).filter ?? {}) as Q;
     const views = linksOf(account, type, id).filter(
-      (v) => (filter.to_entity_type === undefined || v.to_entity_type === filter.to_entity_type) && (filter.to_entity_id === undefined || v.to_entity_id === Number(filter.to_entity_id)),
+      (v) =>
+        (filter.to_entity_type === undefined || v.to_entity_type === filter.to_entity_type) &&
+        (filter.to_entity_id === undefined || v.to_entity_id === Number(filter.to_entity_id)),
     );
     if (views.length === 0) return sendEmpty(reply);
     return sendHal(reply, view(req, id, views));

@@ -34,7 +34,12 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 /** The body of a batch endpoint: a non-empty JSON array of at most 250 objects. */
 export function requireBatch(body: unknown, max = MAX_BATCH): Record<string, unknown>[] {
-  if (body === undefined || body === null || (Array.isArray(body) && body.length === 0) || (isObject(body) && Object.keys(body).length === 0)) {
+  if (
+    body === undefined ||
+    body === null ||
+    (Array.isArray(body) && body.length === 0) ||
+    (isObject(body) && Object.keys(body).length === 0)
+  ) {
     throw problem(400, 'Request data can not be empty');
   }
   if (!Array.isArray(body)) {
@@ -53,8 +58,18 @@ export const requestIdOf = (item: Record<string, unknown>, index: number): strin
 export function blankEntity(ctx: WriteContext, type: EntityType): Entity {
   const now = ctx.store.clock.nowSeconds();
   const base: Entity = {
-    id: 0, type, name: '', responsible_user_id: ctx.userId, group_id: 0, created_by: ctx.userId, updated_by: ctx.userId,
-    created_at: now, updated_at: now, custom_fields_values: [], tagIds: [], is_deleted: false,
+    id: 0,
+    type,
+    name: '',
+    responsible_user_id: ctx.userId,
+    group_id: 0,
+    created_by: ctx.userId,
+    updated_by: ctx.userId,
+    created_at: now,
+    updated_at: now,
+    custom_fields_values: [],
+    tagIds: [],
+    is_deleted: false,
   };
   if (type === 'leads') {
     const pipeline = ctx.account.mainPipeline();
@@ -66,7 +81,16 @@ export function blankEntity(ctx: WriteContext, type: EntityType): Entity {
 }
 
 /** Validates one item against `base` (a blank entity for create, the stored one for update); errors are collected. */
-export function draftEntity(ctx: WriteContext, type: EntityType, input: Record<string, unknown>, base: Entity, original: Entity | null, requestId: string, errors: ValidationErrors, path = ''): Draft {
+export function draftEntity(
+  ctx: WriteContext,
+  type: EntityType,
+  input: Record<string, unknown>,
+  base: Entity,
+  original: Entity | null,
+  requestId: string,
+  errors: ValidationErrors,
+  path = '',
+): Draft {
   const at = (field: string) => (path ? `${path}.${field}` : field);
   const fail = (code: string, field: string) => errors.add(requestId, code, at(field));
   const entity: Entity = { ...base, custom_fields_values: base.custom_fields_values, tagIds: base.tagIds };
@@ -101,13 +125,21 @@ export function draftEntity(ctx: WriteContext, type: EntityType, input: Record<s
   }
   if (type === 'leads') draftLeadFields(ctx, input, entity, original, fail);
 
-  const cf = applyCustomFieldValues({ account: ctx.account, type, errors, requestId, path: at('custom_fields_values') }, entity.custom_fields_values, input.custom_fields_values);
+  const cf = applyCustomFieldValues(
+    { account: ctx.account, type, errors, requestId, path: at('custom_fields_values') },
+    entity.custom_fields_values,
+    input.custom_fields_values,
+  );
   if (cf) entity.custom_fields_values = cf;
 
   const embedded = isObject(input._embedded) ? input._embedded : {};
-  if ('tags' in embedded) draft.tags.replace = embedded.tags === null ? null : parseTagRefs(ctx.account, type, embedded.tags, at('_embedded.tags'), errors, requestId);
-  if (input.tags_to_add !== undefined) draft.tags.add = parseTagRefs(ctx.account, type, input.tags_to_add, at('tags_to_add'), errors, requestId);
-  if (input.tags_to_delete !== undefined) draft.tags.remove = parseTagRefs(ctx.account, type, input.tags_to_delete, at('tags_to_delete'), errors, requestId);
+  if ('tags' in embedded)
+    draft.tags.replace =
+      embedded.tags === null ? null : parseTagRefs(ctx.account, type, embedded.tags, at('_embedded.tags'), errors, requestId);
+  if (input.tags_to_add !== undefined)
+    draft.tags.add = parseTagRefs(ctx.account, type, input.tags_to_add, at('tags_to_add'), errors, requestId);
+  if (input.tags_to_delete !== undefined)
+    draft.tags.remove = parseTagRefs(ctx.account, type, input.tags_to_delete, at('tags_to_delete'), errors, requestId);
   for (const toType of ALLOWED_LINKS[type]) {
     const list = embedded[toType];
     if (list === undefined || list === null) continue;
@@ -118,13 +150,24 @@ export function draftEntity(ctx: WriteContext, type: EntityType, input: Record<s
     list.forEach((ref: unknown, i) => {
       const id = isObject(ref) ? ref.id : undefined;
       if (!isInt(id) || !ctx.account.entities[toType].has(id)) fail('NotSupportedChoice', `_embedded.${toType}.${i}.id`);
-      else draft.links.push({ toType, toId: id, metadata: isObject(ref) && typeof ref.is_main === 'boolean' ? { main_contact: ref.is_main } : null });
+      else
+        draft.links.push({
+          toType,
+          toId: id,
+          metadata: isObject(ref) && typeof ref.is_main === 'boolean' ? { main_contact: ref.is_main } : null,
+        });
     });
   }
   return draft;
 }
 
-function draftLeadFields(ctx: WriteContext, input: Record<string, unknown>, entity: Entity, original: Entity | null, fail: (code: string, field: string) => void): void {
+function draftLeadFields(
+  ctx: WriteContext,
+  input: Record<string, unknown>,
+  entity: Entity,
+  original: Entity | null,
+  fail: (code: string, field: string) => void,
+): void {
   if (input.price !== undefined && input.price !== null) {
     if (isInt(input.price) && input.price >= 0) entity.price = input.price;
     else fail('InvalidType', 'price');
@@ -140,7 +183,10 @@ function draftLeadFields(ctx: WriteContext, input: Record<string, unknown>, enti
   }
   if (isInt(statusId)) {
     // A status id names its pipeline (142/143 exist in every pipeline, so those keep the current one).
-    const owner = isInt(pipelineId) || statusId === WON_STATUS_ID || statusId === LOST_STATUS_ID ? pipeline : ctx.account.pipelines.find((p) => p.statuses.some((s) => s.id === statusId));
+    const owner =
+      isInt(pipelineId) || statusId === WON_STATUS_ID || statusId === LOST_STATUS_ID
+        ? pipeline
+        : ctx.account.pipelines.find((p) => p.statuses.some((s) => s.id === statusId));
     if (!owner?.statuses.some((s) => s.id === statusId)) return fail('NotSupportedChoice', 'status_id');
     pipeline = owner;
     entity.status_id = statusId;
@@ -179,7 +225,8 @@ export function recordEvents(ctx: WriteContext, entity: Entity, original: Entity
   if (entity.type === 'leads' && (entity.status_id !== original.status_id || entity.pipeline_id !== original.pipeline_id)) {
     ctx.events.push({ type: 'leads', action: 'status', entity: snapshot, old: original });
   }
-  if (entity.responsible_user_id !== original.responsible_user_id) ctx.events.push({ type: entity.type, action: 'responsible', entity: snapshot, old: original });
+  if (entity.responsible_user_id !== original.responsible_user_id)
+    ctx.events.push({ type: entity.type, action: 'responsible', entity: snapshot, old: original });
 }
 
 export function createEntities(ctx: WriteContext, type: EntityType, body: unknown): Entity[] {

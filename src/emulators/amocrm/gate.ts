@@ -22,7 +22,8 @@ function dropConnection(rt: EmulatorRuntime, req: FastifyRequest, reply: Fastify
 /** Sends an injected status: 5xx gateway errors as nginx pages, 500 and others as problem+json. */
 function sendFault(reply: FastifyReply, status: number): FastifyReply {
   if (GATEWAY_TEXT[status]) return reply.code(status).type('text/html').send(GATEWAY_HTML(status, GATEWAY_TEXT[status]));
-  if (status === 500) return sendProblem(reply, problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: reply.request.id }));
+  if (status === 500)
+    return sendProblem(reply, problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: reply.request.id }));
   return sendProblem(reply, problem(status, status === 402 ? 'Payment Required' : 'Injected fault'));
 }
 
@@ -71,8 +72,17 @@ function record(rt: EmulatorRuntime, req: FastifyRequest, status: number): void 
   const owner = token ? rt.oauth.peek(token) : undefined;
   const body = req.body;
   rt.requests.record({
-    at: arrivals.get(req) ?? Date.now(), emulatedAt: rt.clock.nowSeconds(), method: req.method, path, url: req.url, subdomain,
-    tokenAccountId: owner?.accountId ?? null, clientId: owner?.clientId ?? null, status,
-    items: Array.isArray(body) ? body.length : null, requestId: req.id, body: path.includes('access_token') ? '[redacted]' : body,
+    at: arrivals.get(req) ?? Date.now(),
+    emulatedAt: rt.clock.nowSeconds(),
+    method: req.method,
+    path,
+    url: req.url,
+    subdomain,
+    tokenAccountId: owner?.accountId ?? null,
+    clientId: owner?.clientId ?? null,
+    status,
+    items: Array.isArray(body) ? body.length : null,
+    requestId: req.id,
+    body: path.includes('access_token') ? '[redacted]' : body,
   });
 }

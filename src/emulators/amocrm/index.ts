@@ -51,7 +51,13 @@ export interface AmoEmulator {
   readonly app: FastifyInstance;
   readonly control: AmoEmulatorControl;
   /** The seeded account and integration (the secret changes with `control.rotateSecret`; read `control.integration()`). */
-  readonly defaults: { readonly subdomain: string; readonly accountId: number; readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  readonly defaults: {
+    readonly subdomain: string;
+    readonly accountId: number;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUri: string;
+  };
   /** Starts listening (default 127.0.0.1, a free port) and returns the origin, e.g. `http://127.0.0.1:41234`. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   /** `origin/{subdomain}` once listening: the account's base URL for AMO_BASE_URL_TEMPLATE. */
@@ -66,7 +72,9 @@ export interface AmoEmulator {
 /** `Host: sub.amocrm.ru` (or kommo.com) with an unprefixed path is served as `/sub/...`. */
 function rewriteByHost(req: { headers: Record<string, string | string[] | undefined>; url?: string }): string {
   const url = req.url ?? '/';
-  const host = String(req.headers.host ?? '').split(':')[0]!.toLowerCase();
+  const host = String(req.headers.host ?? '')
+    .split(':')[0]!
+    .toLowerCase();
   const m = /^([a-z0-9-]+)\.(?:amocrm\.(?:ru|com)|kommo\.com)$/.exec(host);
   if (m && m[1] !== 'www' && (url.startsWith('/api/') || url.startsWith('/oauth2/'))) {
     hostRouted.add(req as never);
@@ -79,7 +87,8 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
   const clock = new EmulatorClock(options.startTime);
   const store = new EmulatorStore(clock);
   const rt: EmulatorRuntime = {
-    clock, store,
+    clock,
+    store,
     oauth: new OAuthService(store, clock, { ...DEFAULT_OAUTH, ...options.oauth }),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, () => clock.nowMs()),
     faults: new FaultInjector(),
@@ -107,8 +116,13 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
     if (options.startTime !== undefined) clock.set(options.startTime);
     seedAccount(store, { subdomain: defaults.subdomain, id: defaults.accountId, name: options.account?.name ?? 'Тестовый аккаунт' });
     const integration: Integration = {
-      clientId: defaults.clientId, clientSecret: defaults.clientSecret, redirectUri: defaults.redirectUri, name: 'Integration Hub',
-      disconnectHookUrl: options.disconnectHookUrl ?? null, duplicateControl: options.duplicateControl ?? false, autoConsent: options.autoConsent ?? null,
+      clientId: defaults.clientId,
+      clientSecret: defaults.clientSecret,
+      redirectUri: defaults.redirectUri,
+      name: 'Integration Hub',
+      disconnectHookUrl: options.disconnectHookUrl ?? null,
+      duplicateControl: options.duplicateControl ?? false,
+      autoConsent: options.autoConsent ?? null,
     };
     store.integrations.set(integration.clientId, integration);
   };
@@ -118,7 +132,9 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
   let origin: string | null = null;
 
   return {
-    app, control, defaults,
+    app,
+    control,
+    defaults,
     async listen(opts = {}) {
       const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
       origin = address.replace('://[::1]', '://localhost');
@@ -171,8 +187,12 @@ function buildApp(rt: EmulatorRuntime, control: AmoEmulatorControl, options: Amo
     }
   };
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/hal+json'], { parseAs: 'string' }, (req, body, done) => parseJson(req, body as string, done));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, qs.parse(body as string, { depth: 6 })));
+  app.addContentTypeParser(['application/json', 'application/hal+json'], { parseAs: 'string' }, (req, body, done) =>
+    parseJson(req, body as string, done),
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, qs.parse(body as string, { depth: 6 })),
+  );
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => parseJson(req, body as string, done));
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {

@@ -35,7 +35,9 @@ export function linksOf(account: AccountState, type: EntityType, id: number): Li
 }
 
 export function linkedIds(account: AccountState, type: EntityType, id: number, toType: EntityType): number[] {
-  return linksOf(account, type, id).filter((l) => l.to_entity_type === toType).map((l) => l.to_entity_id);
+  return linksOf(account, type, id)
+    .filter((l) => l.to_entity_type === toType)
+    .map((l) => l.to_entity_id);
 }
 
 /** The lead end of a lead⇄contact link carries `main_contact`; normalise so a lead is always the `from` side. */
@@ -44,7 +46,14 @@ function orient(type: EntityType, id: number, toType: EntityType, toId: number):
   return [type, id, toType, toId];
 }
 
-export function addLink(account: AccountState, type: EntityType, id: number, toType: EntityType, toId: number, metadata: Record<string, unknown> | null = null): void {
+export function addLink(
+  account: AccountState,
+  type: EntityType,
+  id: number,
+  toType: EntityType,
+  toId: number,
+  metadata: Record<string, unknown> | null = null,
+): void {
   const [fromType, fromId, targetType, targetId] = orient(type, id, toType, toId);
   const existing = (account.links.get(key(fromType, fromId)) ?? []).find((l) => l.to_type === targetType && l.to_id === targetId);
   const isLeadContact = fromType === 'leads' && targetType === 'contacts';
@@ -52,7 +61,9 @@ export function addLink(account: AccountState, type: EntityType, id: number, toT
   if (isLeadContact) {
     const siblings = (account.links.get(key(fromType, fromId)) ?? []).filter((l) => l.to_type === 'contacts' && l !== link);
     // The first contact of a lead becomes its main contact unless told otherwise; a new main one demotes the old.
-    const wantsMain = metadata?.main_contact === true || (metadata?.main_contact !== false && !siblings.some((l) => l.metadata?.main_contact === true) && !existing);
+    const wantsMain =
+      metadata?.main_contact === true ||
+      (metadata?.main_contact !== false && !siblings.some((l) => l.metadata?.main_contact === true) && !existing);
     if (wantsMain) for (const s of siblings) s.metadata = { main_contact: false };
     link.metadata = { main_contact: wantsMain || (existing?.metadata?.main_contact === true && metadata?.main_contact !== false) };
   } else if (metadata) {
@@ -68,8 +79,14 @@ export function removeLink(account: AccountState, type: EntityType, id: number, 
   const from = account.links.get(key(fromType, fromId)) ?? [];
   const link = from.find((l) => l.to_type === targetType && l.to_id === targetId);
   if (!link) return false;
-  account.links.set(key(fromType, fromId), from.filter((l) => l !== link));
-  account.links.set(key(targetType, targetId), (account.links.get(key(targetType, targetId)) ?? []).filter((l) => l !== link));
+  account.links.set(
+    key(fromType, fromId),
+    from.filter((l) => l !== link),
+  );
+  account.links.set(
+    key(targetType, targetId),
+    (account.links.get(key(targetType, targetId)) ?? []).filter((l) => l !== link),
+  );
   return true;
 }
 

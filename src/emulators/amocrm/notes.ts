@@ -29,7 +29,12 @@ function typeOk(kind: ParamKind, v: unknown): boolean {
 }
 
 /** Creates notes; `entityId` is set for the per-entity route (items then need no entity_id). */
-export function createNotes(ctx: WriteContext, type: EntityType, body: unknown, entityId?: number): Array<{ note: Note; requestId: string }> {
+export function createNotes(
+  ctx: WriteContext,
+  type: EntityType,
+  body: unknown,
+  entityId?: number,
+): Array<{ note: Note; requestId: string }> {
   const items = requireBatch(body);
   const errors = new ValidationErrors();
   const valid: Array<{ item: Record<string, unknown>; target: number; requestId: string }> = [];
@@ -37,10 +42,12 @@ export function createNotes(ctx: WriteContext, type: EntityType, body: unknown, 
     const requestId = requestIdOf(item, i);
     const before = JSON.stringify(errors);
     const target = entityId ?? item.entity_id;
-    if (typeof target !== 'number' || !ctx.account.entities[type].has(target)) errors.add(requestId, entityId ? 'NotFound' : 'NotSupportedChoice', 'entity_id');
+    if (typeof target !== 'number' || !ctx.account.entities[type].has(target))
+      errors.add(requestId, entityId ? 'NotFound' : 'NotSupportedChoice', 'entity_id');
     const spec = typeof item.note_type === 'string' ? NOTE_PARAMS[item.note_type] : undefined;
     if (!spec) errors.add(requestId, typeof item.note_type === 'string' ? 'NotSupportedChoice' : 'NotBlank', 'note_type');
-    else if (!isObject(item.params)) errors.add(requestId, item.params === undefined || item.params === null ? 'NotBlank' : 'InvalidType', 'params');
+    else if (!isObject(item.params))
+      errors.add(requestId, item.params === undefined || item.params === null ? 'NotBlank' : 'InvalidType', 'params');
     else {
       for (const [name, kind] of Object.entries(spec)) {
         const v = item.params[name];
@@ -49,7 +56,8 @@ export function createNotes(ctx: WriteContext, type: EntityType, body: unknown, 
       }
     }
     if (item.created_by !== undefined && item.created_by !== null && item.created_by !== 0) {
-      if (typeof item.created_by !== 'number' || !ctx.account.user(item.created_by)?.isActive) errors.add(requestId, 'NotSupportedChoice', 'created_by');
+      if (typeof item.created_by !== 'number' || !ctx.account.user(item.created_by)?.isActive)
+        errors.add(requestId, 'NotSupportedChoice', 'created_by');
     }
     if (JSON.stringify(errors) === before) valid.push({ item, target: target as number, requestId });
   });
@@ -57,9 +65,14 @@ export function createNotes(ctx: WriteContext, type: EntityType, body: unknown, 
   const now = ctx.store.clock.nowSeconds();
   return valid.map(({ item, target, requestId }) => {
     const note: Note = {
-      id: ctx.store.ids.take('note'), entity_type: type, entity_id: target, note_type: item.note_type as string,
-      params: { ...(item.params as Record<string, unknown>) }, created_by: typeof item.created_by === 'number' ? item.created_by : ctx.userId,
-      created_at: now, updated_at: now,
+      id: ctx.store.ids.take('note'),
+      entity_type: type,
+      entity_id: target,
+      note_type: item.note_type as string,
+      params: { ...(item.params as Record<string, unknown>) },
+      created_by: typeof item.created_by === 'number' ? item.created_by : ctx.userId,
+      created_at: now,
+      updated_at: now,
     };
     ctx.account.notes.set(note.id, note);
     const entity = ctx.account.entities[type].get(target)!;
@@ -70,8 +83,17 @@ export function createNotes(ctx: WriteContext, type: EntityType, body: unknown, 
 
 export function serialiseNote(accountId: number, note: Note, apiBase: string): Record<string, unknown> {
   return {
-    id: note.id, entity_id: note.entity_id, created_by: note.created_by, updated_by: note.created_by, created_at: note.created_at,
-    updated_at: note.updated_at, responsible_user_id: note.created_by, group_id: 0, note_type: note.note_type, params: note.params,
-    account_id: accountId, _links: { self: { href: `${apiBase}/api/v4/${note.entity_type}/${note.entity_id}/notes/${note.id}` } },
+    id: note.id,
+    entity_id: note.entity_id,
+    created_by: note.created_by,
+    updated_by: note.created_by,
+    created_at: note.created_at,
+    updated_at: note.updated_at,
+    responsible_user_id: note.created_by,
+    group_id: 0,
+    note_type: note.note_type,
+    params: note.params,
+    account_id: accountId,
+    _links: { self: { href: `${apiBase}/api/v4/${note.entity_type}/${note.entity_id}/notes/${note.id}` } },
   };
 }

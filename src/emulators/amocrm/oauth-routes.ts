@@ -10,7 +10,14 @@ type Q = Record<string, string | undefined>;
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function redirectAfterConsent(rt: EmulatorRuntime, reply: FastifyReply, integration: Integration, account: AccountState, decision: string, q: Q): FastifyReply {
+function redirectAfterConsent(
+  rt: EmulatorRuntime,
+  reply: FastifyReply,
+  integration: Integration,
+  account: AccountState,
+  decision: string,
+  q: Q,
+): FastifyReply {
   const target = new URL(integration.redirectUri);
   if (decision === 'allow') {
     target.searchParams.set('code', rt.oauth.issueCode(account, integration));
@@ -32,7 +39,9 @@ function consentPage(rt: EmulatorRuntime, integration: Integration, q: Q): strin
     .filter((k) => q[k] !== undefined)
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q[k]!)}">`)
     .join('');
-  const options = [...rt.store.accounts.values()].map((a) => `<option value="${escapeHtml(a.subdomain)}">${escapeHtml(a.name)} (${escapeHtml(a.subdomain)}.amocrm.ru)</option>`).join('');
+  const options = [...rt.store.accounts.values()]
+    .map((a) => `<option value="${escapeHtml(a.subdomain)}">${escapeHtml(a.name)} (${escapeHtml(a.subdomain)}.amocrm.ru)</option>`)
+    .join('');
   return `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Предоставить доступ — amoCRM emulator</title></head>
 <body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">
 <h1>Интеграция «${escapeHtml(integration.name)}» запрашивает доступ</h1>
@@ -52,7 +61,8 @@ export function oauthRoutes(app: FastifyInstance, rt: EmulatorRuntime): void {
     }
     return integration;
   };
-  const pickAccount = (subdomain: string | undefined) => (subdomain ? rt.store.account(subdomain) : rt.store.accounts.values().next().value);
+  const pickAccount = (subdomain: string | undefined) =>
+    subdomain ? rt.store.account(subdomain) : rt.store.accounts.values().next().value;
 
   app.get('/oauth', async (req, reply) => {
     const q = req.query as Q;

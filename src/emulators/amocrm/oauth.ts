@@ -21,7 +21,11 @@ export interface OAuthOptions {
 }
 
 export const DEFAULT_OAUTH: OAuthOptions = {
-  codeTtlSeconds: 20 * 60, singleUseCodes: true, accessTtlSeconds: 86_400, refreshTtlSeconds: 90 * 86_400, rotation: 'lenient',
+  codeTtlSeconds: 20 * 60,
+  singleUseCodes: true,
+  accessTtlSeconds: 86_400,
+  refreshTtlSeconds: 90 * 86_400,
+  rotation: 'lenient',
 };
 
 interface AuthCode {
@@ -85,7 +89,13 @@ export class OAuthService {
 
   issueCode(account: AccountState, integration: Integration): string {
     const code = `def50200${randomBytes(96).toString('hex')}`;
-    this.codes.set(code, { accountId: account.id, clientId: integration.clientId, userId: account.admin().id, expiresAt: this.clock.nowSeconds() + this.options.codeTtlSeconds, used: false });
+    this.codes.set(code, {
+      accountId: account.id,
+      clientId: integration.clientId,
+      userId: account.admin().id,
+      expiresAt: this.clock.nowSeconds() + this.options.codeTtlSeconds,
+      used: false,
+    });
     return code;
   }
 
@@ -93,7 +103,12 @@ export class OAuthService {
   exchange(account: AccountState, body: Record<string, unknown>): TokenPair {
     const grantType = str(body.grant_type);
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-      throw oauthProblem(400, 'Некорректный запрос', 'The authorization grant type is not supported by the authorization server.', 'Check that all required parameters have been provided');
+      throw oauthProblem(
+        400,
+        'Некорректный запрос',
+        'The authorization grant type is not supported by the authorization server.',
+        'Check that all required parameters have been provided',
+      );
     }
     const integration = this.authenticateClient(body);
     return grantType === 'authorization_code' ? this.exchangeCode(account, integration, body) : this.refresh(account, integration, body);
@@ -125,8 +140,10 @@ export class OAuthService {
     if (!token) throw badRequest('Check the `refresh_token` parameter');
     const grant = this.byRefresh.get(token);
     if (!grant || grant.revoked || grant.accountId !== account.id) throw revoked();
-    if (grant.clientId !== integration.clientId) throw oauthProblem(401, 'Некорректный запрос', 'The refresh token is invalid.', 'Token is not linked to client');
-    if (grant.refreshExpiresAt <= this.clock.nowSeconds()) throw oauthProblem(401, 'Некорректный запрос', 'The refresh token is invalid.', 'Token has expired');
+    if (grant.clientId !== integration.clientId)
+      throw oauthProblem(401, 'Некорректный запрос', 'The refresh token is invalid.', 'Token is not linked to client');
+    if (grant.refreshExpiresAt <= this.clock.nowSeconds())
+      throw oauthProblem(401, 'Некорректный запрос', 'The refresh token is invalid.', 'Token has expired');
     this.markUsed(grant);
     // A retry with the previous token during the grace period: the unused newer pair is thrown away.
     if (grant.successor) this.revoke(grant.successor);
@@ -174,7 +191,8 @@ export class OAuthService {
       this.revoke(grant);
       count++;
     }
-    for (const code of this.codes.values()) if (code.clientId === clientId && (accountId === undefined || code.accountId === accountId)) code.used = true;
+    for (const code of this.codes.values())
+      if (code.clientId === clientId && (accountId === undefined || code.accountId === accountId)) code.used = true;
     return count;
   }
 
@@ -202,15 +220,25 @@ export class OAuthService {
     grant.refreshToken = null;
   }
 
-  private issue(accountId: number, clientId: string, userId: number, predecessor: Grant | null, accessTtl = this.options.accessTtlSeconds): Grant {
+  private issue(
+    accountId: number,
+    clientId: string,
+    userId: number,
+    predecessor: Grant | null,
+    accessTtl = this.options.accessTtlSeconds,
+  ): Grant {
     const now = this.clock.nowSeconds();
     const grant: Grant = {
-      accountId, clientId, userId,
+      accountId,
+      clientId,
+      userId,
       accessToken: this.jwt(accountId, clientId, userId, now, now + accessTtl),
       accessExpiresAt: now + accessTtl,
       refreshToken: `def50200${randomBytes(160).toString('hex')}`,
       refreshExpiresAt: now + this.options.refreshTtlSeconds,
-      revoked: false, predecessor, successor: null,
+      revoked: false,
+      predecessor,
+      successor: null,
     };
     this.byAccess.set(grant.accessToken, grant);
     this.byRefresh.set(grant.refreshToken!, grant);
@@ -220,9 +248,20 @@ export class OAuthService {
   private jwt(accountId: number, clientId: string, userId: number, iat: number, exp: number): string {
     const header = b64url({ typ: 'JWT', alg: 'RS256', jti: randomUUID() });
     const payload = b64url({
-      aud: clientId, jti: randomUUID(), iat, nbf: iat, exp, sub: String(userId), grant_type: '', account_id: accountId,
-      base_domain: 'amocrm.ru', version: 2, scopes: ['push_notifications', 'files', 'crm', 'files_delete', 'notifications'],
-      hash_uuid: randomUUID(), api_domain: 'api-b.amocrm.ru', user_flags: 0,
+      aud: clientId,
+      jti: randomUUID(),
+      iat,
+      nbf: iat,
+      exp,
+      sub: String(userId),
+      grant_type: '',
+      account_id: accountId,
+      base_domain: 'amocrm.ru',
+      version: 2,
+      scopes: ['push_notifications', 'files', 'crm', 'files_delete', 'notifications'],
+      hash_uuid: randomUUID(),
+      api_domain: 'api-b.amocrm.ru',
+      user_flags: 0,
     });
     const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(rsaKey()).toString('base64url');
     return `${header}.${payload}.${signature}`;
@@ -230,12 +269,16 @@ export class OAuthService {
 
   private toPair(grant: Grant): TokenPair {
     return {
-      token_type: 'Bearer', expires_in: grant.accessExpiresAt - this.clock.nowSeconds(), access_token: grant.accessToken,
-      refresh_token: grant.refreshToken!, server_time: this.clock.nowSeconds(),
+      token_type: 'Bearer',
+      expires_in: grant.accessExpiresAt - this.clock.nowSeconds(),
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken!,
+      server_time: this.clock.nowSeconds(),
     };
   }
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
-const badRequest = (hint: string): AmoProblem => oauthProblem(400, 'Некорректный запрос', 'В запросе отсутствует ряд параметров или параметры невалидны', hint);
+const badRequest = (hint: string): AmoProblem =>
+  oauthProblem(400, 'Некорректный запрос', 'В запросе отсутствует ряд параметров или параметры невалидны', hint);
 const revoked = (): AmoProblem => oauthProblem(401, 'Некорректный запрос', 'The refresh token is invalid.', 'Token has been revoked');

@@ -20,8 +20,15 @@ export interface RateLimitOptions {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
-  enabled: true, perSecond: 7, key: 'token', accountPerSecond: null, violationsToBlock: 20, violationWindowSeconds: 10,
-  blockSeconds: 300, retryAfter: 'window', plainText429: false,
+  enabled: true,
+  perSecond: 7,
+  key: 'token',
+  accountPerSecond: null,
+  violationsToBlock: 20,
+  violationWindowSeconds: 10,
+  blockSeconds: 300,
+  retryAfter: 'window',
+  plainText429: false,
 };
 
 export type RateDecision = { kind: 'ok' } | { kind: 'limited'; retryAfterSeconds: number } | { kind: 'blocked'; untilMs: number };
@@ -48,7 +55,8 @@ export class RateLimiter {
       this.violations.delete(key);
     }
     const own = recent(this.accepted, key, now - WINDOW_MS);
-    const shared = accountKey && this.options.accountPerSecond !== null ? recent(this.accepted, `account:${accountKey}`, now - WINDOW_MS) : null;
+    const shared =
+      accountKey && this.options.accountPerSecond !== null ? recent(this.accepted, `account:${accountKey}`, now - WINDOW_MS) : null;
     const overOwn = own.length >= this.options.perSecond;
     const overShared = shared !== null && shared.length >= (this.options.accountPerSecond ?? Infinity);
     if (overOwn || overShared) {
@@ -60,7 +68,8 @@ export class RateLimiter {
         return { kind: 'blocked', untilMs: blockedUntil };
       }
       const oldest = (overOwn ? own[0] : shared?.[0]) ?? now;
-      const retryAfterSeconds = this.options.retryAfter === 'window' ? Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) : this.options.retryAfter;
+      const retryAfterSeconds =
+        this.options.retryAfter === 'window' ? Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) : this.options.retryAfter;
       return { kind: 'limited', retryAfterSeconds };
     }
     own.push(now);

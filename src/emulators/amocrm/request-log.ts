@@ -54,7 +54,9 @@ export class RequestLog {
 
   /** The largest number of requests that fell into any sliding 1-second window (real time). */
   maxPerSecond(filter: RequestLogFilter = {}): number {
-    const times = this.list(filter).map((e) => e.at).sort((a, b) => a - b);
+    const times = this.list(filter)
+      .map((e) => e.at)
+      .sort((a, b) => a - b);
     let max = 0;
     let start = 0;
     for (let end = 0; end < times.length; end++) {

@@ -68,7 +68,12 @@ const TAGS: Record<EntityType, readonly string[]> = {
 };
 
 const PIPELINES: ReadonlyArray<{ name: string; main: boolean; archive: boolean; stages: readonly string[] }> = [
-  { name: 'Воронка', main: true, archive: false, stages: ['Первичный контакт', 'Переговоры', 'Принимают решение', 'Согласование договора'] },
+  {
+    name: 'Воронка',
+    main: true,
+    archive: false,
+    stages: ['Первичный контакт', 'Переговоры', 'Принимают решение', 'Согласование договора'],
+  },
   { name: 'Партнёры', main: false, archive: false, stages: ['Новый партнёр', 'Подписание'] },
   { name: 'Старая воронка', main: false, archive: true, stages: ['Этап 1'] },
 ];
@@ -105,7 +110,15 @@ function seedPipeline(store: EmulatorStore, spec: (typeof PIPELINES)[number], in
   const id = store.ids.take('pipeline');
   const statuses: Status[] = [
     { id: store.ids.take('status'), name: 'Неразобранное', sort: 10, is_editable: false, pipeline_id: id, color: '#c1c1c1', type: 1 },
-    ...spec.stages.map((name, i): Status => ({ id: store.ids.take('status'), name, sort: 20 + i * 10, is_editable: true, pipeline_id: id, color: '#99ccff', type: 0 })),
+    ...spec.stages.map((name, i): Status => ({
+      id: store.ids.take('status'),
+      name,
+      sort: 20 + i * 10,
+      is_editable: true,
+      pipeline_id: id,
+      color: '#99ccff',
+      type: 0,
+    })),
     { id: WON_STATUS_ID, name: 'Успешно реализовано', sort: 10_000, is_editable: false, pipeline_id: id, color: '#CCFF66', type: 0 },
     { id: LOST_STATUS_ID, name: 'Закрыто и не реализовано', sort: 11_000, is_editable: false, pipeline_id: id, color: '#D5D8DB', type: 0 },
   ];

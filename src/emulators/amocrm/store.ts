@@ -6,8 +6,18 @@ import type { CustomField, Entity, EntityType, Link, Note, Pipeline, Tag, User, 
 
 /** amoCRM ids are integers unique across the platform; each kind gets its own range so they are easy to tell apart. */
 const ID_BASES = {
-  account: 31_000_000, user: 5_000_000, pipeline: 7_000_000, status: 60_000_000, field: 900_000, enum: 1_500_000,
-  tag: 80_000, lead: 20_000_000, contact: 30_000_000, company: 40_000_000, note: 70_000_000, webhook: 1_000,
+  account: 31_000_000,
+  user: 5_000_000,
+  pipeline: 7_000_000,
+  status: 60_000_000,
+  field: 900_000,
+  enum: 1_500_000,
+  tag: 80_000,
+  lead: 20_000_000,
+  contact: 30_000_000,
+  company: 40_000_000,
+  note: 70_000_000,
+  webhook: 1_000,
 } as const;
 export type IdKind = keyof typeof ID_BASES;
 

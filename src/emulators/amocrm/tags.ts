@@ -13,7 +13,14 @@ export interface TagChange {
   remove?: TagRef[];
 }
 
-export function parseTagRefs(account: AccountState, type: EntityType, input: unknown, path: string, errors: ValidationErrors, requestId: string): TagRef[] | undefined {
+export function parseTagRefs(
+  account: AccountState,
+  type: EntityType,
+  input: unknown,
+  path: string,
+  errors: ValidationErrors,
+  requestId: string,
+): TagRef[] | undefined {
   if (!Array.isArray(input)) {
     errors.add(requestId, 'InvalidType', path);
     return undefined;
@@ -51,7 +58,13 @@ function resolve(store: EmulatorStore, account: AccountState, type: EntityType, 
 }
 
 /** Applies a validated change to an entity's tag ids (creating tags named for the first time). */
-export function applyTagChange(store: EmulatorStore, account: AccountState, type: EntityType, current: number[], change: TagChange): number[] {
+export function applyTagChange(
+  store: EmulatorStore,
+  account: AccountState,
+  type: EntityType,
+  current: number[],
+  change: TagChange,
+): number[] {
   let ids = change.replace === undefined ? [...current] : (change.replace ?? []).map((r) => resolve(store, account, type, r));
   for (const ref of change.add ?? []) {
     const id = resolve(store, account, type, ref);

@@ -37,8 +37,20 @@ export interface Pipeline {
 }
 
 export type CustomFieldType =
-  | 'text' | 'numeric' | 'checkbox' | 'select' | 'multiselect' | 'multitext' | 'date' | 'url' | 'textarea'
-  | 'radiobutton' | 'date_time' | 'birthday' | 'price' | 'streetaddress';
+  | 'text'
+  | 'numeric'
+  | 'checkbox'
+  | 'select'
+  | 'multiselect'
+  | 'multitext'
+  | 'date'
+  | 'url'
+  | 'textarea'
+  | 'radiobutton'
+  | 'date_time'
+  | 'birthday'
+  | 'price'
+  | 'streetaddress';
 
 export interface CustomFieldEnum {
   id: number;

@@ -32,7 +32,9 @@ function legacyCustomFields(account: AccountState, entity: Entity): unknown[] {
       name: s(field?.name),
       ...(field?.code ? { code: field.code } : {}),
       // Date fields arrive as a bare list of timestamps; others as {value, enum?}.
-      values: isDate ? f.values.map((v) => s(v.value)) : f.values.map((v) => ({ value: s(v.value), ...(v.enum_id !== undefined ? { enum: s(v.enum_id) } : {}) })),
+      values: isDate
+        ? f.values.map((v) => s(v.value))
+        : f.values.map((v) => ({ value: s(v.value), ...(v.enum_id !== undefined ? { enum: s(v.enum_id) } : {}) })),
     };
   });
 }
@@ -40,13 +42,21 @@ function legacyCustomFields(account: AccountState, entity: Entity): unknown[] {
 function legacyItem(account: AccountState, event: WebhookEvent, linked: (type: EntityType) => number[]): Record<string, unknown> {
   const e = event.entity;
   const item: Record<string, unknown> = {
-    id: s(e.id), name: s(e.name), responsible_user_id: s(e.responsible_user_id), date_create: s(e.created_at),
-    last_modified: s(e.updated_at), created_user_id: s(e.created_by), modified_user_id: s(e.updated_by),
-    account_id: s(account.id), created_at: s(e.created_at), updated_at: s(e.updated_at),
+    id: s(e.id),
+    name: s(e.name),
+    responsible_user_id: s(e.responsible_user_id),
+    date_create: s(e.created_at),
+    last_modified: s(e.updated_at),
+    created_user_id: s(e.created_by),
+    modified_user_id: s(e.updated_by),
+    account_id: s(account.id),
+    created_at: s(e.created_at),
+    updated_at: s(e.updated_at),
   };
   if (e.type === 'leads') {
     Object.assign(item, { status_id: s(e.status_id), price: s(e.price), pipeline_id: s(e.pipeline_id) });
-    if (event.action === 'status') Object.assign(item, { old_status_id: s(event.old?.status_id), old_pipeline_id: s(event.old?.pipeline_id) });
+    if (event.action === 'status')
+      Object.assign(item, { old_status_id: s(event.old?.status_id), old_pipeline_id: s(event.old?.pipeline_id) });
   } else {
     item.type = e.type === 'contacts' ? 'contact' : 'company';
     if (e.type === 'companies') item.linked_leads_id = Object.fromEntries(linked('leads').map((id) => [id, { ID: s(id) }]));
@@ -61,13 +71,23 @@ function legacyItem(account: AccountState, event: WebhookEvent, linked: (type: E
   const tags = e.tagIds.map((id) => account.tags[e.type].get(id)).filter((t) => t !== undefined);
   if (tags.length) item.tags = tags.map((t) => ({ id: s(t.id), name: t.name }));
   if (event.action === 'note' && event.note) {
-    item.note = { id: s(event.note.id), element_id: s(event.note.entity_id), note_type: s(event.note.note_type), text: s(event.note.params.text), date_create: s(event.note.created_at) };
+    item.note = {
+      id: s(event.note.id),
+      element_id: s(event.note.entity_id),
+      note_type: s(event.note.note_type),
+      text: s(event.note.params.text),
+      date_create: s(event.note.created_at),
+    };
   }
   return item;
 }
 
 /** Form body for one delivery: every event of a request that the webhook subscribed to. */
-export function buildWebhookBody(account: AccountState, events: readonly WebhookEvent[], linked: (e: Entity, type: EntityType) => number[]): string {
+export function buildWebhookBody(
+  account: AccountState,
+  events: readonly WebhookEvent[],
+  linked: (e: Entity, type: EntityType) => number[],
+): string {
   const tree: Record<string, Record<string, unknown[]>> = {};
   for (const event of events) {
     const key = event.type === 'leads' ? 'leads' : 'contacts'; // companies arrive under `contacts` with type=company

@@ -18,7 +18,10 @@ export interface WebhookOptions {
 }
 
 export const DEFAULT_WEBHOOKS: WebhookOptions = {
-  timeoutMs: 2000, retryDelaysMs: [5 * 60_000, 15 * 60_000, 15 * 60_000, 60 * 60_000], disableAfterFailures: 100, failureWindowSeconds: 7200,
+  timeoutMs: 2000,
+  retryDelaysMs: [5 * 60_000, 15 * 60_000, 15 * 60_000, 60 * 60_000],
+  disableAfterFailures: 100,
+  failureWindowSeconds: 7200,
 };
 
 export interface DeliveryAttempt {
@@ -57,12 +60,25 @@ export class WebhookDispatcher {
     const now = this.clock.nowSeconds();
     const existing = [...account.webhooks.values()].find((w) => w.destination === input.destination);
     if (existing) {
-      Object.assign(existing, { settings: [...input.settings], sort: input.sort ?? existing.sort, disabled: false, updated_at: now, failures: [] });
+      Object.assign(existing, {
+        settings: [...input.settings],
+        sort: input.sort ?? existing.sort,
+        disabled: false,
+        updated_at: now,
+        failures: [],
+      });
       return existing;
     }
     const hook: WebhookSubscription = {
-      id: this.store.ids.take('webhook'), destination: input.destination, settings: [...input.settings], sort: input.sort ?? 1,
-      disabled: false, created_by: userId, created_at: now, updated_at: now, failures: [],
+      id: this.store.ids.take('webhook'),
+      destination: input.destination,
+      settings: [...input.settings],
+      sort: input.sort ?? 1,
+      disabled: false,
+      created_by: userId,
+      created_at: now,
+      updated_at: now,
+      failures: [],
     };
     account.webhooks.set(hook.id, hook);
     return hook;
@@ -87,7 +103,9 @@ export class WebhookDispatcher {
 
   /** Manual delivery (control API): a prepared form body or fields, to a destination or every active webhook. */
   fire(account: AccountState, body: string, destination?: string): WebhookDelivery[] {
-    const targets = destination ? [{ hook: null, destination }] : [...account.webhooks.values()].filter((h) => !h.disabled).map((hook) => ({ hook, destination: hook.destination }));
+    const targets = destination
+      ? [{ hook: null, destination }]
+      : [...account.webhooks.values()].filter((h) => !h.disabled).map((hook) => ({ hook, destination: hook.destination }));
     return targets.map((t) => this.deliver(account, t.hook, t.destination, body));
   }
 
@@ -115,7 +133,15 @@ export class WebhookDispatcher {
   }
 
   private deliver(account: AccountState, hook: WebhookSubscription | null, destination: string, body: string): WebhookDelivery {
-    const delivery: WebhookDelivery = { id: this.nextDeliveryId++, subdomain: account.subdomain, webhookId: hook?.id ?? null, destination, body, attempts: [], state: 'pending' };
+    const delivery: WebhookDelivery = {
+      id: this.nextDeliveryId++,
+      subdomain: account.subdomain,
+      webhookId: hook?.id ?? null,
+      destination,
+      body,
+      attempts: [],
+      state: 'pending',
+    };
     this.log.push(delivery);
     this.pending++;
     void this.attempt(hook, delivery);

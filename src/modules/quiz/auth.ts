@@ -52,7 +52,12 @@ export class QuizJwtVerifier {
     }
     const claim = payload[this.#config.jwtAccountClaim];
     if ((typeof claim !== 'string' && typeof claim !== 'number') || String(claim) === '') {
-      throw quizError('BAD_TOKEN', `В токене нет идентификатора аккаунта (claim ${this.#config.jwtAccountClaim})`, undefined, WWW_AUTHENTICATE);
+      throw quizError(
+        'BAD_TOKEN',
+        `В токене нет идентификатора аккаунта (claim ${this.#config.jwtAccountClaim})`,
+        undefined,
+        WWW_AUTHENTICATE,
+      );
     }
     return String(claim);
   }

@@ -102,14 +102,16 @@ export type Pagination = Static<typeof PaginationQuery>;
  * in lead rules a key may also be a UTM name (`utm_source`…) whose value goes into that field.
  */
 export const FieldRule = Type.Record(Type.String({ pattern: '^(\\d+|utm_[a-z_]+)$' }), Type.Integer(), {
-  description: 'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо',
+  description:
+    'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо',
   examples: [{ '101': 5001, utm_source: 5010 }],
 });
 export const ContactRules = Type.Record(Type.String({ pattern: '^\\d+$' }), Type.Integer(), {
   description: 'Мапа: ключ — QuestionID, значение — id кастомного поля контакта в амо',
 });
 
-const TagIds = (entity: string) => Type.Optional(Type.Array(Type.Integer(), { description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
+const TagIds = (entity: string) =>
+  Type.Optional(Type.Array(Type.Integer(), { description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
 export const TagsToAdd = Type.Object(
   { Lead: TagIds('Leads'), Contact: TagIds('Contacts'), Company: TagIds('Company'), Customer: TagIds('Customer') },
   { examples: [{ Lead: [101, 102], Contact: [201] }] },
@@ -123,7 +125,9 @@ export const RulesReq = Type.Object({
     Type.Object({
       Lead: Type.Optional(Type.Array(FieldRule, { description: 'правила заполнения полей сделки' })),
       Contact: Type.Optional(Type.Array(ContactRules, { description: 'правила заполнения полей контакта' })),
-      Company: Type.Optional(Type.Array(FieldRule, { description: 'правила заполнения полей компании (компания создаётся, если правила есть)' })),
+      Company: Type.Optional(
+        Type.Array(FieldRule, { description: 'правила заполнения полей компании (компания создаётся, если правила есть)' }),
+      ),
       Customer: Type.Optional(Type.Array(FieldRule, { description: 'правила для покупателя (хранятся и проверяются)' })),
     }),
   ),
@@ -144,7 +148,12 @@ export const Rule = Type.Object({
     company: Type.Array(FieldRule),
     customer: Type.Array(FieldRule),
   }),
-  TagsToAdd: Type.Object({ Lead: Type.Array(Type.Integer()), Contact: Type.Array(Type.Integer()), Company: Type.Array(Type.Integer()), Customer: Type.Array(Type.Integer()) }),
+  TagsToAdd: Type.Object({
+    Lead: Type.Array(Type.Integer()),
+    Contact: Type.Array(Type.Integer()),
+    Company: Type.Array(Type.Integer()),
+    Customer: Type.Array(Type.Integer()),
+  }),
   Deleted: Type.Boolean(),
   CreatedAt: Timestamp,
   Status: StringEnum(['pending', 'ready', 'broken'], {

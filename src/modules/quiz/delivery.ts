@@ -63,7 +63,11 @@ export class DeliveryService {
         }
         const account = accounts.get(row.quizAccountId);
         if (!account) {
-          await fail({ code: 'ACCOUNT_NOT_CONNECTED', message: 'Аккаунт amoCRM не подключён; подключите его и повторите доставку', retryable: true });
+          await fail({
+            code: 'ACCOUNT_NOT_CONNECTED',
+            message: 'Аккаунт amoCRM не подключён; подключите его и повторите доставку',
+            retryable: true,
+          });
           continue;
         }
         const ruleKey = `${row.quizAccountId}\u0000${row.quizId}`;
@@ -80,7 +84,11 @@ export class DeliveryService {
           continue;
         }
         if (rule.amoAccountId !== account.amoAccountId) {
-          await fail({ code: 'RULE_STALE', message: 'Правило настроено для другого аккаунта amoCRM; сохраните его заново (PATCH)', retryable: true });
+          await fail({
+            code: 'RULE_STALE',
+            message: 'Правило настроено для другого аккаунта amoCRM; сохраните его заново (PATCH)',
+            retryable: true,
+          });
           continue;
         }
         let cache = caches.get(account.amoAccountId);
@@ -125,7 +133,12 @@ export class DeliveryService {
       const locked = await tx
         .select()
         .from(quizResults)
-        .where(inArray(quizResults.id, jobs.map((j) => j.data.resultId)))
+        .where(
+          inArray(
+            quizResults.id,
+            jobs.map((j) => j.data.resultId),
+          ),
+        )
         .for('update');
       const byId = new Map(locked.map((r) => [r.id, r]));
       const outcomes: BatchOutcome[] = [];

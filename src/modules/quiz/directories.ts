@@ -71,7 +71,15 @@ export class DirectoryService {
     const page = await this.#page(quizPipelines, eq(quizPipelines.amoAccountId, amoAccountId), p);
     return {
       count: page.count,
-      items: page.items.map((r) => ({ ID: r.id, AmoID: r.amoId, AccountID: r.amoAccountId, Name: r.name, IsArchive: r.isArchive, Deleted: r.deleted, CreatedAt: unixSeconds(r.createdAt) })),
+      items: page.items.map((r) => ({
+        ID: r.id,
+        AmoID: r.amoId,
+        AccountID: r.amoAccountId,
+        Name: r.name,
+        IsArchive: r.isArchive,
+        Deleted: r.deleted,
+        CreatedAt: unixSeconds(r.createdAt),
+      })),
     };
   }
 
@@ -114,7 +122,16 @@ export class DirectoryService {
     const page = await this.#page(quizTags, eq(quizTags.amoAccountId, amoAccountId), p);
     return {
       count: page.count,
-      items: page.items.map((r) => ({ ID: r.id, AmoID: r.amoId, AccountID: r.amoAccountId, Entity: r.entity, Name: r.name, Color: r.color, Deleted: r.deleted, CreatedAt: unixSeconds(r.createdAt) })),
+      items: page.items.map((r) => ({
+        ID: r.id,
+        AmoID: r.amoId,
+        AccountID: r.amoAccountId,
+        Entity: r.entity,
+        Name: r.name,
+        Color: r.color,
+        Deleted: r.deleted,
+        CreatedAt: unixSeconds(r.createdAt),
+      })),
     };
   }
 
@@ -163,7 +180,12 @@ export class DirectoryService {
           });
         }
       }
-      counts.fields = await this.#replace(quizFields, amoAccountId, rows, (r) => `${r.entityType}:${r.amoId}`, ['code', 'name', 'type', 'enums']);
+      counts.fields = await this.#replace(quizFields, amoAccountId, rows, (r) => `${r.entityType}:${r.amoId}`, [
+        'code',
+        'name',
+        'type',
+        'enums',
+      ]);
     }
     if (want.has('tags')) {
       const rows = [];
@@ -202,7 +224,10 @@ export class DirectoryService {
       const present = new Set(rows.map((r) => keyOf(r)));
       const gone = cached.filter((c) => !c.deleted && !present.has(keyOf(c as Record<string, unknown>))).map((c) => c.id);
       for (let i = 0; i < gone.length; i += 1000) {
-        await tx.update(t).set({ deleted: true, updatedAt: new Date() }).where(inArray(t.id, gone.slice(i, i + 1000)));
+        await tx
+          .update(t)
+          .set({ deleted: true, updatedAt: new Date() })
+          .where(inArray(t.id, gone.slice(i, i + 1000)));
       }
     });
     return rows.length;

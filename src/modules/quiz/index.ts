@@ -39,10 +39,29 @@ export function createQuizModule(opts: Partial<DeliveryOptions> = {}): ModuleFac
         { name: 'admin: quiz', description: 'Quiz results for operators: failures and redelivery' },
       ],
       queues: [
-        { name: QUEUES.sync, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories) },
+        {
+          name: QUEUES.sync,
+          retryLimit: 5,
+          retryDelay: 5,
+          batchSize: 1,
+          handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories),
+        },
         { name: QUEUES.ruleCheck, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: RuleCheckJob) => rules.check(d.ruleId) },
-        { name: QUEUES.prepare, retryLimit: 10, retryDelay: 5, batchSize: 4, concurrency: 2, handle: (d: PrepareJob) => delivery.prepare(d) },
-        { name: QUEUES.delivered, retryLimit: 10, retryDelay: 2, batchSize: 100, handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs) },
+        {
+          name: QUEUES.prepare,
+          retryLimit: 10,
+          retryDelay: 5,
+          batchSize: 4,
+          concurrency: 2,
+          handle: (d: PrepareJob) => delivery.prepare(d),
+        },
+        {
+          name: QUEUES.delivered,
+          retryLimit: 10,
+          retryDelay: 2,
+          batchSize: 100,
+          handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs),
+        },
       ],
       routes(app) {
         useQuizEnvelope(app);

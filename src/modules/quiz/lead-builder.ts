@@ -163,5 +163,12 @@ function tagRefs(ids: readonly number[], cache: AccountCache, warnings: string[]
 }
 
 export function toAmoField(f: FieldRow): AmoCustomField {
-  return { id: f.amoId, name: f.name, type: f.type, code: f.code || null, entity_type: f.entityType, enums: f.enums.map((e) => ({ id: e.id, value: e.value, ...(e.code ? { code: e.code } : {}) })) };
+  return {
+    id: f.amoId,
+    name: f.name,
+    type: f.type,
+    code: f.code || null,
+    entity_type: f.entityType,
+    enums: f.enums.map((e) => ({ id: e.id, value: e.value, ...(e.code ? { code: e.code } : {}) })),
+  };
 }

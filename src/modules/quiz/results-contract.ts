@@ -14,7 +14,9 @@ const AnswerValue = Type.Union([
 ]);
 
 export const Answer = Type.Object({
-  questionId: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 100 })], { description: 'id вопроса (ключ в Fieldsrule)' }),
+  questionId: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 100 })], {
+    description: 'id вопроса (ключ в Fieldsrule)',
+  }),
   title: Type.Optional(Type.String({ maxLength: 1000, description: 'текст вопроса' })),
   value: AnswerValue,
 });
@@ -31,7 +33,11 @@ export const QuizResult = Type.Object({
       company: Type.Optional(Type.String({ maxLength: 500, description: 'название компании (если правило заполняет компанию)' })),
     }),
   ),
-  utm: Type.Optional(Type.Record(Type.String({ pattern: '^utm_[a-z_]+$' }), Type.String({ maxLength: 2000 }), { description: 'utm_source, utm_medium, utm_campaign, utm_content, utm_term' })),
+  utm: Type.Optional(
+    Type.Record(Type.String({ pattern: '^utm_[a-z_]+$' }), Type.String({ maxLength: 2000 }), {
+      description: 'utm_source, utm_medium, utm_campaign, utm_content, utm_term',
+    }),
+  ),
   createdAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
 export type QuizResult = Static<typeof QuizResult>;

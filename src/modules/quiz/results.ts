@@ -28,12 +28,24 @@ export class ResultService {
       .where(and(eq(quizRules.quizAccountId, quizAccountId), inArray(quizRules.quizId, quizIds)));
     const known = new Set(ruled.map((r) => r.quizId));
     const noRule = quizIds.filter((id) => !known.has(id));
-    if (noRule.length) throw quizError('RESULTS_INVALID', `Нет правила для квизов: ${noRule.join(', ')}. Создайте правило (POST /quiz/rules/{quizID}), затем отправьте результаты снова`, { quizIds: noRule });
+    if (noRule.length)
+      throw quizError(
+        'RESULTS_INVALID',
+        `Нет правила для квизов: ${noRule.join(', ')}. Создайте правило (POST /quiz/rules/{quizID}), затем отправьте результаты снова`,
+        { quizIds: noRule },
+      );
 
     const inserted = await this.hub.db.transaction(async (tx) => {
       const rows = await tx
         .insert(quizResults)
-        .values([...unique.values()].map((r) => ({ quizAccountId, resultId: r.resultId, quizId: r.quizId, payload: r as unknown as Record<string, unknown> })))
+        .values(
+          [...unique.values()].map((r) => ({
+            quizAccountId,
+            resultId: r.resultId,
+            quizId: r.quizId,
+            payload: r as unknown as Record<string, unknown>,
+          })),
+        )
         .onConflictDoNothing({ target: [quizResults.quizAccountId, quizResults.resultId] })
         .returning({ id: quizResults.id, resultId: quizResults.resultId });
       const jobs: PrepareJob[] = [];

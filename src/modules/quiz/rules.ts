@@ -89,7 +89,10 @@ export class RuleService {
 
   async #validate(amoAccountId: number, rule: RuleParts): Promise<void> {
     const problems = ruleProblems(await loadCache(this.hub.db, amoAccountId), rule);
-    if (problems.length) throw quizError('RULE_INVALID', `Не найдены в amoCRM (обновите справочники или исправьте правило): ${problems.join('; ')}`, { problems });
+    if (problems.length)
+      throw quizError('RULE_INVALID', `Не найдены в amoCRM (обновите справочники или исправьте правило): ${problems.join('; ')}`, {
+        problems,
+      });
   }
 
   #find(db: DbExecutor, quizAccountId: string, quizId: number): Promise<RuleRow | undefined> {

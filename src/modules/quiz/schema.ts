@@ -25,7 +25,9 @@ export const quizAccounts = pgTable(
   },
   (t) => [
     // One live connection per quiz account; deleted ones stay for history.
-    uniqueIndex('quiz_accounts_live_uq').on(t.quizAccountId).where(sql`not ${t.deleted}`),
+    uniqueIndex('quiz_accounts_live_uq')
+      .on(t.quizAccountId)
+      .where(sql`not ${t.deleted}`),
     index('quiz_accounts_amo_idx').on(t.amoAccountId),
   ],
 );

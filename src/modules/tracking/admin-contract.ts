@@ -8,10 +8,18 @@ const NullableTs = Nullable(Ts);
 
 export const IdParams = Type.Object({ id: Id });
 
-export const AdminBot = Type.Object({ id: Type.Integer(), name: Type.String(), username: Type.String(), is_active: Type.Boolean(), subscription_status: Type.String() });
+export const AdminBot = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  username: Type.String(),
+  is_active: Type.Boolean(),
+  subscription_status: Type.String(),
+});
 export const CreateBot = Type.Object(
   {
-    id: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Id бота на платформе (если не задан — назначается)' })),
+    id: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Id бота на платформе (если не задан — назначается)' }),
+    ),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     username: Type.Optional(Type.String({ maxLength: 100 })),
     is_active: Type.Optional(Type.Boolean()),
@@ -39,12 +47,21 @@ export const ApiKey = Type.Object({
   revoked_at: NullableTs,
   last_used_at: NullableTs,
 });
-export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'Полный ключ: показывается один раз' }) })]);
+export const CreatedApiKey = Type.Intersect([
+  ApiKey,
+  Type.Object({ key: Type.String({ description: 'Полный ключ: показывается один раз' }) }),
+]);
 export const CreateKey = Type.Object(
-  { name: Type.Optional(Type.String({ maxLength: 200 })), rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  },
   { additionalProperties: false },
 );
-export const UpdateKey = Type.Object({ rate_limit_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false });
+export const UpdateKey = Type.Object(
+  { rate_limit_per_minute: Type.Integer({ minimum: 1, maximum: 1_000_000 }) },
+  { additionalProperties: false },
+);
 
 export const UsageQuery = Type.Object({
   days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }),
@@ -54,7 +71,16 @@ export const Usage = Type.Object({
   key_id: Type.Integer(),
   last_used_at: NullableTs,
   daily: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), requests: Type.Integer(), errors: Type.Integer() })),
-  recent: Type.Array(Type.Object({ at: Ts, method: Type.String(), path: Type.String(), status: Type.Integer(), ip: Type.String(), latency_ms: Type.Number() })),
+  recent: Type.Array(
+    Type.Object({
+      at: Ts,
+      method: Type.String(),
+      path: Type.String(),
+      status: Type.Integer(),
+      ip: Type.String(),
+      latency_ms: Type.Number(),
+    }),
+  ),
 });
 
 export const Webhook = Type.Object({
@@ -65,7 +91,10 @@ export const Webhook = Type.Object({
   disabled_reason: Nullable(Type.String()),
   created_at: Ts,
 });
-export const CreatedWebhook = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'whsec_…: показывается один раз' }) })]);
+export const CreatedWebhook = Type.Intersect([
+  Webhook,
+  Type.Object({ secret: Type.String({ description: 'whsec_…: показывается один раз' }) }),
+]);
 export const CreateWebhook = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
 const DeliveryStatus = StringEnum(['pending', 'delivered', 'failed']);

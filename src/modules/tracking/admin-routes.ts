@@ -29,26 +29,52 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
   const base = { security: ADMIN_SECURITY };
   const botTags = ['admin: tracking'];
 
-  app.post('/tracking/bots', { schema: { ...base, tags: botTags, summary: 'Create a bot (tenant)', body: A.CreateBot, response: { 201: A.AdminBot, 400: E, 401: E, 409: E } } }, async (req, reply) =>
-    reply.status(201).send(
-      await bots.create({
-        ...(req.body.id ? { id: req.body.id } : {}),
-        name: req.body.name,
-        ...(req.body.username !== undefined ? { username: req.body.username } : {}),
-        ...(req.body.is_active !== undefined ? { isActive: req.body.is_active } : {}),
-        ...(req.body.subscription_status !== undefined ? { subscriptionStatus: req.body.subscription_status } : {}),
-      }),
-    ),
+  app.post(
+    '/tracking/bots',
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: 'Create a bot (tenant)',
+        body: A.CreateBot,
+        response: { 201: A.AdminBot, 400: E, 401: E, 409: E },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(
+        await bots.create({
+          ...(req.body.id ? { id: req.body.id } : {}),
+          name: req.body.name,
+          ...(req.body.username !== undefined ? { username: req.body.username } : {}),
+          ...(req.body.is_active !== undefined ? { isActive: req.body.is_active } : {}),
+          ...(req.body.subscription_status !== undefined ? { subscriptionStatus: req.body.subscription_status } : {}),
+        }),
+      ),
   );
-  app.get('/tracking/bots', { schema: { ...base, tags: botTags, summary: 'List bots', response: { 200: Type.Object({ bots: Type.Array(A.AdminBot) }), 401: E } } }, async () => ({
-    bots: await bots.list(),
-  }));
-  app.get('/tracking/bots/:id', { schema: { ...base, tags: botTags, summary: 'One bot', params: A.IdParams, response: { 200: A.AdminBot, 401: E, 404: E } } }, async (req) =>
-    bots.get(req.params.id),
+  app.get(
+    '/tracking/bots',
+    { schema: { ...base, tags: botTags, summary: 'List bots', response: { 200: Type.Object({ bots: Type.Array(A.AdminBot) }), 401: E } } },
+    async () => ({
+      bots: await bots.list(),
+    }),
+  );
+  app.get(
+    '/tracking/bots/:id',
+    { schema: { ...base, tags: botTags, summary: 'One bot', params: A.IdParams, response: { 200: A.AdminBot, 401: E, 404: E } } },
+    async (req) => bots.get(req.params.id),
   );
   app.patch(
     '/tracking/bots/:id',
-    { schema: { ...base, tags: botTags, summary: 'Change a bot (disable: is_active=false — its keys get 403)', params: A.IdParams, body: A.UpdateBot, response: { 200: A.AdminBot, 400: E, 401: E, 404: E } } },
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: 'Change a bot (disable: is_active=false — its keys get 403)',
+        params: A.IdParams,
+        body: A.UpdateBot,
+        response: { 200: A.AdminBot, 400: E, 401: E, 404: E },
+      },
+    },
     async (req) =>
       bots.update(req.params.id, {
         ...(req.body.name !== undefined ? { name: req.body.name } : {}),
@@ -60,7 +86,16 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
 
   app.post(
     '/tracking/bots/:id/keys',
-    { schema: { ...base, tags: botTags, summary: 'Issue an API key (the full key is in this answer only)', params: A.IdParams, body: A.CreateKey, response: { 201: A.CreatedApiKey, 400: E, 401: E, 404: E } } },
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: 'Issue an API key (the full key is in this answer only)',
+        params: A.IdParams,
+        body: A.CreateKey,
+        response: { 201: A.CreatedApiKey, 400: E, 401: E, 404: E },
+      },
+    },
     async (req, reply) =>
       reply.status(201).send(
         await keys.create(req.params.id, {
@@ -69,48 +104,156 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
         }),
       ),
   );
-  app.get('/tracking/bots/:id/keys', { schema: { ...base, tags: botTags, summary: "A bot's API keys (hashes are never shown)", params: A.IdParams, response: { 200: Type.Object({ keys: Type.Array(A.ApiKey) }), 401: E } } }, async (req) => ({
-    keys: await keys.list(req.params.id),
-  }));
-  app.post('/tracking/keys/:id/revoke', { schema: { ...base, tags: botTags, summary: 'Revoke a key (effective at once on every instance)', params: A.IdParams, response: { 200: A.ApiKey, 401: E, 404: E, 409: E } } }, async (req) =>
-    keys.revoke(req.params.id),
+  app.get(
+    '/tracking/bots/:id/keys',
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: "A bot's API keys (hashes are never shown)",
+        params: A.IdParams,
+        response: { 200: Type.Object({ keys: Type.Array(A.ApiKey) }), 401: E },
+      },
+    },
+    async (req) => ({
+      keys: await keys.list(req.params.id),
+    }),
   );
-  app.patch('/tracking/keys/:id', { schema: { ...base, tags: botTags, summary: "Change a key's rate limit", params: A.IdParams, body: A.UpdateKey, response: { 200: A.ApiKey, 400: E, 401: E, 404: E } } }, async (req) =>
-    keys.setRateLimit(req.params.id, req.body.rate_limit_per_minute),
+  app.post(
+    '/tracking/keys/:id/revoke',
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: 'Revoke a key (effective at once on every instance)',
+        params: A.IdParams,
+        response: { 200: A.ApiKey, 401: E, 404: E, 409: E },
+      },
+    },
+    async (req) => keys.revoke(req.params.id),
+  );
+  app.patch(
+    '/tracking/keys/:id',
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: "Change a key's rate limit",
+        params: A.IdParams,
+        body: A.UpdateKey,
+        response: { 200: A.ApiKey, 400: E, 401: E, 404: E },
+      },
+    },
+    async (req) => keys.setRateLimit(req.params.id, req.body.rate_limit_per_minute),
   );
   app.get(
     '/tracking/keys/:id/usage',
-    { schema: { ...base, tags: botTags, summary: "A key's usage: daily counts and the latest requests", params: A.IdParams, querystring: A.UsageQuery, response: { 200: A.Usage, 400: E, 401: E, 404: E } } },
+    {
+      schema: {
+        ...base,
+        tags: botTags,
+        summary: "A key's usage: daily counts and the latest requests",
+        params: A.IdParams,
+        querystring: A.UsageQuery,
+        response: { 200: A.Usage, 400: E, 401: E, 404: E },
+      },
+    },
     async (req) => {
       const key = await keys.get(req.params.id);
       await usage.flush();
-      return { ...(await usageReport(hub, key.id, { days: req.query.days, recent: req.query.recent })), last_used_at: (await keys.get(key.id)).last_used_at };
+      return {
+        ...(await usageReport(hub, key.id, { days: req.query.days, recent: req.query.recent })),
+        last_used_at: (await keys.get(key.id)).last_used_at,
+      };
     },
   );
 
   const hookTags = ['admin: tracking webhooks'];
   app.post(
     '/tracking/bots/:id/webhooks',
-    { schema: { ...base, tags: hookTags, summary: 'Add a status-change webhook endpoint (the whsec_ secret is in this answer only)', params: A.IdParams, body: A.CreateWebhook, response: { 201: A.CreatedWebhook, 400: E, 401: E, 404: E } } },
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: 'Add a status-change webhook endpoint (the whsec_ secret is in this answer only)',
+        params: A.IdParams,
+        body: A.CreateWebhook,
+        response: { 201: A.CreatedWebhook, 400: E, 401: E, 404: E },
+      },
+    },
     async (req, reply) => reply.status(201).send(await webhooks.create(req.params.id, req.body.url)),
   );
-  app.get('/tracking/bots/:id/webhooks', { schema: { ...base, tags: hookTags, summary: "A bot's webhook endpoints", params: A.IdParams, response: { 200: Type.Object({ webhooks: Type.Array(A.Webhook) }), 401: E } } }, async (req) => ({
-    webhooks: await webhooks.list(req.params.id),
-  }));
-  app.delete('/tracking/webhooks/:id', { schema: { ...base, tags: hookTags, summary: 'Disable an endpoint (its delivery log stays)', params: A.IdParams, response: { 200: A.Webhook, 401: E, 404: E } } }, async (req) =>
-    webhooks.disable(req.params.id),
+  app.get(
+    '/tracking/bots/:id/webhooks',
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: "A bot's webhook endpoints",
+        params: A.IdParams,
+        response: { 200: Type.Object({ webhooks: Type.Array(A.Webhook) }), 401: E },
+      },
+    },
+    async (req) => ({
+      webhooks: await webhooks.list(req.params.id),
+    }),
+  );
+  app.delete(
+    '/tracking/webhooks/:id',
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: 'Disable an endpoint (its delivery log stays)',
+        params: A.IdParams,
+        response: { 200: A.Webhook, 401: E, 404: E },
+      },
+    },
+    async (req) => webhooks.disable(req.params.id),
   );
   app.get(
     '/tracking/webhooks/:id/deliveries',
-    { schema: { ...base, tags: hookTags, summary: 'Delivery log of an endpoint, newest first', params: A.IdParams, querystring: A.DeliveriesQuery, response: { 200: Type.Object({ deliveries: Type.Array(A.Delivery) }), 400: E, 401: E, 404: E } } },
-    async (req) => ({ deliveries: await webhooks.deliveries(req.params.id, { limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}) }) }),
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: 'Delivery log of an endpoint, newest first',
+        params: A.IdParams,
+        querystring: A.DeliveriesQuery,
+        response: { 200: Type.Object({ deliveries: Type.Array(A.Delivery) }), 400: E, 401: E, 404: E },
+      },
+    },
+    async (req) => ({
+      deliveries: await webhooks.deliveries(req.params.id, {
+        limit: req.query.limit,
+        ...(req.query.status ? { status: req.query.status } : {}),
+      }),
+    }),
   );
-  app.get('/tracking/webhook-deliveries/:id', { schema: { ...base, tags: hookTags, summary: 'One delivery with its body and every attempt', params: A.IdParams, response: { 200: A.DeliveryDetail, 401: E, 404: E } } }, async (req) =>
-    webhooks.delivery(req.params.id),
+  app.get(
+    '/tracking/webhook-deliveries/:id',
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: 'One delivery with its body and every attempt',
+        params: A.IdParams,
+        response: { 200: A.DeliveryDetail, 401: E, 404: E },
+      },
+    },
+    async (req) => webhooks.delivery(req.params.id),
   );
   app.post(
     '/tracking/webhook-deliveries/:id/redeliver',
-    { schema: { ...base, tags: hookTags, summary: 'Send a delivery again now (any state)', params: A.IdParams, response: { 202: Type.Object({ job_id: Nullable(Type.String()) }), 401: E, 404: E } } },
+    {
+      schema: {
+        ...base,
+        tags: hookTags,
+        summary: 'Send a delivery again now (any state)',
+        params: A.IdParams,
+        response: { 202: Type.Object({ job_id: Nullable(Type.String()) }), 401: E, 404: E },
+      },
+    },
     async (req, reply) => reply.status(202).send(await webhooks.redeliver(req.params.id)),
   );
 }

@@ -47,21 +47,34 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     let limiterDown = false;
     // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
     const check = (identity: KeyIdentity, watch: string) =>
-      hub.rateLimiter.check(`${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`, identity.rateLimitPerMinute, options.rateLimitPeriodMs, now, watch).catch((err: unknown) => {
-        // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
-        if (!limiterDown) req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
-        limiterDown = true;
-        return undefined;
-      });
+      hub.rateLimiter
+        .check(
+          `${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`,
+          identity.rateLimitPerMinute,
+          options.rateLimitPeriodMs,
+          now,
+          watch,
+        )
+        .catch((err: unknown) => {
+          // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
+          if (!limiterDown) req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
+          limiterDown = true;
+          return undefined;
+        });
     const { identity, decision } = await keys.authenticate(key, check);
     if (!identity) throw trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
     identities.set(req, identity);
     if (decision) {
       reply.headers(rateLimitHeaders(decision, options.rateLimitPeriodMs, now));
       if (!decision.allowed) {
-        throw trackingError('RATE_LIMITED', `Превышен лимит: ${decision.limit} запросов в минуту для ключа. Повторите через ${Math.ceil(decision.retryAfterMs / 1000)} с`, undefined, {
-          'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
-        });
+        throw trackingError(
+          'RATE_LIMITED',
+          `Превышен лимит: ${decision.limit} запросов в минуту для ключа. Повторите через ${Math.ceil(decision.retryAfterMs / 1000)} с`,
+          undefined,
+          {
+            'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
+          },
+        );
       }
     }
 

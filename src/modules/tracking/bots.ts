@@ -28,7 +28,13 @@ export interface BotChanges {
 }
 
 const COLUMNS = 'id, name, username, is_active, subscription_status';
-const view = (r: BotRow): BotView => ({ id: r.id, name: r.name, username: r.username, is_active: r.is_active, subscription_status: r.subscription_status });
+const view = (r: BotRow): BotView => ({
+  id: r.id,
+  name: r.name,
+  username: r.username,
+  is_active: r.is_active,
+  subscription_status: r.subscription_status,
+});
 
 export class BotService {
   constructor(private readonly hub: Hub) {}

@@ -53,7 +53,10 @@ export function progressBar(io: CliIo, label = 'Импорт'): (done: number, t
 const csvCell = (v: string | number) => (/[",\n;]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
 
 export function importReportCsv(result: ImportResult): string {
-  return ['line,tracking_number,error', ...result.errors.map((e) => [e.line, e.tracking_number, e.error].map(csvCell).join(','))].join('\n') + '\n';
+  return (
+    ['line,tracking_number,error', ...result.errors.map((e) => [e.line, e.tracking_number, e.error].map(csvCell).join(','))].join('\n') +
+    '\n'
+  );
 }
 
 /** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
@@ -76,7 +79,11 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .option('--id <id>', "the platform's bot id (assigned when omitted)", int('--id'))
     .option('--username <username>', 'Telegram username, e.g. @cargo_bot')
     .action(async (o: { name: string; id?: number; username?: string }) => {
-      json(await withHub((hub) => new BotService(hub).create({ name: o.name, ...(o.id ? { id: o.id } : {}), ...(o.username ? { username: o.username } : {}) })));
+      json(
+        await withHub((hub) =>
+          new BotService(hub).create({ name: o.name, ...(o.id ? { id: o.id } : {}), ...(o.username ? { username: o.username } : {}) }),
+        ),
+      );
     });
   bot
     .command('list')
@@ -95,7 +102,9 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
         new KeyService(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
       );
       io.out(`${created.key}\n`);
-      io.err(`key id ${created.id} for bot ${created.bot_id}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`);
+      io.err(
+        `key id ${created.id} for bot ${created.bot_id}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`,
+      );
     });
   key
     .command('revoke <id>')
@@ -126,7 +135,8 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
       io.err(
         `Всего строк: ${result.total}; создано: ${result.created}; обновлено: ${result.updated}; без изменений: ${result.unchanged}; с ошибками: ${result.failed}\n`,
       );
-      for (const e of result.errors.slice(0, 50)) io.err(`  строка ${e.line}${e.tracking_number ? ` (${e.tracking_number})` : ''}: ${e.error}\n`);
+      for (const e of result.errors.slice(0, 50))
+        io.err(`  строка ${e.line}${e.tracking_number ? ` (${e.tracking_number})` : ''}: ${e.error}\n`);
       if (result.errors.length > 50) io.err(`  … ещё ${result.errors.length - 50}${o.report ? '' : ' (все — с --report <file>)'}\n`);
       if (o.report) await writeFile(o.report, importReportCsv(result));
       json(result);

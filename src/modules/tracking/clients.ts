@@ -19,7 +19,12 @@ export interface ClientView {
   created_at: string;
 }
 
-const view = (r: ClientRow): ClientView => ({ id: r.id, client_code: r.client_code, tracking_numbers_count: r.tracking_count, created_at: iso(r.created_at) });
+const view = (r: ClientRow): ClientView => ({
+  id: r.id,
+  client_code: r.client_code,
+  tracking_numbers_count: r.tracking_count,
+  created_at: iso(r.created_at),
+});
 
 export type Overview = { total_clients: number; total_tracking_numbers: number } & Record<Status, number>;
 
@@ -38,17 +43,19 @@ export class ClientService {
   }
 
   async get(botId: number, clientId: number): Promise<ClientView> {
-    const [row] = await this.hub.database.query<ClientRow>('select id, client_code, tracking_count, created_at from tracking_clients where bot_id = $1 and id = $2', [
-      botId,
-      clientId,
-    ]);
+    const [row] = await this.hub.database.query<ClientRow>(
+      'select id, client_code, tracking_count, created_at from tracking_clients where bot_id = $1 and id = $2',
+      [botId, clientId],
+    );
     if (!row) throw trackingError('CLIENT_NOT_FOUND');
     return view(row);
   }
 
   /** The seed's overview, read from the counters the write path keeps (no scan, whatever the bot's size). */
   async overview(botId: number): Promise<Overview> {
-    const rows = await this.hub.database.query<{ kind: string; n: number }>('select kind, n from tracking_counters where bot_id = $1', [botId]);
+    const rows = await this.hub.database.query<{ kind: string; n: number }>('select kind, n from tracking_counters where bot_id = $1', [
+      botId,
+    ]);
     const n = new Map(rows.map((r) => [r.kind, Number(r.n)]));
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, n.get(s) ?? 0])) as Record<Status, number>;
     return {

@@ -59,11 +59,21 @@ export const HistoryEntry = Type.Object({
   source: Type.String({ description: 'api, import или admin' }),
   changed_at: Timestamp,
 });
-export const TrackingDetail = Type.Intersect([TrackingNumber, Type.Object({ history: Type.Array(HistoryEntry) })], { title: 'TrackingNumberDetail' });
+export const TrackingDetail = Type.Intersect([TrackingNumber, Type.Object({ history: Type.Array(HistoryEntry) })], {
+  title: 'TrackingNumberDetail',
+});
 
-export const TrackingList = Type.Object({ tracking_numbers: Type.Array(TrackingNumber), total: Type.Integer() }, { title: 'TrackingNumberList' });
+export const TrackingList = Type.Object(
+  { tracking_numbers: Type.Array(TrackingNumber), total: Type.Integer() },
+  { title: 'TrackingNumberList' },
+);
 
-const TrackingNumberText = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$', description: 'Трек-номер, уникален в пределах бота' });
+const TrackingNumberText = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^\\S(.*\\S)?$',
+  description: 'Трек-номер, уникален в пределах бота',
+});
 export const CreateTracking = Type.Object(
   {
     tracking_number: TrackingNumberText,
@@ -117,9 +127,13 @@ export const Overview = Type.Object(
 
 export const StatsQuery = Type.Object({
   date_from: Type.Optional(Type.String({ format: 'date', description: 'Начало периода (включительно), по умолчанию 29 дней назад' })),
-  date_to: Type.Optional(Type.String({ format: 'date', description: 'Конец периода (включительно, UTC), по умолчанию сегодня; период не длиннее 366 дней' })),
+  date_to: Type.Optional(
+    Type.String({ format: 'date', description: 'Конец периода (включительно, UTC), по умолчанию сегодня; период не длиннее 366 дней' }),
+  ),
 });
-const StatusCounts = Type.Object(Object.fromEntries(STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof STATUSES)[number], ReturnType<typeof Type.Integer>>);
+const StatusCounts = Type.Object(
+  Object.fromEntries(STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof STATUSES)[number], ReturnType<typeof Type.Integer>>,
+);
 export const TrackingStats = Type.Object(
   {
     date_from: Type.String({ format: 'date' }),
@@ -135,7 +149,8 @@ export const TrackingStats = Type.Object(
       { description: 'Созданные за период трек-номера по их текущему статусу, с суммарным весом и стоимостью' },
     ),
     by_day: Type.Array(Type.Intersect([Type.Object({ date: Type.String({ format: 'date' }) }), StatusCounts]), {
-      description: 'По дням (UTC) периода: сколько трек-номеров перешло в каждый статус (включая начальный при создании); дни без событий — нули',
+      description:
+        'По дням (UTC) периода: сколько трек-номеров перешло в каждый статус (включая начальный при создании); дни без событий — нули',
     }),
   },
   { title: 'TrackingStatistics' },

@@ -149,7 +149,8 @@ function differences(row: TrackingRow, input: CreateTrackingInput): UpdateTracki
   if (input.status && input.status !== row.current_status) changes.status = input.status;
   if (input.quantity !== undefined && input.quantity !== row.quantity) changes.quantity = input.quantity;
   if (input.weight_kg !== undefined && input.weight_kg !== row.weight_kg) changes.weight_kg = input.weight_kg;
-  if (input.price_per_kg_usd !== undefined && input.price_per_kg_usd !== row.price_per_kg_usd) changes.price_per_kg_usd = input.price_per_kg_usd;
+  if (input.price_per_kg_usd !== undefined && input.price_per_kg_usd !== row.price_per_kg_usd)
+    changes.price_per_kg_usd = input.price_per_kg_usd;
   const cost = costOf(input);
   if (cost !== null && cost !== row.total_cost_usd) changes.total_cost_usd = cost;
   if (input.note !== undefined && input.note !== row.note) changes.note = input.note;

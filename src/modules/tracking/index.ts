@@ -30,7 +30,10 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}): 
       name: 'tracking',
       prefix: '/api/v1',
       tags: [
-        { name: 'tracking', description: 'API отслеживания грузов (seed 004): трек-номера, клиенты, статистика. Ключ в заголовке X-API-Key.' },
+        {
+          name: 'tracking',
+          description: 'API отслеживания грузов (seed 004): трек-номера, клиенты, статистика. Ключ в заголовке X-API-Key.',
+        },
         { name: 'admin: tracking', description: 'Tracking bots and API keys (operator API)' },
         { name: 'admin: tracking webhooks', description: 'Tracking status-change webhooks: endpoints, delivery log, redelivery' },
       ],

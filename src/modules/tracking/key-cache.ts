@@ -44,7 +44,8 @@ export class KeyCache {
       if (!identity) return { identity: null };
       this.#remember(hash, identity, decision?.generation);
       // A changed limit is a different bucket: check again under the new one.
-      if (identity.rateLimitPerMinute !== entry.identity.rateLimitPerMinute) return { identity, decision: await this.#check(check, identity) };
+      if (identity.rateLimitPerMinute !== entry.identity.rateLimitPerMinute)
+        return { identity, decision: await this.#check(check, identity) };
       return { identity, ...(decision ? { decision } : {}) };
     }
     const seenBefore = this.#lastSeen;

@@ -118,7 +118,10 @@ export class KeyService {
   }
 
   async setRateLimit(id: number, perMinute: number): Promise<ApiKeyView> {
-    const [row] = await this.hub.database.query<KeyRow>(`update tracking_api_keys set rate_limit_per_minute = $2 where id = $1 returning ${COLUMNS}`, [id, perMinute]);
+    const [row] = await this.hub.database.query<KeyRow>(
+      `update tracking_api_keys set rate_limit_per_minute = $2 where id = $1 returning ${COLUMNS}`,
+      [id, perMinute],
+    );
     if (!row) throw trackingError('KEY_NOT_FOUND');
     await this.hub.rateLimiter.bump(KEYS_GENERATION);
     return view(row);

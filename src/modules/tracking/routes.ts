@@ -94,7 +94,13 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   app.get(
     '/tracking/:bot_id/:tracking_id',
     {
-      schema: { tags, summary: 'Трек-номер с историей статусов', security: SECURITY, params: C.TrackingParams, response: responses({ 200: C.TrackingDetail }, { 404: E }) },
+      schema: {
+        tags,
+        summary: 'Трек-номер с историей статусов',
+        security: SECURITY,
+        params: C.TrackingParams,
+        response: responses({ 200: C.TrackingDetail }, { 404: E }),
+      },
     },
     async (req) => tracking.get(req.params.bot_id, req.params.tracking_id),
   );
@@ -105,7 +111,8 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
       schema: {
         tags,
         summary: 'Обновить трек-номер (статус и/или поля)',
-        description: 'Статусы двигаются только вперёд; недопустимый переход — 409 со списком допустимых (`allowed_statuses`). Тот же статус повторно — без изменений.',
+        description:
+          'Статусы двигаются только вперёд; недопустимый переход — 409 со списком допустимых (`allowed_statuses`). Тот же статус повторно — без изменений.',
         security: SECURITY,
         params: C.TrackingParams,
         body: C.UpdateTracking,
@@ -117,7 +124,16 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/clients/:bot_id',
-    { schema: { tags, summary: 'Список клиентов', security: SECURITY, params: C.BotParams, querystring: C.PageQuery, response: responses({ 200: C.ClientList }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Список клиентов',
+        security: SECURITY,
+        params: C.BotParams,
+        querystring: C.PageQuery,
+        response: responses({ 200: C.ClientList }),
+      },
+    },
     async (req) => clients.list(req.params.bot_id, paging(req.query)),
   );
 
@@ -153,7 +169,15 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/bots/:bot_id',
-    { schema: { tags, summary: 'Информация о боте', security: SECURITY, params: C.BotParams, response: responses({ 200: C.Bot }, { 404: E }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Информация о боте',
+        security: SECURITY,
+        params: C.BotParams,
+        response: responses({ 200: C.Bot }, { 404: E }),
+      },
+    },
     async (req) => bots.get(req.params.bot_id),
   );
 }

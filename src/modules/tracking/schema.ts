@@ -2,7 +2,21 @@
 // its bot_id and every query filters by it. Exact list totals come from tracking_counters, which the write path
 // keeps in the same transaction as the rows it counts (count(*) over 100k rows per request would cap the API).
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, date, doublePrecision, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const botId = () =>
@@ -122,7 +136,10 @@ export const trackingStatusHistory = pgTable(
     source: text('source').notNull(),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('tracking_status_history_tracking_idx').on(t.trackingId, t.id), index('tracking_status_history_day_idx').on(t.botId, t.changedAt)],
+  (t) => [
+    index('tracking_status_history_tracking_idx').on(t.trackingId, t.id),
+    index('tracking_status_history_day_idx').on(t.botId, t.changedAt),
+  ],
 );
 
 /** Exact counters per bot: kind = a status (tracking numbers in it) or 'clients'. Written with the rows. */
@@ -148,7 +165,11 @@ export const trackingWebhooks = pgTable(
     disabledReason: text('disabled_reason'),
     createdAt: createdAt(),
   },
-  (t) => [index('tracking_webhooks_bot_idx').on(t.botId).where(sql`${t.isActive}`)],
+  (t) => [
+    index('tracking_webhooks_bot_idx')
+      .on(t.botId)
+      .where(sql`${t.isActive}`),
+  ],
 );
 
 /** One event for one endpoint; status follows the attempts: pending → delivered | failed. */

@@ -21,7 +21,11 @@ export interface TrackingStatsView {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function resolvePeriod(from: string | undefined, to: string | undefined, nowMs = Date.now()): { from: string; to: string; days: number } {
+export function resolvePeriod(
+  from: string | undefined,
+  to: string | undefined,
+  nowMs = Date.now(),
+): { from: string; to: string; days: number } {
   const toMs = to ? Date.parse(`${to}T00:00:00Z`) : Date.parse(`${day(nowMs)}T00:00:00Z`);
   const fromMs = from ? Date.parse(`${from}T00:00:00Z`) : toMs - (DEFAULT_PERIOD_DAYS - 1) * DAY;
   if (Number.isNaN(fromMs) || Number.isNaN(toMs)) throw trackingError('BAD_PERIOD', 'Некорректная дата периода (нужен формат ГГГГ-ММ-ДД)');
@@ -31,7 +35,11 @@ export function resolvePeriod(from: string | undefined, to: string | undefined, 
   return { from: day(fromMs), to: day(toMs), days };
 }
 
-export async function trackingStats(hub: Hub, botId: number, period: { from: string; to: string; days: number }): Promise<TrackingStatsView> {
+export async function trackingStats(
+  hub: Hub,
+  botId: number,
+  period: { from: string; to: string; days: number },
+): Promise<TrackingStatsView> {
   const start = `${period.from}T00:00:00Z`;
   const end = new Date(Date.parse(`${period.to}T00:00:00Z`) + DAY).toISOString();
   const [statusRows, dayRows] = await Promise.all([

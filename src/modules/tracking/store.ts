@@ -100,7 +100,11 @@ export function trackingPageQuery(filter: ListFilter, limit: number, offset: num
 
 /** The exact number of a bot's tracking numbers in `kinds` (statuses), from the counters kept by every write. */
 export function countersTotalQuery(botId: number, kinds: readonly string[]): NamedStatement {
-  return { name: 'tracking-counters-total', text: 'select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])', params: [botId, kinds] };
+  return {
+    name: 'tracking-counters-total',
+    text: 'select sum(n)::bigint as n from tracking_counters where bot_id = $1 and kind = any($2::text[])',
+    params: [botId, kinds],
+  };
 }
 
 export const iso = (d: Date | string): string => new Date(d).toISOString();
@@ -139,7 +143,11 @@ export async function bumpCounters(tx: DbExecutor, botId: number, deltas: Record
 }
 
 /** Finds the bot's client by code or creates it; counts the new tracking number on the client. */
-export async function upsertClientForNewNumber(tx: DbExecutor, botId: number, clientCode: string): Promise<{ id: number; created: boolean }> {
+export async function upsertClientForNewNumber(
+  tx: DbExecutor,
+  botId: number,
+  clientCode: string,
+): Promise<{ id: number; created: boolean }> {
   const [row] = await rows<{ id: number; created: boolean }>(
     tx,
     sql`insert into tracking_clients (bot_id, client_code, tracking_count) values (${botId}, ${clientCode}, 1)

@@ -6,7 +6,20 @@ import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { CreateTrackingInput, TrackingNumberView, UpdateTrackingInput } from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
-import { applyStatusChange, bumpCounters, countersTotalQuery, iso, listFilter, trackingPageQuery, trackingView, TRACKING_COLUMNS, upsertClientForNewNumber, viewFromArray, type ListFilter, type TrackingRow } from './store.js';
+import {
+  applyStatusChange,
+  bumpCounters,
+  countersTotalQuery,
+  iso,
+  listFilter,
+  trackingPageQuery,
+  trackingView,
+  TRACKING_COLUMNS,
+  upsertClientForNewNumber,
+  viewFromArray,
+  type ListFilter,
+  type TrackingRow,
+} from './store.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface Paging {
@@ -89,24 +102,37 @@ export class TrackingService {
     return row;
   }
 
-  async list(botId: number, q: Paging & { status?: Status; clientCode?: string }): Promise<{ tracking_numbers: TrackingNumberView[]; total: number }> {
+  async list(
+    botId: number,
+    q: Paging & { status?: Status; clientCode?: string },
+  ): Promise<{ tracking_numbers: TrackingNumberView[]; total: number }> {
     let clientId: number | undefined;
     if (q.clientCode !== undefined) {
-      const [client] = await this.hub.database.query<{ id: number }>('select id from tracking_clients where bot_id = $1 and client_code = $2', [botId, q.clientCode]);
+      const [client] = await this.hub.database.query<{ id: number }>(
+        'select id from tracking_clients where bot_id = $1 and client_code = $2',
+        [botId, q.clientCode],
+      );
       if (!client) return { tracking_numbers: [], total: 0 };
       clientId = client.id;
     }
     const filter = listFilter(botId, q.status, clientId);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
-    const [items, total] = await Promise.all([this.hub.database.queryArrays(page.text, page.params, page.name), this.#total(botId, filter, q.status, clientId)]);
+    const [items, total] = await Promise.all([
+      this.hub.database.queryArrays(page.text, page.params, page.name),
+      this.#total(botId, filter, q.status, clientId),
+    ]);
     return { tracking_numbers: items.map(viewFromArray), total };
   }
 
   /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */
   async #total(botId: number, filter: ListFilter, status: Status | undefined, clientId: number | undefined): Promise<number> {
     if (clientId !== undefined) {
-      const [r] = await this.hub.database.query<{ n: number }>(`select count(*)::int as n from tracking_numbers where ${filter.where}`, filter.params, `tracking-count-${filter.shape}`);
+      const [r] = await this.hub.database.query<{ n: number }>(
+        `select count(*)::int as n from tracking_numbers where ${filter.where}`,
+        filter.params,
+        `tracking-count-${filter.shape}`,
+      );
       return r!.n;
     }
     const total = countersTotalQuery(botId, status ? [status] : [...STATUSES]);
@@ -114,15 +140,25 @@ export class TrackingService {
     return Number(r?.n ?? 0);
   }
 
-  async byClient(botId: number, clientCode: string, paging: Paging): Promise<{ client_code: string; tracking_numbers: TrackingNumberView[]; total: number }> {
-    const [client] = await this.hub.database.query<{ id: number }>('select id from tracking_clients where bot_id = $1 and client_code = $2', [botId, clientCode]);
+  async byClient(
+    botId: number,
+    clientCode: string,
+    paging: Paging,
+  ): Promise<{ client_code: string; tracking_numbers: TrackingNumberView[]; total: number }> {
+    const [client] = await this.hub.database.query<{ id: number }>(
+      'select id from tracking_clients where bot_id = $1 and client_code = $2',
+      [botId, clientCode],
+    );
     if (!client) throw trackingError('CLIENT_NOT_FOUND', `Клиент с кодом ${clientCode} не найден`);
     const page = await this.list(botId, { ...paging, clientCode });
     return { client_code: clientCode, ...page };
   }
 
   async get(botId: number, trackingId: number): Promise<TrackingDetailView> {
-    const [row] = await rows<TrackingRow>(this.hub.db, sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId}`);
+    const [row] = await rows<TrackingRow>(
+      this.hub.db,
+      sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId}`,
+    );
     if (!row) throw trackingError('TRACKING_NOT_FOUND');
     return this.#detail(this.hub.db, row);
   }
@@ -137,7 +173,10 @@ export class TrackingService {
 
   async update(botId: number, trackingId: number, input: UpdateTrackingInput, source: Source = 'api'): Promise<TrackingDetailView> {
     return this.hub.db.transaction(async (tx) => {
-      const [row] = await rows<TrackingRow>(tx, sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId} for update`);
+      const [row] = await rows<TrackingRow>(
+        tx,
+        sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId} for update`,
+      );
       if (!row) throw trackingError('TRACKING_NOT_FOUND');
       const updated = await this.applyUpdate(tx, row, input, source);
       return this.#detail(tx, updated);
@@ -146,7 +185,8 @@ export class TrackingService {
 
   /** Field changes plus an optional status move on a locked row. Same status again is a no-op (PUT is idempotent). */
   async applyUpdate(tx: DbExecutor, row: TrackingRow, input: UpdateTrackingInput, source: Source): Promise<TrackingRow> {
-    if (input.status && input.status !== row.current_status && !canMove(row.current_status, input.status)) throw invalidTransition(row.current_status, input.status);
+    if (input.status && input.status !== row.current_status && !canMove(row.current_status, input.status))
+      throw invalidTransition(row.current_status, input.status);
     const sets = [];
     if (input.quantity !== undefined) sets.push(sql`quantity = ${input.quantity}`);
     if (input.weight_kg !== undefined) sets.push(sql`weight_kg = ${input.weight_kg}`);
@@ -155,10 +195,14 @@ export class TrackingService {
     if (input.note !== undefined) sets.push(sql`note = ${input.note}`);
     let current = row;
     if (sets.length) {
-      const [r] = await rows<TrackingRow>(tx, sql`update tracking_numbers set ${sql.join(sets, sql`, `)}, updated_at = now() where id = ${row.id} returning ${COLS}`);
+      const [r] = await rows<TrackingRow>(
+        tx,
+        sql`update tracking_numbers set ${sql.join(sets, sql`, `)}, updated_at = now() where id = ${row.id} returning ${COLS}`,
+      );
       current = r!;
     }
-    if (input.status && input.status !== row.current_status) current = await applyStatusChange(tx, this.webhooks, { row: current, to: input.status, source });
+    if (input.status && input.status !== row.current_status)
+      current = await applyStatusChange(tx, this.webhooks, { row: current, to: input.status, source });
     return current;
   }
 }

@@ -57,9 +57,21 @@ class UsageColumns {
   static join(first: UsageColumns, later: UsageColumns, max: number): UsageColumns {
     const out = new UsageColumns();
     const from = Math.max(0, first.length + later.length - max);
-    for (const [src, skip] of [[first, from], [later, Math.max(0, from - first.length)]] as const) {
+    for (const [src, skip] of [
+      [first, from],
+      [later, Math.max(0, from - first.length)],
+    ] as const) {
       for (let i = skip; i < src.length; i++) {
-        out.push({ keyId: src.keyIds[i]!, botId: src.botIds[i]!, atMs: src.atMs[i]!, method: src.methods[i]!, path: src.paths[i]!, status: src.statuses[i]!, ip: src.ips[i]!, latencyMs: src.latencies[i]! });
+        out.push({
+          keyId: src.keyIds[i]!,
+          botId: src.botIds[i]!,
+          atMs: src.atMs[i]!,
+          method: src.methods[i]!,
+          path: src.paths[i]!,
+          status: src.statuses[i]!,
+          ip: src.ips[i]!,
+          latencyMs: src.latencies[i]!,
+        });
       }
     }
     return out;
@@ -153,7 +165,11 @@ export interface UsageReport {
   recent: Array<{ at: string; method: string; path: string; status: number; ip: string; latency_ms: number }>;
 }
 
-export async function usageReport(hub: Hub, keyId: number, opts: { days: number; recent: number }): Promise<Omit<UsageReport, 'last_used_at'>> {
+export async function usageReport(
+  hub: Hub,
+  keyId: number,
+  opts: { days: number; recent: number },
+): Promise<Omit<UsageReport, 'last_used_at'>> {
   const daily = await hub.database.query<{ day: string; requests: number; errors: number }>(
     `select day::text as day, requests, errors from tracking_api_key_daily
       where key_id = $1 and day > (now() at time zone 'utc')::date - $2::int order by day desc`,

@@ -87,7 +87,8 @@ const webhookView = (r: WebhookView & { created_at: Date | string }): WebhookVie
   disabled_reason: r.disabled_reason,
   created_at: iso(r.created_at)!,
 });
-const DELIVERY_COLUMNS = 'id, webhook_id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, created_at, delivered_at, body';
+const DELIVERY_COLUMNS =
+  'id, webhook_id, event_id, event_type, status, attempts, last_status_code, last_error, next_attempt_at, created_at, delivered_at, body';
 
 export class WebhookService {
   constructor(
@@ -113,7 +114,10 @@ export class WebhookService {
         sql`insert into tracking_webhooks (bot_id, url, secret_sealed) values (${botId}, ${parsed.toString()}, '') returning id, bot_id, url, is_active, disabled_reason, created_at`,
       );
       // The row id is part of the encryption context, so the secret is sealed once the id is known.
-      await rows(tx, sql`update tracking_webhooks set secret_sealed = ${this.hub.secrets.encrypt(secret, sealContext(r!.id))} where id = ${r!.id}`);
+      await rows(
+        tx,
+        sql`update tracking_webhooks set secret_sealed = ${this.hub.secrets.encrypt(secret, sealContext(r!.id))} where id = ${r!.id}`,
+      );
       return r!;
     });
     return { ...webhookView(row), secret };
@@ -147,7 +151,13 @@ export class WebhookService {
     const body = JSON.stringify({
       type: STATUS_CHANGED,
       timestamp: e.changedAt,
-      data: { bot_id: e.botId, previous_status: e.previousStatus, status: e.tracking.current_status, source: e.source, tracking: e.tracking },
+      data: {
+        bot_id: e.botId,
+        previous_status: e.previousStatus,
+        status: e.tracking.current_status,
+        source: e.source,
+        tracking: e.tracking,
+      },
     });
     for (const hook of hooks) {
       const [d] = await rows<{ id: number }>(
@@ -169,10 +179,31 @@ export class WebhookService {
     return list.map(deliveryView);
   }
 
-  async delivery(id: number): Promise<DeliveryView & { body: string; attempts_log: Array<{ at: string; trigger: string; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number }> }> {
-    const [row] = await this.hub.database.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from tracking_webhook_deliveries where id = $1`, [id]);
+  async delivery(id: number): Promise<
+    DeliveryView & {
+      body: string;
+      attempts_log: Array<{
+        at: string;
+        trigger: string;
+        status_code: number | null;
+        error: string | null;
+        response_body: string | null;
+        duration_ms: number;
+      }>;
+    }
+  > {
+    const [row] = await this.hub.database.query<DeliveryRow>(`select ${DELIVERY_COLUMNS} from tracking_webhook_deliveries where id = $1`, [
+      id,
+    ]);
     if (!row) throw trackingError('DELIVERY_NOT_FOUND');
-    const attempts = await this.hub.database.query<{ at: Date; trigger: string; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number }>(
+    const attempts = await this.hub.database.query<{
+      at: Date;
+      trigger: string;
+      status_code: number | null;
+      error: string | null;
+      response_body: string | null;
+      duration_ms: number;
+    }>(
       'select at, trigger, status_code, error, response_body, duration_ms from tracking_webhook_attempts where delivery_id = $1 order by id',
       [id],
     );
@@ -188,7 +219,14 @@ export class WebhookService {
   }
 
   queue(): SingleQueueDef<DeliveryJob> {
-    return { name: WEBHOOK_QUEUE, retryLimit: 3, retryDelay: 5, expireInSeconds: Math.ceil(this.options.webhookTimeoutMs / 1000) + 30, batchSize: 5, handle: (job) => this.attempt(job) };
+    return {
+      name: WEBHOOK_QUEUE,
+      retryLimit: 3,
+      retryDelay: 5,
+      expireInSeconds: Math.ceil(this.options.webhookTimeoutMs / 1000) + 30,
+      batchSize: 5,
+      handle: (job) => this.attempt(job),
+    };
   }
 
   /** One delivery attempt; the outcome and the next step (if any) are written in one transaction. */
@@ -201,7 +239,10 @@ export class WebhookService {
     if (!d) return { delivered: false, skipped: 'delivery not found' };
     if (job.trigger === 'auto' && d.status !== 'pending') return { delivered: d.status === 'delivered', skipped: `already ${d.status}` };
     if (!d.is_active) {
-      await this.hub.database.query(`update tracking_webhook_deliveries set status = 'failed', last_error = 'endpoint disabled', next_attempt_at = null where id = $1 and status = 'pending'`, [d.id]);
+      await this.hub.database.query(
+        `update tracking_webhook_deliveries set status = 'failed', last_error = 'endpoint disabled', next_attempt_at = null where id = $1 and status = 'pending'`,
+        [d.id],
+      );
       return { delivered: false, skipped: 'endpoint disabled' };
     }
     const secret = this.hub.secrets.decrypt(d.secret_sealed, sealContext(d.webhook_id));
@@ -244,19 +285,36 @@ export class WebhookService {
             values (${d.id}, ${status ?? null}, ${error}, ${responseBody}, ${durationMs}, ${job.trigger})`,
       );
       const next = retryIn !== undefined ? new Date(Date.now() + retryIn * 1000).toISOString() : null;
-      const newStatus = ok ? 'delivered' : retryIn !== undefined ? 'pending' : job.trigger === 'manual' && d.status === 'pending' ? 'pending' : 'failed';
+      const newStatus = ok
+        ? 'delivered'
+        : retryIn !== undefined
+          ? 'pending'
+          : job.trigger === 'manual' && d.status === 'pending'
+            ? 'pending'
+            : 'failed';
       await rows(
         tx,
         sql`update tracking_webhook_deliveries set attempts = attempts + 1, last_status_code = ${status ?? null}, last_error = ${error},
               status = ${newStatus}, next_attempt_at = ${next}, delivered_at = case when ${ok} then now() else delivered_at end
             where id = ${d.id}`,
       );
-      if (gone) await rows(tx, sql`update tracking_webhooks set is_active = false, disabled_reason = '410 Gone from the receiver' where id = ${d.webhook_id}`);
+      if (gone)
+        await rows(
+          tx,
+          sql`update tracking_webhooks set is_active = false, disabled_reason = '410 Gone from the receiver' where id = ${d.webhook_id}`,
+        );
       if (retryIn !== undefined) {
-        await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: d.id, step: job.step + 1, trigger: 'auto' } satisfies DeliveryJob, { tx, startAfterSeconds: retryIn });
+        await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: d.id, step: job.step + 1, trigger: 'auto' } satisfies DeliveryJob, {
+          tx,
+          startAfterSeconds: retryIn,
+        });
       }
     });
-    if (!ok) this.hub.log.warn({ deliveryId: d.id, webhookId: d.webhook_id, status, error, retryInSeconds: retryIn }, 'tracking webhook delivery failed');
+    if (!ok)
+      this.hub.log.warn(
+        { deliveryId: d.id, webhookId: d.webhook_id, status, error, retryInSeconds: retryIn },
+        'tracking webhook delivery failed',
+      );
     return { delivered: ok, ...(status !== undefined ? { status } : {}), ...(retryIn !== undefined ? { retryInSeconds: retryIn } : {}) };
   }
 }

@@ -9,7 +9,9 @@ export function adminAuth(app: FastifyInstance, hub: Hub): void {
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!hub.adminToken.verify(token)) {
-      throw new HubError('UNAUTHORIZED', 401, 'Admin token required: Authorization: Bearer <token>', undefined, { 'www-authenticate': 'Bearer realm="admin"' });
+      throw new HubError('UNAUTHORIZED', 401, 'Admin token required: Authorization: Bearer <token>', undefined, {
+        'www-authenticate': 'Bearer realm="admin"',
+      });
     }
   });
 }

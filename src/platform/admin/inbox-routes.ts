@@ -23,7 +23,10 @@ const Message = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
   processedAt: Nullable(Type.String({ format: 'date-time' })),
 });
-const MessageFull = Type.Intersect([Message, Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Nullable(Type.String()), body: Type.String() })]);
+const MessageFull = Type.Intersect([
+  Message,
+  Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Nullable(Type.String()), body: Type.String() }),
+]);
 const ListQuery = Type.Object({
   source: Type.Optional(Type.String()),
   status: Type.Optional(StringEnum(['received', 'processed', 'failed'])),
@@ -52,7 +55,15 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
   const tags = ['admin: inbox'];
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/inbox',
-    { schema: { tags, summary: 'List inbound webhooks, newest first', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Message), nextBefore: Nullable(Type.Integer()) }), 401: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'List inbound webhooks, newest first',
+        security: ADMIN_SECURITY,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(Message), nextBefore: Nullable(Type.Integer()) }), 401: PlatformError },
+      },
+    },
     async (req) => {
       const limit = req.query.limit ?? 50;
       const items = await hub.inbox.list({ ...req.query, beforeId: req.query.before, limit });
@@ -62,7 +73,15 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/inbox/:id',
-    { schema: { tags, summary: 'One inbound webhook with its stored headers and body', security: ADMIN_SECURITY, params: IdParams, response: { 200: MessageFull, 401: PlatformError, 404: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'One inbound webhook with its stored headers and body',
+        security: ADMIN_SECURITY,
+        params: IdParams,
+        response: { 200: MessageFull, 401: PlatformError, 404: PlatformError },
+      },
+    },
     async (req) => {
       const m = await hub.inbox.get(req.params.id);
       if (!m) throw new HubError('NOT_FOUND', 404, `inbox message ${req.params.id} not found`);
@@ -72,7 +91,15 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/inbox/:id/replay',
-    { schema: { tags, summary: 'Process a stored webhook again', security: ADMIN_SECURITY, params: IdParams, response: { 202: Type.Object({ id: Type.Integer(), jobId: Nullable(Type.String()) }), 401: PlatformError, 404: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'Process a stored webhook again',
+        security: ADMIN_SECURITY,
+        params: IdParams,
+        response: { 202: Type.Object({ id: Type.Integer(), jobId: Nullable(Type.String()) }), 401: PlatformError, 404: PlatformError },
+      },
+    },
     async (req, reply) => {
       const jobId = await hub.inbox.replay(req.params.id);
       if (jobId === undefined) throw new HubError('NOT_FOUND', 404, `inbox message ${req.params.id} not found`);

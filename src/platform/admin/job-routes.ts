@@ -41,19 +41,47 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
 
   app.get(
     '/jobs/queues',
-    { schema: { tags, summary: 'Job counts per queue and state', security: ADMIN_SECURITY, response: { 200: Type.Object({ queues: Type.Array(Type.Object({ queue: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) })) }), 401: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'Job counts per queue and state',
+        security: ADMIN_SECURITY,
+        response: {
+          200: Type.Object({
+            queues: Type.Array(Type.Object({ queue: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) })),
+          }),
+          401: PlatformError,
+        },
+      },
+    },
     async () => ({ queues: await history.summary() }),
   );
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/jobs',
-    { schema: { tags, summary: 'Job runs, newest first', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Job) }), 401: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'Job runs, newest first',
+        security: ADMIN_SECURITY,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(Job) }), 401: PlatformError },
+      },
+    },
     async (req) => ({ items: await history.list({ ...req.query, state: req.query.state as never, limit: req.query.limit ?? 50 }) }),
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/jobs/:id',
-    { schema: { tags, summary: 'One job run with its data, error output and attempts', security: ADMIN_SECURITY, params: IdParams, response: { 200: Job, 401: PlatformError, 404: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'One job run with its data, error output and attempts',
+        security: ADMIN_SECURITY,
+        params: IdParams,
+        response: { 200: Job, 401: PlatformError, 404: PlatformError },
+      },
+    },
     async (req) => {
       const job = await history.get(req.params.id);
       if (!job) throw new HubError('NOT_FOUND', 404, `job ${req.params.id} not found`);
@@ -63,19 +91,36 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/jobs/:id/retry',
-    { schema: { tags, summary: 'Retry a failed or dead-lettered job', security: ADMIN_SECURITY, params: IdParams, response: { 202: Type.Object({ jobId: Type.String() }), 401: PlatformError, 404: PlatformError, 409: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'Retry a failed or dead-lettered job',
+        security: ADMIN_SECURITY,
+        params: IdParams,
+        response: { 202: Type.Object({ jobId: Type.String() }), 401: PlatformError, 404: PlatformError, 409: PlatformError },
+      },
+    },
     async (req, reply) => {
       const job = await history.get(req.params.id);
       if (!job) throw new HubError('NOT_FOUND', 404, `job ${req.params.id} not found`);
       const jobId = await history.retry(req.params.id);
-      if (!jobId) throw new HubError('CONFLICT', 409, `job ${req.params.id} is ${job.state}; only failed or dead-lettered jobs can be retried`);
+      if (!jobId)
+        throw new HubError('CONFLICT', 409, `job ${req.params.id} is ${job.state}; only failed or dead-lettered jobs can be retried`);
       return reply.status(202).send({ jobId });
     },
   );
 
   app.post<{ Body: Static<typeof BulkBody> }>(
     '/jobs/retry',
-    { schema: { tags, summary: 'Retry failed or dead-lettered jobs matching a filter', security: ADMIN_SECURITY, body: BulkBody, response: { 202: Type.Object({ retried: Type.Integer(), jobIds: Type.Array(Type.String()) }), 401: PlatformError } } },
+    {
+      schema: {
+        tags,
+        summary: 'Retry failed or dead-lettered jobs matching a filter',
+        security: ADMIN_SECURITY,
+        body: BulkBody,
+        response: { 202: Type.Object({ retried: Type.Integer(), jobIds: Type.Array(Type.String()) }), 401: PlatformError },
+      },
+    },
     async (req, reply) => {
       const jobIds = await history.retryMany({ queue: req.body.queue, state: req.body.state, limit: req.body.limit ?? 100 });
       return reply.status(202).send({ retried: jobIds.length, jobIds });

@@ -11,7 +11,10 @@ export class AdminToken {
   #hash: string | undefined;
   #checkedAt = Date.now();
 
-  private constructor(private readonly database: Database, private readonly fixed: string | undefined) {}
+  private constructor(
+    private readonly database: Database,
+    private readonly fixed: string | undefined,
+  ) {}
 
   /** Loads the token hash; returns the plaintext only when a new one was generated (to print once). */
   static async init(database: Database, fixed: string | undefined): Promise<{ token: AdminToken; generated?: string }> {

@@ -5,7 +5,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
     super(
       `DATA_DIR ${dataDir} is in use by another hub process (pid ${pid}). ` +
         'Embedded mode allows one process per data directory; stop the other one, or use PostgreSQL (DATABASE_URL) to run several.',

@@ -31,9 +31,20 @@ export const RUSSIAN: Messages = {
   internal: 'Внутренняя ошибка сервера',
 };
 
-export function toRenderable(err: FastifyError | HubError | Error, requestId: string, messages: Messages): RenderableError & { headers?: Record<string, string> } {
+export function toRenderable(
+  err: FastifyError | HubError | Error,
+  requestId: string,
+  messages: Messages,
+): RenderableError & { headers?: Record<string, string> } {
   if (err instanceof HubError) {
-    return { status: err.status, code: err.code, message: err.message, details: err.details, requestId, ...(err.headers ? { headers: err.headers } : {}) };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      requestId,
+      ...(err.headers ? { headers: err.headers } : {}),
+    };
   }
   const fe = err as FastifyError;
   if (fe.validation) {
@@ -41,7 +52,13 @@ export function toRenderable(err: FastifyError | HubError | Error, requestId: st
       .map((v) => `${(v.instancePath || (v.params as { missingProperty?: string })?.missingProperty) ?? ''} ${v.message ?? ''}`.trim())
       .join('; ');
     const where = fe.validationContext ? `${fe.validationContext}` : 'request';
-    return { status: 400, code: 'VALIDATION_FAILED', message: messages.validation(`${where} ${detail}`.trim()), details: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })), requestId };
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: messages.validation(`${where} ${detail}`.trim()),
+      details: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })),
+      requestId,
+    };
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -14,13 +14,25 @@ const Ready = Type.Object({
 export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['platform'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness: the process answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
-    { schema: { tags: ['platform'], summary: 'Readiness: database reachable, migrations current, queue running', response: { 200: Ready, 503: Ready } } },
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Readiness: database reachable, migrations current, queue running',
+        response: { 200: Ready, 503: Ready },
+      },
+    },
     async (_req, reply) => {
       const database = await hub.database
         .query('select 1')

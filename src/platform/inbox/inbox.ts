@@ -114,7 +114,13 @@ export class Inbox {
         .insert(inboxMessages)
         .values(rows)
         .onConflictDoNothing({ target: [inboxMessages.source, inboxMessages.dedupeKey] })
-        .returning({ id: inboxMessages.id, source: inboxMessages.source, dedupeKey: inboxMessages.dedupeKey, jobId: inboxMessages.jobId, queue: inboxMessages.queue });
+        .returning({
+          id: inboxMessages.id,
+          source: inboxMessages.source,
+          dedupeKey: inboxMessages.dedupeKey,
+          jobId: inboxMessages.jobId,
+          queue: inboxMessages.queue,
+        });
       const stored = new Map(inserted.map((r) => [key(r.source, r.dedupeKey), r]));
       const byQueue = new Map<string, Array<{ id: string; data: InboxJob }>>();
       for (const r of inserted) {
@@ -122,7 +128,12 @@ export class Inbox {
         list.push({ id: r.jobId!, data: { inboxId: r.id } });
         byQueue.set(r.queue, list);
       }
-      for (const [queue, jobs] of byQueue) await this.jobs.sendMany(queue, jobs.map((j) => j.data), { tx, ids: jobs.map((j) => j.id) });
+      for (const [queue, jobs] of byQueue)
+        await this.jobs.sendMany(
+          queue,
+          jobs.map((j) => j.data),
+          { tx, ids: jobs.map((j) => j.id) },
+        );
       const missing = rows.filter((r) => !stored.has(key(r.source, r.dedupeKey)));
       // Duplicates of earlier webhooks: one lookup for the whole group.
       const existing = new Map<string, number>();

@@ -52,10 +52,14 @@ function toRow(r: RawJob): JobRow {
   };
 }
 
-const COLUMNS = 'id::text as id, name, state::text as state, retry_count, retry_limit, created_on, started_on, completed_on, start_after, data, output';
+const COLUMNS =
+  'id::text as id, name, state::text as state, retry_count, retry_limit, created_on, started_on, completed_on, start_after, data, output';
 
 export class JobHistory {
-  constructor(private readonly database: Database, private readonly jobs: JobQueue) {}
+  constructor(
+    private readonly database: Database,
+    private readonly jobs: JobQueue,
+  ) {}
 
   async summary(): Promise<Array<{ queue: string; counts: Record<string, number> }>> {
     const rows = await this.database.query<{ name: string; state: string; n: number }>(
@@ -111,7 +115,10 @@ export class JobHistory {
     if (!job || (job.state !== 'failed' && job.state !== 'dead')) return undefined;
     let originalId = id;
     if (job.state === 'dead') {
-      const [src] = await this.database.query<{ source_id: string | null }>('select source_id::text as source_id from pgboss.job where id = $1::uuid', [id]);
+      const [src] = await this.database.query<{ source_id: string | null }>(
+        'select source_id::text as source_id from pgboss.job where id = $1::uuid',
+        [id],
+      );
       originalId = src?.source_id ?? id;
     }
     const original = originalId === id && job.state === 'dead' ? undefined : await this.get(originalId);

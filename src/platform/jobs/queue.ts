@@ -44,7 +44,10 @@ export interface SingleQueueDef<T> extends QueueBase {
 
 /** A queue whose handler takes the whole fetched batch and settles each job itself. */
 export interface BatchQueueDef<T> extends QueueBase {
-  readonly handleBatch: (jobs: ReadonlyArray<{ id: string; data: T; retryCount: number }>, ctx: Omit<JobContext, 'jobId' | 'retryCount'>) => Promise<BatchOutcome[]>;
+  readonly handleBatch: (
+    jobs: ReadonlyArray<{ id: string; data: T; retryCount: number }>,
+    ctx: Omit<JobContext, 'jobId' | 'retryCount'>,
+  ) => Promise<BatchOutcome[]>;
 }
 
 export type QueueDef<T = unknown> = SingleQueueDef<T> | BatchQueueDef<T>;
@@ -58,7 +61,10 @@ export interface BatchOutcome {
 
 /** Throw from a handler when retrying cannot help; the job goes to the dead-letter queue at once. */
 export class PermanentJobError extends Error {
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'PermanentJobError';
   }
@@ -198,7 +204,12 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
       outcomes = await Promise.all(
         jobs.map(async (j) => {
           try {
-            const output = await def.handle(j.data as never, { jobId: j.id, retryCount: j.retryCount, signal: j.signal, log: log.child({ jobId: j.id }) });
+            const output = await def.handle(j.data as never, {
+              jobId: j.id,
+              retryCount: j.retryCount,
+              signal: j.signal,
+              log: log.child({ jobId: j.id }),
+            });
             return { id: j.id, ok: true, output } satisfies BatchOutcome;
           } catch (err) {
             return failure(j.id, err);
@@ -216,7 +227,11 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
       if (!o.ok) log.warn({ jobId: o.id, retryCount: job?.retryCount, output: o.output, permanent: o.permanent }, 'job failed');
       // Emit after pg-boss has settled the job, so listeners (tests, the console) read its final state.
       setImmediate(() => this.emit('job', { queue: def.name, id: o.id, state, output: o.output }));
-      return { id: o.id, status: o.ok ? 'completed' : o.permanent ? 'deadletter' : 'failed', output: toOutput(o.output) } satisfies JobResult;
+      return {
+        id: o.id,
+        status: o.ok ? 'completed' : o.permanent ? 'deadletter' : 'failed',
+        output: toOutput(o.output),
+      } satisfies JobResult;
     });
   }
 
@@ -232,7 +247,11 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
   }
 
   /** Enqueues several jobs in one statement; `ids` (UUIDs, one per item) when the caller stored them already. */
-  async sendMany<T extends object>(name: string, items: readonly T[], options: { tx?: DbExecutor; ids?: readonly string[] } = {}): Promise<void> {
+  async sendMany<T extends object>(
+    name: string,
+    items: readonly T[],
+    options: { tx?: DbExecutor; ids?: readonly string[] } = {},
+  ): Promise<void> {
     if (items.length === 0) return;
     await this.boss.insert(
       name,

@@ -24,7 +24,11 @@ export function createLogger(opts: { level: string; pretty: boolean; destination
     base: { service: 'integration-hub' },
   };
   if (opts.destination) return pino(base, opts.destination as never);
-  if (opts.pretty) return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+  if (opts.pretty)
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
+    });
   return pino(base);
 }
 

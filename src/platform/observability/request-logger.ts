@@ -57,5 +57,7 @@ export class LazyRequestLogger implements FastifyBaseLogger {
 /** Fastify's `childLoggerFactory`; a route's own log level (options.level) needs the real child at once. */
 export function lazyRequestLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   const parent = logger as unknown as Logger;
-  return options.level === undefined ? new LazyRequestLogger(parent, bindings, options) : (parent.child(bindings, options) as FastifyBaseLogger);
+  return options.level === undefined
+    ? new LazyRequestLogger(parent, bindings, options)
+    : (parent.child(bindings, options) as FastifyBaseLogger);
 }

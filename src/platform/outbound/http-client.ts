@@ -51,7 +51,15 @@ export class OutboundError extends Error {
   }
 
   toJSON() {
-    return { partner: this.partner, method: this.method, url: this.url, status: this.status, body: this.body, retryable: this.retryable, message: this.message };
+    return {
+      partner: this.partner,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      body: this.body,
+      retryable: this.retryable,
+      message: this.message,
+    };
   }
 }
 
@@ -109,7 +117,10 @@ export class HttpClient {
         if (!canRetry || attempt === attempts || req.signal?.aborted) throw e;
         const base = (this.opts.baseDelayMs ?? 250) * 2 ** (attempt - 1);
         const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : base / 2 + Math.random() * base;
-        this.opts.log.warn({ partner: this.opts.partner, url: safeUrl(req.url), status: e.status, attempt, delayMs: Math.round(delay) }, 'outbound call failed, retrying');
+        this.opts.log.warn(
+          { partner: this.opts.partner, url: safeUrl(req.url), status: e.status, attempt, delayMs: Math.round(delay) },
+          'outbound call failed, retrying',
+        );
         await sleep(delay, req.signal);
       }
     }
@@ -119,7 +130,11 @@ export class HttpClient {
   async #once(req: OutboundRequest): Promise<OutboundResponse> {
     const url = new URL(req.url);
     assertUrlAllowed(url, this.opts.allowHosts);
-    const headers: Record<string, string> = { 'user-agent': 'integration-hub/0.1', ...(req.requestId ? { 'x-request-id': req.requestId } : {}), ...req.headers };
+    const headers: Record<string, string> = {
+      'user-agent': 'integration-hub/0.1',
+      ...(req.requestId ? { 'x-request-id': req.requestId } : {}),
+      ...req.headers,
+    };
     let body: string | undefined = req.body;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
@@ -178,8 +193,20 @@ export class HttpClient {
   #networkError(req: OutboundRequest, err: unknown): OutboundError {
     const e = err as Error & { code?: string };
     const ssrf = err instanceof SsrfBlockedError || (e as { cause?: unknown }).cause instanceof SsrfBlockedError;
-    const reason = ssrf ? (err instanceof SsrfBlockedError ? err.message : String((e as { cause?: Error }).cause?.message)) : `${e.code ?? e.name}: ${e.message}`;
-    return new OutboundError(this.opts.partner, req.method, safeUrl(req.url), undefined, '', !ssrf, `${this.opts.partner} unreachable for ${req.method} ${safeUrl(req.url)}: ${reason}`);
+    const reason = ssrf
+      ? err instanceof SsrfBlockedError
+        ? err.message
+        : String((e as { cause?: Error }).cause?.message)
+      : `${e.code ?? e.name}: ${e.message}`;
+    return new OutboundError(
+      this.opts.partner,
+      req.method,
+      safeUrl(req.url),
+      undefined,
+      '',
+      !ssrf,
+      `${this.opts.partner} unreachable for ${req.method} ${safeUrl(req.url)}: ${reason}`,
+    );
   }
 
   async close(): Promise<void> {

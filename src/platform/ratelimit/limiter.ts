@@ -66,12 +66,20 @@ export class PgRateLimiter implements RateLimiter {
 
   constructor(private readonly database: Database) {
     if (database.connectionString) {
-      this.#pool = new pg.Pool({ connectionString: database.connectionString, max: 4, min: 4, options: '-c synchronous_commit=off', application_name: 'integration-hub-ratelimit' });
+      this.#pool = new pg.Pool({
+        connectionString: database.connectionString,
+        max: 4,
+        min: 4,
+        options: '-c synchronous_commit=off',
+        application_name: 'integration-hub-ratelimit',
+      });
       this.#pool.on('error', () => undefined);
       const pool = this.#pool;
       this.#query = async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
       // Named: each pooled connection prepares the batch statement once.
-      this.#checks = new PgCheckBatcher(async <T>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as T[]);
+      this.#checks = new PgCheckBatcher(
+        async <T>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as T[],
+      );
     } else {
       this.#query = <T>(text: string, params: unknown[]) => database.query<T>(text, params);
       this.#checks = new PgCheckBatcher(<T>(_name: string, text: string, params: unknown[]) => database.query<T>(text, params));

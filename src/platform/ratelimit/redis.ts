@@ -56,7 +56,10 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
   readonly #round = new RoundBatch<PendingCheck>((batch) => this.#send(batch));
 
-  constructor(url: string, private readonly prefix = 'hub:rl:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'hub:rl:',
+  ) {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableOfflineQueue: true });
     this.#redis.on('error', () => undefined); // reconnects by itself; failed calls surface to callers
     // EVALSHA with a fallback to EVAL (NOSCRIPT after a restart or SCRIPT FLUSH): the scripts travel once.

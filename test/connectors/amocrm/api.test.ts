@@ -3,14 +3,21 @@ import assert from 'node:assert/strict';
 import { AmoError, buildCustomFieldsValues, createAmoConnector } from '../../../src/connectors/amocrm/index.js';
 import { amoTestBed, connect } from './helpers.js';
 
-const isAmo = (code: string, retryable?: boolean) => (err: unknown) => err instanceof AmoError && err.code === code && (retryable === undefined || err.retryable === retryable);
+const isAmo = (code: string, retryable?: boolean) => (err: unknown) =>
+  err instanceof AmoError && err.code === code && (retryable === undefined || err.retryable === retryable);
 
 test('typed API: catalogues, create/update in batches of 50, get, notes, links, custom field helper', async (t) => {
   const { emu, amo } = await amoTestBed(t);
   const { account } = await connect(amo);
   const api = amo.api(account.amoAccountId);
 
-  const [users, pipelines, leadFields, contactFields, tags] = [await api.users(), await api.pipelines(), await api.customFields('leads'), await api.customFields('contacts'), await api.tags('leads')];
+  const [users, pipelines, leadFields, contactFields, tags] = [
+    await api.users(),
+    await api.pipelines(),
+    await api.customFields('leads'),
+    await api.customFields('contacts'),
+    await api.tags('leads'),
+  ];
   assert.ok(users.length >= 2);
   assert.ok(pipelines.find((p) => p.is_main)?.statuses.some((s) => s.type === 1));
   assert.ok(leadFields.some((f) => f.code === 'UTM_SOURCE'));
@@ -24,11 +31,17 @@ test('typed API: catalogues, create/update in batches of 50, get, notes, links, 
   const created = await api.leads.create(Array.from({ length: 120 }, (_, i) => ({ name: `Batch lead ${i}`, price: i })));
   assert.equal(created.length, 120);
   assert.deepEqual(created.map((c) => c.request_id).slice(0, 3), ['0', '1', '2']);
-  assert.deepEqual(emu.control.requests.list({ method: 'POST', path: '/api/v4/leads' }).map((r) => r.items), [50, 50, 20]);
+  assert.deepEqual(
+    emu.control.requests.list({ method: 'POST', path: '/api/v4/leads' }).map((r) => r.items),
+    [50, 50, 20],
+  );
 
   const updated = await api.leads.update(created.slice(0, 60).map((c) => ({ id: c.id, price: 1000 })));
   assert.equal(updated.length, 60);
-  assert.deepEqual(emu.control.requests.list({ method: 'PATCH', path: '/api/v4/leads' }).map((r) => r.items), [50, 10]);
+  assert.deepEqual(
+    emu.control.requests.list({ method: 'PATCH', path: '/api/v4/leads' }).map((r) => r.items),
+    [50, 10],
+  );
   const one = await api.leads.get(created[0]!.id);
   assert.equal(one?.price, 1000);
   assert.equal(await api.leads.get(999_999_999), undefined);
@@ -36,7 +49,9 @@ test('typed API: catalogues, create/update in batches of 50, get, notes, links, 
   const [contact] = await api.contacts.create([{ name: 'Иван', custom_fields_values: built.values }]);
   const readBack = await api.contacts.get(contact!.id);
   assert.equal(readBack?.custom_fields_values?.find((v) => v.field_code === 'PHONE')?.values[0]?.value, '+79990001122');
-  await api.links.link('leads', created[0]!.id, [{ to_entity_id: contact!.id, to_entity_type: 'contacts', metadata: { main_contact: true } }]);
+  await api.links.link('leads', created[0]!.id, [
+    { to_entity_id: contact!.id, to_entity_type: 'contacts', metadata: { main_contact: true } },
+  ]);
   const linked = await api.leads.get(created[0]!.id, ['contacts']);
   assert.equal(linked?._embedded?.contacts?.[0]?.id, contact!.id);
   const notes = await api.notes.add('leads', [{ entity_id: created[0]!.id, note_type: 'common', params: { text: 'из квиза' } }]);
@@ -67,11 +82,18 @@ test('validation errors surface with their paths and are not retried', async (t)
   const { emu, amo } = await amoTestBed(t);
   const { account } = await connect(amo);
   const api = amo.api(account.amoAccountId);
-  const err = await api.leads.create([{ name: 'ok' }, { name: 'bad', custom_fields_values: [{ field_id: 1, values: [{ value: 'x' }] }] }]).catch((e: unknown) => e);
+  const err = await api.leads
+    .create([{ name: 'ok' }, { name: 'bad', custom_fields_values: [{ field_id: 1, values: [{ value: 'x' }] }] }])
+    .catch((e: unknown) => e);
   assert.ok(err instanceof AmoError);
   assert.equal(err.code, 'VALIDATION_FAILED');
   assert.equal(err.retryable, false);
-  assert.ok(err.validationErrors?.some((v) => v.request_id === '1' && v.path.includes('custom_fields_values.0.field_id') && v.code === 'NotSupportedChoice'), JSON.stringify(err.validationErrors));
+  assert.ok(
+    err.validationErrors?.some(
+      (v) => v.request_id === '1' && v.path.includes('custom_fields_values.0.field_id') && v.code === 'NotSupportedChoice',
+    ),
+    JSON.stringify(err.validationErrors),
+  );
   assert.match(err.message, /custom_fields_values\.0\.field_id/);
   assert.equal(emu.control.requests.list({ method: 'POST', path: '/api/v4/leads' }).length, 1);
 });
@@ -82,7 +104,13 @@ test('reads are retried on 5xx; writes are not; a 403 block pauses the account a
   const api = amo.api(account.amoAccountId);
   emu.control.faults.add({ path: '/api/v4/account', status: 500, times: 2 });
   assert.equal((await api.account()).id, account.amoAccountId);
-  assert.deepEqual(emu.control.requests.list({ path: '/api/v4/account' }).map((r) => r.status).slice(-3), [500, 500, 200]);
+  assert.deepEqual(
+    emu.control.requests
+      .list({ path: '/api/v4/account' })
+      .map((r) => r.status)
+      .slice(-3),
+    [500, 500, 200],
+  );
 
   emu.control.faults.add({ path: '/api/v4/leads', method: 'POST', status: 503, times: 1 });
   await assert.rejects(api.leads.create([{ name: 'x' }]), isAmo('UNAVAILABLE', true));
@@ -107,6 +135,9 @@ test('API calls across connector instances never exceed 7 requests per second', 
   const calls = Array.from({ length: 40 }, (_, i) => (i % 2 ? amo : other).api(account.amoAccountId).account());
   await Promise.all(calls);
   assert.equal(emu.control.requests.list({ path: '/api/v4/account' }).length, 40);
-  assert.ok(emu.control.requests.maxPerSecond({ path: '/api/v4/' }) <= 7, `max ${emu.control.requests.maxPerSecond({ path: '/api/v4/' })} per second`);
+  assert.ok(
+    emu.control.requests.maxPerSecond({ path: '/api/v4/' }) <= 7,
+    `max ${emu.control.requests.maxPerSecond({ path: '/api/v4/' })} per second`,
+  );
   assert.equal(emu.control.requests.list({ status: 429 }).length, 0);
 });

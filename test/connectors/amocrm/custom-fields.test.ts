@@ -2,18 +2,43 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCustomFieldsValues, type AmoCustomField } from '../../../src/connectors/amocrm/index.js';
 
-const field = (id: number, name: string, type: string, extra: Partial<AmoCustomField> = {}): AmoCustomField => ({ id, name, type, code: null, enums: null, ...extra });
+const field = (id: number, name: string, type: string, extra: Partial<AmoCustomField> = {}): AmoCustomField => ({
+  id,
+  name,
+  type,
+  code: null,
+  enums: null,
+  ...extra,
+});
 const DEFS: AmoCustomField[] = [
   field(1, 'Комментарий', 'textarea'),
   field(2, 'Сайт', 'url'),
   field(3, 'Количество', 'numeric'),
   field(4, 'Согласие', 'checkbox'),
-  field(5, 'Источник', 'select', { enums: [{ id: 51, value: 'Сайт' }, { id: 52, value: 'Звонок' }] }),
-  field(6, 'Интересы', 'multiselect', { enums: [{ id: 61, value: 'Доставка' }, { id: 62, value: 'Таможня' }] }),
+  field(5, 'Источник', 'select', {
+    enums: [
+      { id: 51, value: 'Сайт' },
+      { id: 52, value: 'Звонок' },
+    ],
+  }),
+  field(6, 'Интересы', 'multiselect', {
+    enums: [
+      { id: 61, value: 'Доставка' },
+      { id: 62, value: 'Таможня' },
+    ],
+  }),
   field(7, 'Дата встречи', 'date'),
   field(8, 'Время звонка', 'date_time'),
-  field(9, 'Канал', 'radiobutton', { enums: [{ id: 91, value: 'Email' }, { id: 92, value: 'Телефон' }] }),
-  field(10, 'Телефон', 'multitext', { code: 'PHONE', enums: ['WORK', 'WORKDD', 'MOB', 'FAX', 'HOME', 'OTHER'].map((v, i) => ({ id: 100 + i, value: v })) }),
+  field(9, 'Канал', 'radiobutton', {
+    enums: [
+      { id: 91, value: 'Email' },
+      { id: 92, value: 'Телефон' },
+    ],
+  }),
+  field(10, 'Телефон', 'multitext', {
+    code: 'PHONE',
+    enums: ['WORK', 'WORKDD', 'MOB', 'FAX', 'HOME', 'OTHER'].map((v, i) => ({ id: 100 + i, value: v })),
+  }),
   field(11, 'Email', 'multitext', { code: 'EMAIL', enums: ['WORK', 'PRIV', 'OTHER'].map((v, i) => ({ id: 110 + i, value: v })) }),
   field(12, 'Адрес', 'legal_entity'),
 ];
@@ -43,7 +68,13 @@ test('every supported type becomes the value shape amoCRM expects', () => {
     { field_id: 7, values: [{ value: Date.UTC(2025, 11, 31) / 1000 }] },
     { field_id: 8, values: [{ value: Date.UTC(2025, 5, 1, 10) / 1000 }] },
     { field_id: 9, values: [{ enum_id: 91 }] },
-    { field_id: 10, values: [{ value: '+79990000000', enum_code: 'MOB' }, { value: '+78120000000', enum_code: 'HOME' }] },
+    {
+      field_id: 10,
+      values: [
+        { value: '+79990000000', enum_code: 'MOB' },
+        { value: '+78120000000', enum_code: 'HOME' },
+      ],
+    },
     { field_id: 11, values: [{ value: 'a@example.com', enum_code: 'WORK' }] },
   ]);
 });

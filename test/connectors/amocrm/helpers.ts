@@ -16,7 +16,10 @@ export interface AmoTestBed {
   readonly amo: AmoConnector;
 }
 
-export async function amoTestBed(t: TestContext, opts: { emulator?: AmoEmulatorOptions; env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {}): Promise<AmoTestBed> {
+export async function amoTestBed(
+  t: TestContext,
+  opts: { emulator?: AmoEmulatorOptions; env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {},
+): Promise<AmoTestBed> {
   const emu = createAmoEmulator({ redirectUri: REDIRECT_URI, ...opts.emulator });
   const origin = await emu.listen();
   const h = await testHub(t, {
@@ -32,7 +35,12 @@ export async function amoTestBed(t: TestContext, opts: { emulator?: AmoEmulatorO
 }
 
 /** Follows the consent page like a browser would (the emulator decides without a human) and returns the redirect query. */
-export async function consent(amo: AmoConnector, owner: string, decision: 'allow' | 'deny' = 'allow', subdomain?: string): Promise<Record<string, string>> {
+export async function consent(
+  amo: AmoConnector,
+  owner: string,
+  decision: 'allow' | 'deny' = 'allow',
+  subdomain?: string,
+): Promise<Record<string, string>> {
   const url = new URL(await amo.authorizeUrl(owner));
   url.searchParams.set('_emulator_decision', decision);
   if (subdomain) url.searchParams.set('_emulator_account', subdomain);

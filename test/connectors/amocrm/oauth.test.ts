@@ -50,7 +50,10 @@ test('declined consent, unknown state and foreign referer are refused', async (t
   const { h, amo } = await amoTestBed(t);
   const declined = await consent(amo, 'quiz:7', 'deny');
   assert.equal(declined.error, 'access_denied');
-  await assert.rejects(amo.completeAuthorization(declined), (err: unknown) => err instanceof AmoError && err.code === 'ACCESS_DENIED' && (err.details as { owner: string }).owner === 'quiz:7');
+  await assert.rejects(
+    amo.completeAuthorization(declined),
+    (err: unknown) => err instanceof AmoError && err.code === 'ACCESS_DENIED' && (err.details as { owner: string }).owner === 'quiz:7',
+  );
   await rejects(amo.completeAuthorization({ ...declined, error: undefined, code: 'x', referer: 'x.amocrm.ru' }), 'INVALID_STATE');
   await rejects(amo.completeAuthorization({ code: 'abc', referer: 'a.amocrm.ru', state: 'forged' }), 'INVALID_STATE');
 
@@ -117,7 +120,10 @@ test('a revoked refresh token marks the account needs_reauth, alerts, and fails 
   const { emu, h, amo } = await amoTestBed(t);
   const { account } = await connect(amo);
   await emu.control.disconnect(); // admin disables the integration: every token is revoked, no hook configured
-  await assert.rejects(amo.api(account.amoAccountId).account(), (err: unknown) => err instanceof AmoError && err.code === 'NEEDS_REAUTH' && err.retryable === false);
+  await assert.rejects(
+    amo.api(account.amoAccountId).account(),
+    (err: unknown) => err instanceof AmoError && err.code === 'NEEDS_REAUTH' && err.retryable === false,
+  );
   const stored = await row(h.hub, account.amoAccountId);
   assert.equal(stored.status, 'needs_reauth');
   assert.equal(stored.refreshTokenEnc, null);
@@ -148,7 +154,11 @@ test('disconnect hook: a valid signature wipes the tokens, a forged one changes 
   for (const q of forged) await rejects(amo.handleDisconnectHook(q), 'INVALID_SIGNATURE');
   assert.equal((await row(h.hub, id)).status, 'active');
 
-  const done = await amo.handleDisconnectHook({ client_uuid: clientId, account_id: String(id), signature: disconnectSignature(clientId, id, clientSecret) });
+  const done = await amo.handleDisconnectHook({
+    client_uuid: clientId,
+    account_id: String(id),
+    signature: disconnectSignature(clientId, id, clientSecret),
+  });
   assert.equal(done.amoAccountId, id);
   const stored = await row(h.hub, id);
   assert.equal(stored.status, 'disconnected');

@@ -98,13 +98,25 @@ test('unsorted accept becomes a decision with the resulting lead ids', () => {
 });
 
 test('Digital Pipeline hook with a big index and a widget JSON action', () => {
-  const dp = parseAmoWebhook(form([['leads[status][1500][id]', '77'], ['leads[status][1500][status_id]', '143'], ['leads[status][1500][pipeline_id]', '5']]), 'application/x-www-form-urlencoded');
+  const dp = parseAmoWebhook(
+    form([
+      ['leads[status][1500][id]', '77'],
+      ['leads[status][1500][status_id]', '143'],
+      ['leads[status][1500][pipeline_id]', '5'],
+    ]),
+    'application/x-www-form-urlencoded',
+  );
   assert.equal(dp.events.length, 1);
   assert.ok(dp.events[0]!.kind === 'entity' && dp.events[0]!.item.id === 77 && dp.events[0]!.item.status_id === 143);
 
   const widget = parseAmoWebhook(
     JSON.stringify({
-      event: { type: 14, type_code: 'lead_appeared_in_status', data: { id: 555, element_type: 2, status_id: 142, pipeline_id: 3, direction_of_movement: 'forward' }, time: 1700000000 },
+      event: {
+        type: 14,
+        type_code: 'lead_appeared_in_status',
+        data: { id: 555, element_type: 2, status_id: 142, pipeline_id: 3, direction_of_movement: 'forward' },
+        time: 1700000000,
+      },
       action: { settings: { widget: { settings: { quiz_id: '42' } } } },
       subdomain: 'acme',
       account_id: 29085955,
@@ -112,7 +124,18 @@ test('Digital Pipeline hook with a big index and a widget JSON action', () => {
     'application/json',
   );
   assert.deepEqual(widget.account, { id: 29085955, subdomain: 'acme' });
-  assert.deepEqual(widget.events, [{ kind: 'widget', type: 14, typeCode: 'lead_appeared_in_status', leadId: 555, statusId: 142, pipelineId: 3, time: 1700000000, settings: { quiz_id: '42' } }]);
+  assert.deepEqual(widget.events, [
+    {
+      kind: 'widget',
+      type: 14,
+      typeCode: 'lead_appeared_in_status',
+      leadId: 555,
+      statusId: 142,
+      pipelineId: 3,
+      time: 1700000000,
+      settings: { quiz_id: '42' },
+    },
+  ]);
 });
 
 test('unknown shapes are ignored rather than thrown on', () => {

@@ -9,7 +9,10 @@ test('HAL lists page with _page and _links, next is missing on the last page, an
   const created = await s.api('/api/v4/leads', { body: Array.from({ length: 5 }, (_, i) => ({ name: `Lead ${i}`, request_id: `r${i}` })) });
   assert.equal(created.status, 200);
   assert.match(created.headers.get('content-type')!, /application\/hal\+json/);
-  assert.deepEqual(created.json()._embedded.leads.map((l: { request_id: string }) => l.request_id), ['r0', 'r1', 'r2', 'r3', 'r4']);
+  assert.deepEqual(
+    created.json()._embedded.leads.map((l: { request_id: string }) => l.request_id),
+    ['r0', 'r1', 'r2', 'r3', 'r4'],
+  );
 
   const p1 = await s.api('/api/v4/leads?limit=2&page=1');
   assert.equal(p1.json()._page, 1);
@@ -34,7 +37,10 @@ test('account, users, pipelines with system statuses, custom fields (50 per page
   assert.equal(account.subdomain, 'testaccount');
   assert.ok(account.amojo_id);
   const users = (await s.api('/api/v4/users')).json()._embedded.users;
-  assert.ok(users.some((u: { rights: { is_active: boolean } }) => !u.rights.is_active), 'one user is inactive');
+  assert.ok(
+    users.some((u: { rights: { is_active: boolean } }) => !u.rights.is_active),
+    'one user is inactive',
+  );
   const pipelines = (await s.api('/api/v4/leads/pipelines')).json();
   assert.equal(pipelines._total_items, 3);
   const main = pipelines._embedded.pipelines.find((p: { is_main: boolean }) => p.is_main);
@@ -43,8 +49,13 @@ test('account, users, pipelines with system statuses, custom fields (50 per page
   assert.deepEqual(statuses.filter((x: { type: number }) => x.type === 1).length, 1);
   assert.ok(statuses.some((x: { id: number }) => x.id === 142) && statuses.some((x: { id: number }) => x.id === 143));
 
-  const phone = (await s.api('/api/v4/contacts/custom_fields')).json()._embedded.custom_fields.find((f: { code: string }) => f.code === 'PHONE');
-  assert.deepEqual(phone.enums.map((e: { value: string }) => e.value), ['WORK', 'WORKDD', 'MOB', 'FAX', 'HOME', 'OTHER']);
+  const phone = (await s.api('/api/v4/contacts/custom_fields'))
+    .json()
+    ._embedded.custom_fields.find((f: { code: string }) => f.code === 'PHONE');
+  assert.deepEqual(
+    phone.enums.map((e: { value: string }) => e.value),
+    ['WORK', 'WORKDD', 'MOB', 'FAX', 'HOME', 'OTHER'],
+  );
   const leadFields = (await s.api('/api/v4/leads/custom_fields')).json()._embedded.custom_fields.map((f: { name: string }) => f.name);
   assert.ok(leadFields.includes('utm_source'));
   // Custom field lists are paged by 50 whatever the limit asked.
@@ -72,7 +83,8 @@ test('validation errors carry paths per request_id; explicit nulls are accepted;
     body: [
       { name: 'ok' },
       {
-        request_id: 'x', responsible_user_id: inactive,
+        request_id: 'x',
+        responsible_user_id: inactive,
         custom_fields_values: [
           { field_id: 123, values: [{ value: 'a' }] },
           { field_id: select.id, values: [{ enum_id: 999 }] },
@@ -88,7 +100,12 @@ test('validation errors carry paths per request_id; explicit nulls are accepted;
   assert.equal(group.request_id, 'x');
   assert.deepEqual(
     group.errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`),
-    ['NotSupportedChoice responsible_user_id', 'NotSupportedChoice custom_fields_values.0.field_id', 'NotSupportedChoice custom_fields_values.1.values.0.enum_id', 'InvalidType custom_fields_values.2.values.0.value'],
+    [
+      'NotSupportedChoice responsible_user_id',
+      'NotSupportedChoice custom_fields_values.0.field_id',
+      'NotSupportedChoice custom_fields_values.1.values.0.enum_id',
+      'InvalidType custom_fields_values.2.values.0.value',
+    ],
   );
   assert.equal(s.emu.control.entities.count('leads'), 0, 'a failed batch stores nothing');
 
@@ -97,7 +114,15 @@ test('validation errors carry paths per request_id; explicit nulls are accepted;
   assert.equal(empty.json().detail, 'Request data can not be empty');
 
   const contact = await s.api('/api/v4/contacts', {
-    body: [{ first_name: 'Анна', custom_fields_values: [{ field_id: null, field_code: 'PHONE', values: [{ value: '+7 999 000-11-22', enum_id: null, enum_code: 'MOB' }] }, { field_code: 'EMAIL', values: [{ value: 'a@b.ru' }] }] }],
+    body: [
+      {
+        first_name: 'Анна',
+        custom_fields_values: [
+          { field_id: null, field_code: 'PHONE', values: [{ value: '+7 999 000-11-22', enum_id: null, enum_code: 'MOB' }] },
+          { field_code: 'EMAIL', values: [{ value: 'a@b.ru' }] },
+        ],
+      },
+    ],
   });
   assert.equal(contact.status, 200, contact.text);
   const id = contact.json()._embedded.contacts[0].id;
@@ -108,7 +133,11 @@ test('validation errors carry paths per request_id; explicit nulls are accepted;
 
   await s.api(`/api/v4/contacts/${id}`, { method: 'PATCH', body: { custom_fields_values: [{ field_code: 'PHONE', values: null }] } });
   const after = (await s.api(`/api/v4/contacts/${id}`)).json();
-  assert.deepEqual(after.custom_fields_values.map((f: { field_code: string }) => f.field_code), ['EMAIL'], 'only PHONE was cleared');
+  assert.deepEqual(
+    after.custom_fields_values.map((f: { field_code: string }) => f.field_code),
+    ['EMAIL'],
+    'only PHONE was cleared',
+  );
   await s.api(`/api/v4/contacts/${id}`, { method: 'PATCH', body: { custom_fields_values: [{ field_code: 'EMAIL', values: null }] } });
   assert.equal((await s.api(`/api/v4/contacts/${id}`)).json().custom_fields_values, null, 'no values → null, not []');
 });
@@ -134,8 +163,13 @@ test('PATCH: array on /{id} is 405, batch PATCH echoes request_id, status change
 
 test('tags: _embedded.tags replaces, tags_to_add / tags_to_delete change incrementally, null clears', async (t) => {
   const s = await startEmulator(t);
-  const id = (await s.api('/api/v4/leads', { body: [{ name: 't', _embedded: { tags: [{ name: 'quiz' }, { name: 'fresh' }] } }] })).json()._embedded.leads[0].id;
-  const tagsOf = async () => (await s.api(`/api/v4/leads/${id}`)).json()._embedded.tags.map((x: { name: string }) => x.name).sort();
+  const id = (await s.api('/api/v4/leads', { body: [{ name: 't', _embedded: { tags: [{ name: 'quiz' }, { name: 'fresh' }] } }] })).json()
+    ._embedded.leads[0].id;
+  const tagsOf = async () =>
+    (await s.api(`/api/v4/leads/${id}`))
+      .json()
+      ._embedded.tags.map((x: { name: string }) => x.name)
+      .sort();
   assert.deepEqual(await tagsOf(), ['fresh', 'quiz']);
   await s.api(`/api/v4/leads/${id}`, { method: 'PATCH', body: { tags_to_add: [{ name: 'vip' }] } });
   assert.deepEqual(await tagsOf(), ['fresh', 'quiz', 'vip']);
@@ -151,33 +185,79 @@ test('tags: _embedded.tags replaces, tags_to_add / tags_to_delete change increme
 
 test('filters, query over custom values, with=contacts, links with main_contact, notes with validated params', async (t) => {
   const s = await startEmulator(t);
-  const [c1, c2] = (await s.api('/api/v4/contacts', { body: [{ name: 'Иван', custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+79161234567' }] }] }, { name: 'Олег' }] })).json()._embedded.contacts.map((c: { id: number }) => c.id);
+  const [c1, c2] = (
+    await s.api('/api/v4/contacts', {
+      body: [{ name: 'Иван', custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+79161234567' }] }] }, { name: 'Олег' }],
+    })
+  )
+    .json()
+    ._embedded.contacts.map((c: { id: number }) => c.id);
   const second = s.emu.control.account().pipelines.find((p) => !p.is_main && !p.is_archive)!;
-  const leads = (await s.api('/api/v4/leads', { body: [{ name: 'A', _embedded: { contacts: [{ id: c1 }] } }, { name: 'B', pipeline_id: second.id }] })).json()._embedded.leads;
+  const leads = (
+    await s.api('/api/v4/leads', {
+      body: [
+        { name: 'A', _embedded: { contacts: [{ id: c1 }] } },
+        { name: 'B', pipeline_id: second.id },
+      ],
+    })
+  ).json()._embedded.leads;
   const [a, b] = leads.map((l: { id: number }) => l.id);
 
-  assert.deepEqual((await s.api(`/api/v4/leads?filter[pipeline_id][]=${second.id}`)).json()._embedded.leads.map((l: { id: number }) => l.id), [b]);
-  assert.deepEqual((await s.api(`/api/v4/leads?filter[id][]=${a}&filter[id][]=${b}&order[id]=desc`)).json()._embedded.leads.map((l: { id: number }) => l.id), [b, a]);
+  assert.deepEqual(
+    (await s.api(`/api/v4/leads?filter[pipeline_id][]=${second.id}`)).json()._embedded.leads.map((l: { id: number }) => l.id),
+    [b],
+  );
+  assert.deepEqual(
+    (await s.api(`/api/v4/leads?filter[id][]=${a}&filter[id][]=${b}&order[id]=desc`))
+      .json()
+      ._embedded.leads.map((l: { id: number }) => l.id),
+    [b, a],
+  );
   const firstStage = second.statuses.find((x) => x.type === 0)!.id;
-  assert.equal((await s.api(`/api/v4/leads?filter[statuses][0][pipeline_id]=${second.id}&filter[statuses][0][status_id]=${firstStage}`)).json()._embedded.leads.length, 1);
+  assert.equal(
+    (await s.api(`/api/v4/leads?filter[statuses][0][pipeline_id]=${second.id}&filter[statuses][0][status_id]=${firstStage}`)).json()
+      ._embedded.leads.length,
+    1,
+  );
   const now = s.emu.control.clock.now();
   assert.equal((await s.api(`/api/v4/leads?filter[updated_at][from]=${now + 10}`)).status, 204);
   assert.equal((await s.api('/api/v4/contacts?query=9161234')).json()._embedded.contacts[0].id, c1);
   assert.equal((await s.api('/api/v4/contacts?query=89161234567')).status, 204, '8… does not match +7…');
 
   const withContacts = (await s.api(`/api/v4/leads/${a}?with=contacts`)).json();
-  assert.deepEqual(withContacts._embedded.contacts.map((c: { id: number; is_main: boolean }) => [c.id, c.is_main]), [[c1, true]]);
-  const linked = await s.api(`/api/v4/leads/${a}/link`, { body: [{ to_entity_id: c2, to_entity_type: 'contacts', metadata: { main_contact: true } }] });
+  assert.deepEqual(
+    withContacts._embedded.contacts.map((c: { id: number; is_main: boolean }) => [c.id, c.is_main]),
+    [[c1, true]],
+  );
+  const linked = await s.api(`/api/v4/leads/${a}/link`, {
+    body: [{ to_entity_id: c2, to_entity_type: 'contacts', metadata: { main_contact: true } }],
+  });
   assert.equal(linked.status, 200);
   const links = (await s.api(`/api/v4/leads/${a}/links?filter[to_entity_type]=contacts`)).json()._embedded.links;
-  assert.deepEqual(links.map((l: { to_entity_id: number; metadata: { main_contact: boolean } }) => [l.to_entity_id, l.metadata.main_contact]), [[c1, false], [c2, true]]);
+  assert.deepEqual(
+    links.map((l: { to_entity_id: number; metadata: { main_contact: boolean } }) => [l.to_entity_id, l.metadata.main_contact]),
+    [
+      [c1, false],
+      [c2, true],
+    ],
+  );
   const badLink = await s.api(`/api/v4/leads/${a}/link`, { body: [{ to_entity_id: b, to_entity_type: 'leads' }] });
   assert.equal(badLink.status, 400);
 
-  const notes = await s.api('/api/v4/leads/notes', { body: [{ entity_id: a, note_type: 'common', params: { text: 'hello' } }, { entity_id: a, note_type: 'service_message', params: { service: 'Hub', text: 'sync' } }] });
+  const notes = await s.api('/api/v4/leads/notes', {
+    body: [
+      { entity_id: a, note_type: 'common', params: { text: 'hello' } },
+      { entity_id: a, note_type: 'service_message', params: { service: 'Hub', text: 'sync' } },
+    ],
+  });
   assert.equal(notes.status, 200);
   assert.equal(notes.json()._embedded.notes.length, 2);
-  const badNote = await s.api(`/api/v4/leads/${a}/notes`, { body: [{ note_type: 'extended_service_message', params: { text: 'no service' } }, { note_type: 'telepathy', params: {} }] });
+  const badNote = await s.api(`/api/v4/leads/${a}/notes`, {
+    body: [
+      { note_type: 'extended_service_message', params: { text: 'no service' } },
+      { note_type: 'telepathy', params: {} },
+    ],
+  });
   assert.equal(badNote.status, 400);
   const paths = badNote.json()['validation-errors'].flatMap((g: { errors: Array<{ path: string }> }) => g.errors.map((e) => e.path));
   assert.deepEqual(paths, ['params.service', 'note_type']);
@@ -187,7 +267,9 @@ test('filters, query over custom values, with=contacts, links with main_contact,
 test('Host-header routing serves {sub}.amocrm.ru without the path prefix; unknown paths are problem+json 404', async (t) => {
   const s = await startEmulator(t);
   // fetch() may not override Host; undici.request sends it as given.
-  const res = await request(`${s.origin}/api/v4/account`, { headers: { host: 'testaccount.amocrm.ru', authorization: `Bearer ${s.token}` } });
+  const res = await request(`${s.origin}/api/v4/account`, {
+    headers: { host: 'testaccount.amocrm.ru', authorization: `Bearer ${s.token}` },
+  });
   assert.equal(res.statusCode, 200);
   const body = (await res.body.json()) as { _links: { self: { href: string } } };
   assert.equal(body._links.self.href, 'http://testaccount.amocrm.ru/api/v4/account');

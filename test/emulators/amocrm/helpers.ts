@@ -11,8 +11,11 @@ export interface Started {
   base: string;
   token: string;
   /** fetch against the account base URL with the bearer token and a JSON body. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-  api(path: string, init?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; text: string; json: () => any }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  ): Promise<{ status: number; headers: Headers; text: string; json: () => any }>;
 }
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/amocrm/callback';
@@ -26,7 +29,11 @@ export async function startEmulator(t: TestContext, options: AmoEmulatorOptions 
   const api: Started['api'] = async (path, init = {}) => {
     const res = await fetch(`${base}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { authorization: `Bearer ${init.token ?? token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        authorization: `Bearer ${init.token ?? token}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
@@ -60,4 +67,7 @@ export async function startReceiver(t: TestContext): Promise<Receiver> {
   return receiver;
 }
 
-export const form = (fields: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+export const form = (fields: Record<string, string>) => ({
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});

@@ -4,7 +4,9 @@ import { fetch } from 'undici';
 import { startEmulator } from './helpers.js';
 
 test('7 requests per second per token: the 8th is 429 with retry_after; repeated violations give an nginx HTML 403 block', async (t) => {
-  const s = await startEmulator(t, { rateLimit: { enabled: true, perSecond: 7, violationsToBlock: 3, violationWindowSeconds: 10, blockSeconds: 60 } });
+  const s = await startEmulator(t, {
+    rateLimit: { enabled: true, perSecond: 7, violationsToBlock: 3, violationWindowSeconds: 10, blockSeconds: 60 },
+  });
   s.emu.control.clock.freeze(); // every request lands in the same emulated second
   const statuses = [];
   for (let i = 0; i < 8; i++) statuses.push((await s.api('/api/v4/account')).status);
@@ -27,7 +29,13 @@ test('7 requests per second per token: the 8th is 429 with retry_after; repeated
   assert.equal((await s.api('/api/v4/account')).status, 200, 'block lifted');
 
   const log = s.emu.control.requests.list({ path: '/api/v4/account' });
-  assert.deepEqual(log.map((e) => e.status).filter((x) => x !== 200).slice(0, 3), [429, 429, 403]);
+  assert.deepEqual(
+    log
+      .map((e) => e.status)
+      .filter((x) => x !== 200)
+      .slice(0, 3),
+    [429, 429, 403],
+  );
   assert.ok(log.every((e) => e.tokenAccountId === 31000001));
 });
 
@@ -66,7 +74,10 @@ test('fault injection: 500 problem+json, 504 gateway page, 402, delays, dropped 
   assert.equal((await s.api('/api/v4/account')).status, 402);
 
   s.emu.control.faults.add({ path: '/api/v4/users', delayMs: 300, times: 1 });
-  const slow = await fetch(`${s.base}/api/v4/users`, { headers: { authorization: `Bearer ${s.token}` }, signal: AbortSignal.timeout(100) }).then(
+  const slow = await fetch(`${s.base}/api/v4/users`, {
+    headers: { authorization: `Bearer ${s.token}` },
+    signal: AbortSignal.timeout(100),
+  }).then(
     () => 'answered',
     (err: Error) => err.name,
   );
@@ -81,7 +92,11 @@ test('outage window: every account call answers 503 (or drops) until it ends', a
   const s = await startEmulator(t);
   s.emu.control.faults.outage(600);
   assert.equal((await s.api('/api/v4/account')).status, 503);
-  const tokenCall = await fetch(`${s.base}/oauth2/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const tokenCall = await fetch(`${s.base}/oauth2/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(tokenCall.status, 503);
   s.emu.control.faults.outage(600, 'reset');
   await assert.rejects(fetch(`${s.base}/api/v4/account`, { headers: { authorization: `Bearer ${s.token}` } }));

@@ -40,7 +40,11 @@ test('consent redirects with code, referer, state and client_id; deny gives acce
   const page = await fetch(`${s.origin}/oauth?client_id=${s.emu.defaults.clientId}&state=x`);
   const html = await page.text();
   assert.match(html, /<form method="post" action="\/oauth\/decision">/);
-  const posted = await fetch(`${s.origin}/oauth/decision`, { method: 'POST', redirect: 'manual', ...form({ client_id: s.emu.defaults.clientId, state: 'x', account: 'testaccount', decision: 'allow' }) });
+  const posted = await fetch(`${s.origin}/oauth/decision`, {
+    method: 'POST',
+    redirect: 'manual',
+    ...form({ client_id: s.emu.defaults.clientId, state: 'x', account: 'testaccount', decision: 'allow' }),
+  });
   assert.equal(posted.status, 302);
   assert.ok(new URL(posted.headers.get('location')!).searchParams.get('code'));
 });

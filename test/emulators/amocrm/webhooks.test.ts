@@ -8,13 +8,19 @@ type Form = Record<string, Record<string, Array<Record<string, unknown>>>> & { a
 test('webhooks registered over the API deliver form-encoded PHP-style keys with legacy names and string values', async (t) => {
   const receiver = await startReceiver(t);
   const s = await startEmulator(t);
-  const reg = await s.api('/api/v4/webhooks', { body: { destination: receiver.url, settings: ['add_lead', 'status_lead', 'update_contact'] } });
+  const reg = await s.api('/api/v4/webhooks', {
+    body: { destination: receiver.url, settings: ['add_lead', 'status_lead', 'update_contact'] },
+  });
   assert.equal(reg.status, 201);
   assert.deepEqual(reg.json().settings, ['add_lead', 'status_lead', 'update_contact']);
   assert.equal((await s.api('/api/v4/webhooks')).json()._total_items, 1);
 
   const select = s.emu.control.account().customFields.leads.find((f) => f.type === 'select')!;
-  const id = (await s.api('/api/v4/leads', { body: [{ name: 'Hooked', price: 10, custom_fields_values: [{ field_id: select.id, values: [{ enum_id: select.enums![0]!.id }] }] }] })).json()._embedded.leads[0].id;
+  const id = (
+    await s.api('/api/v4/leads', {
+      body: [{ name: 'Hooked', price: 10, custom_fields_values: [{ field_id: select.id, values: [{ enum_id: select.enums![0]!.id }] }] }],
+    })
+  ).json()._embedded.leads[0].id;
   await s.emu.control.webhooks.settled();
   const add = receiver.hits[0]!;
   assert.equal(add.method, 'POST');
@@ -26,7 +32,9 @@ test('webhooks registered over the API deliver form-encoded PHP-style keys with 
   assert.equal(item.price, '10');
   assert.equal(typeof item.date_create, 'string');
   assert.ok(item.last_modified && item.created_user_id);
-  assert.deepEqual(item.custom_fields, [{ id: String(select.id), name: select.name, values: [{ value: select.enums![0]!.value, enum: String(select.enums![0]!.id) }] }]);
+  assert.deepEqual(item.custom_fields, [
+    { id: String(select.id), name: select.name, values: [{ value: select.enums![0]!.value, enum: String(select.enums![0]!.id) }] },
+  ]);
   assert.equal(parsed.account.subdomain, 'testaccount');
   assert.equal(parsed.account.id, '31000001');
 
@@ -52,7 +60,10 @@ test('a failing receiver is retried on the schedule until it answers 2xx', async
   assert.equal(new Set(receiver.hits.map((h) => h.body)).size, 1, 'the same body is resent');
   const [delivery] = s.emu.control.webhooks.deliveries();
   assert.equal(delivery!.state, 'delivered');
-  assert.deepEqual(delivery!.attempts.map((a) => a.status), [500, 503, 200]);
+  assert.deepEqual(
+    delivery!.attempts.map((a) => a.status),
+    [500, 503, 200],
+  );
 
   receiver.script = [500, 500, 500, 500];
   s.emu.control.webhooks.fire({ fields: { leads: { status: [{ id: '1', status_id: '142', pipeline_id: '7' }] } } });

@@ -50,7 +50,9 @@ export async function connectQuiz(bed: QuizBed, quizAccountId: string, subdomain
   assert.match(done.body, /amoCRM подключён/);
   await eventually(async () => {
     const counts = await Promise.all(
-      ['users', 'pipelines', 'fields', 'tags'].map(async (d) => (await bed.h.app.inject({ method: 'GET', url: `/quiz/${d}`, headers })).json().count as number),
+      ['users', 'pipelines', 'fields', 'tags'].map(
+        async (d) => (await bed.h.app.inject({ method: 'GET', url: `/quiz/${d}`, headers })).json().count as number,
+      ),
     );
     return counts.every((n) => n > 0);
   });
@@ -75,7 +77,8 @@ export async function ruleIds(bed: QuizBed, quizAccountId: string): Promise<Rule
   const acc = bed.emu.control.account();
   const main = acc.pipelines.find((p) => p.is_main)!;
   const field = (entity: 'leads' | 'contacts', name: string) => acc.customFields[entity].find((f) => f.name === name)!.id;
-  const tags = (await bed.h.app.inject({ method: 'GET', url: '/quiz/tags?size=100', headers: await auth(quizAccountId) })).json().items as Array<{ ID: number; AmoID: number; Entity: string; Name: string }>;
+  const tags = (await bed.h.app.inject({ method: 'GET', url: '/quiz/tags?size=100', headers: await auth(quizAccountId) })).json()
+    .items as Array<{ ID: number; AmoID: number; Entity: string; Name: string }>;
   const leadTag = tags.find((t) => t.Entity === 'leads' && t.Name === 'quiz')!;
   return {
     performer: acc.users.find((u) => !u.isAdmin && u.isActive)!.id,
@@ -97,7 +100,10 @@ export function ruleBody(ids: RuleIds) {
     PerformerID: ids.performer,
     PipelineID: ids.pipeline,
     StepID: ids.step,
-    Fieldsrule: { Lead: [{ '1': ids.comment, '2': ids.source, '3': ids.quantity, utm_source: ids.utmSource }], Contact: [{ '4': ids.position }] },
+    Fieldsrule: {
+      Lead: [{ '1': ids.comment, '2': ids.source, '3': ids.quantity, utm_source: ids.utmSource }],
+      Contact: [{ '4': ids.position }],
+    },
     TagsToAdd: { Lead: [ids.leadTag], Contact: [ids.contactTag] },
   };
 }
@@ -128,15 +134,22 @@ export async function postResults(bed: QuizBed, quizAccountId: string, results: 
 }
 
 export async function statusCounts(bed: QuizBed): Promise<Record<string, number>> {
-  const rows = await bed.h.hub.db.select({ status: quizResults.status, n: sql<number>`count(*)::int` }).from(quizResults).groupBy(quizResults.status);
+  const rows = await bed.h.hub.db
+    .select({ status: quizResults.status, n: sql<number>`count(*)::int` })
+    .from(quizResults)
+    .groupBy(quizResults.status);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 export async function waitAllSettled(bed: QuizBed, total: number, ms = 120_000): Promise<Record<string, number>> {
-  return eventually(async () => {
-    const c = await statusCounts(bed);
-    return (c.sent ?? 0) + (c.failed ?? 0) === total ? c : undefined;
-  }, ms, 200);
+  return eventually(
+    async () => {
+      const c = await statusCounts(bed);
+      return (c.sent ?? 0) + (c.failed ?? 0) === total ? c : undefined;
+    },
+    ms,
+    200,
+  );
 }
 
 export async function resultRow(bed: QuizBed, resultId: string) {

@@ -47,7 +47,12 @@ test('every protected route answers 401 without, with a malformed and with a for
   const forged = await token('acc-1', { secret: 'not-the-secret-at-all-0123456789' });
   for (const [method, path] of PROTECTED) {
     for (const headers of [{}, { authorization: 'Bearer' }, { authorization: 'Basic abc' }, { authorization: `Bearer ${forged}` }]) {
-      const res = await h.app.inject({ method: method as 'GET', url: url(path), headers, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
+      const res = await h.app.inject({
+        method: method as 'GET',
+        url: url(path),
+        headers,
+        ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
+      });
       assert.equal(res.statusCode, 401, `${method} ${path} ${JSON.stringify(headers)}`);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       assert.match(String(res.headers['www-authenticate']), /Bearer/);
@@ -63,7 +68,11 @@ test('every protected route answers 401 without, with a malformed and with a for
 
 test('RS256 tokens with a custom account claim are verified with QUIZ_JWT_PUBLIC_KEY', async (t) => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const h = await quizHub(t, { QUIZ_JWT_SECRET: '', QUIZ_JWT_PUBLIC_KEY: await exportSPKI(publicKey), QUIZ_JWT_ACCOUNT_CLAIM: 'account_id' });
+  const h = await quizHub(t, {
+    QUIZ_JWT_SECRET: '',
+    QUIZ_JWT_PUBLIC_KEY: await exportSPKI(publicKey),
+    QUIZ_JWT_ACCOUNT_CLAIM: 'account_id',
+  });
   await seedConnectedAccount(h, '777');
   const jwt = await new SignJWT({ account_id: 777 }).setProtectedHeader({ alg: 'RS256' }).setExpirationTime('5m').sign(privateKey);
   const ok = await h.app.inject({ method: 'GET', url: '/quiz/account', headers: { authorization: `Bearer ${jwt}` } });
@@ -123,10 +132,17 @@ test('GET /account answers the seed User; directory lists page from 1 with size 
     'deleted entries come last, flagged',
   );
   const page2 = await h.app.inject({ method: 'GET', url: '/quiz/users?page=2&size=2', headers });
-  assert.deepEqual(page2.json().items.map((u: { AmoID: number }) => u.AmoID), [503]);
+  assert.deepEqual(
+    page2.json().items.map((u: { AmoID: number }) => u.AmoID),
+    [503],
+  );
   assert.equal(page2.json().count, 3);
   const page0 = await h.app.inject({ method: 'GET', url: '/quiz/users?page=0&size=1', headers });
-  assert.deepEqual(page0.json().items.map((u: { AmoID: number }) => u.AmoID), [501], 'page 0 is the first page');
+  assert.deepEqual(
+    page0.json().items.map((u: { AmoID: number }) => u.AmoID),
+    [501],
+    'page 0 is the first page',
+  );
   const capped = await h.app.inject({ method: 'GET', url: '/quiz/users?size=1000', headers });
   assert.equal(capped.statusCode, 200);
   assert.equal(capped.json().items.length, 3);
@@ -153,7 +169,10 @@ test('GET /account answers the seed User; directory lists page from 1 with size 
   assert.match(String(body(noPipeline)), /pipelineID/);
   const steps = await h.app.inject({ method: 'GET', url: '/quiz/steps?pipelineID=7001&page=1&size=25', headers });
   assertSeedResponse('/steps', 'get', 200, steps.json());
-  assert.deepEqual(steps.json().items.map((s: { AmoID: number }) => s.AmoID), [8001, 8002]);
+  assert.deepEqual(
+    steps.json().items.map((s: { AmoID: number }) => s.AmoID),
+    [8001, 8002],
+  );
 });
 
 test('rules: create once (409 on repeat), read as the seed Rule, change, and 404/400 cases', async (t) => {
@@ -216,7 +235,14 @@ test('rules naming ids that are not in the cache get 400 listing every offending
   assert.equal(res.statusCode, 400);
   assertSeedResponse('/rules/{quizID}', 'post', 400, body(res));
   const text = String(body(res));
-  for (const part of ['PerformerID 503', 'StepID 8101', 'Fieldsrule.Lead 9999', 'Fieldsrule.Contact 9001', 'Fieldsrule.Customer 1', `TagsToAdd.Lead ${tags.contactTag}`]) {
+  for (const part of [
+    'PerformerID 503',
+    'StepID 8101',
+    'Fieldsrule.Lead 9999',
+    'Fieldsrule.Contact 9001',
+    'Fieldsrule.Customer 1',
+    `TagsToAdd.Lead ${tags.contactTag}`,
+  ]) {
     assert.ok(text.includes(part), `${part} in ${text}`);
   }
   assert.ok(!text.includes('TagsToAdd.Contact'), 'valid parts are not reported');
@@ -225,9 +251,19 @@ test('rules naming ids that are not in the cache get 400 listing every offending
   const incomplete = await h.app.inject({ method: 'POST', url: '/quiz/rules/42', headers, payload: { PipelineID: 7001 } });
   assert.equal(incomplete.statusCode, 400);
   assert.match(String(body(incomplete)), /PerformerID, StepID/);
-  const wrongType = await h.app.inject({ method: 'POST', url: '/quiz/rules/42', headers, payload: { ...validRule(tags), Fieldsrule: { Lead: [{ '1': 'x' }] } } });
+  const wrongType = await h.app.inject({
+    method: 'POST',
+    url: '/quiz/rules/42',
+    headers,
+    payload: { ...validRule(tags), Fieldsrule: { Lead: [{ '1': 'x' }] } },
+  });
   assert.equal(wrongType.statusCode, 400);
-  const notJson = await h.app.inject({ method: 'POST', url: '/quiz/rules/42', headers: { ...headers, 'content-type': 'application/json' }, payload: '{"PerformerID":' });
+  const notJson = await h.app.inject({
+    method: 'POST',
+    url: '/quiz/rules/42',
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: '{"PerformerID":',
+  });
   assert.equal(notJson.statusCode, 400);
   assert.equal(typeof body(notJson), 'string');
   assert.equal((await h.app.inject({ method: 'GET', url: '/quiz/rules/42', headers })).statusCode, 404, 'nothing was saved');
@@ -241,7 +277,12 @@ test('results intake: 202 with accepted ids, idempotent, status readable, 400/40
   const h = await quizHub(t);
   const tags = await seedConnectedAccount(h, 'acc-1');
   const headers = await auth('acc-1');
-  const result = (id: string, quizId = 42) => ({ quizId, resultId: id, answers: [{ questionId: 1, title: 'Комментарий', value: 'Перезвоните' }], contact: { name: 'Анна', phone: '+79990000001' } });
+  const result = (id: string, quizId = 42) => ({
+    quizId,
+    resultId: id,
+    answers: [{ questionId: 1, title: 'Комментарий', value: 'Перезвоните' }],
+    contact: { name: 'Анна', phone: '+79990000001' },
+  });
 
   const noRule = await h.app.inject({ method: 'POST', url: '/quiz/results', headers, payload: [result('r1')] });
   assert.equal(noRule.statusCode, 400);
@@ -264,7 +305,12 @@ test('results intake: 202 with accepted ids, idempotent, status readable, 400/40
   const foreign = await h.app.inject({ method: 'GET', url: '/quiz/results/r2', headers: await auth('acc-2') });
   assert.equal(foreign.statusCode, 404, 'results are scoped to the quiz account');
 
-  const tooMany = await h.app.inject({ method: 'POST', url: '/quiz/results', headers, payload: Array.from({ length: 501 }, (_, i) => result(`x${i}`)) });
+  const tooMany = await h.app.inject({
+    method: 'POST',
+    url: '/quiz/results',
+    headers,
+    payload: Array.from({ length: 501 }, (_, i) => result(`x${i}`)),
+  });
   assert.equal(tooMany.statusCode, 400);
   const invalid = await h.app.inject({ method: 'POST', url: '/quiz/results', headers, payload: [{ quizId: 42, answers: [] }] });
   assert.equal(invalid.statusCode, 400);

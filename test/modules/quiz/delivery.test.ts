@@ -9,7 +9,14 @@ import { auth } from './helpers.js';
 import { assertSeedResponse } from './seed-contract.js';
 import { connectQuiz, postResults, quizBed, result, resultRow, ruleBody, ruleIds, statusCounts, waitAllSettled } from './amo-bed.js';
 
-type Lead = { id: number; pipeline_id: number; status_id: number; responsible_user_id: number; custom_fields_values: Array<{ field_id: number; values: Array<{ value: unknown; enum_id?: number }> }> | null; _embedded: { tags: Array<{ id: number }>; contacts: Array<{ id: number }> } };
+type Lead = {
+  id: number;
+  pipeline_id: number;
+  status_id: number;
+  responsible_user_id: number;
+  custom_fields_values: Array<{ field_id: number; values: Array<{ value: unknown; enum_id?: number }> }> | null;
+  _embedded: { tags: Array<{ id: number }>; contacts: Array<{ id: number }> };
+};
 
 test('connect → sync → rule → 1,000 results → 1,000 leads with pipeline, stage, responsible, fields, contact and tags', async (t) => {
   const bed = await quizBed(t);
@@ -55,7 +62,10 @@ test('connect → sync → rule → 1,000 results → 1,000 leads with pipeline,
     assert.equal(lead.pipeline_id, ids.pipeline);
     assert.equal(lead.status_id, ids.step);
     assert.equal(lead.responsible_user_id, ids.performer);
-    assert.deepEqual(lead._embedded.tags.map((x) => x.id), [ids.leadTagAmo]);
+    assert.deepEqual(
+      lead._embedded.tags.map((x) => x.id),
+      [ids.leadTagAmo],
+    );
     assert.equal(lead._embedded.contacts.length, 1);
   }
   const status = await bed.h.app.inject({ method: 'GET', url: '/quiz/results/r7', headers });
@@ -66,7 +76,10 @@ test('connect → sync → rule → 1,000 results → 1,000 leads with pipeline,
   assert.equal(values.get(ids.source)!.value, 'Сайт', 'the select answer "сайт" matched the enum "Сайт"');
   assert.equal(String(values.get(ids.quantity)!.value), '7');
   assert.equal(values.get(ids.utmSource)!.value, 'yandex');
-  const contact = bed.emu.control.entities.get('contacts', status.json().amoContactId) as unknown as { name: string; custom_fields_values: Array<{ field_code: string | null; field_id: number; values: Array<{ value: unknown; enum_code?: string }> }> };
+  const contact = bed.emu.control.entities.get('contacts', status.json().amoContactId) as unknown as {
+    name: string;
+    custom_fields_values: Array<{ field_code: string | null; field_id: number; values: Array<{ value: unknown; enum_code?: string }> }>;
+  };
   assert.equal(contact.name, 'Клиент r7');
   const phone = contact.custom_fields_values.find((v) => v.field_code === 'PHONE')!;
   assert.deepEqual([phone.values[0]!.value, phone.values[0]!.enum_code], ['+79990000007', 'WORK']);
@@ -76,7 +89,10 @@ test('connect → sync → rule → 1,000 results → 1,000 leads with pipeline,
 
   // Batching: 1,000 leads went out in /leads/complex calls of at most 50.
   const complexCalls = bed.emu.control.requests.list().filter((r) => r.method === 'POST' && r.path.endsWith('/leads/complex'));
-  assert.equal(complexCalls.reduce((n, r) => n + (r.items ?? 0), 0), 1000);
+  assert.equal(
+    complexCalls.reduce((n, r) => n + (r.items ?? 0), 0),
+    1000,
+  );
   assert.ok(complexCalls.every((r) => (r.items ?? 0) <= 50));
   assert.ok(complexCalls.length <= 25, `${complexCalls.length} calls for 1,000 leads`);
 });
@@ -112,12 +128,23 @@ test('an amoCRM validation error fails only that result; it is visible in the st
   assert.equal(jobs[0].data.result.ok, false);
   assert.equal(jobs[0].data.result.error.code, 'VALIDATION_FAILED');
   const failed = await bed.h.app.inject({ method: 'GET', url: '/admin/v1/quiz/results?status=failed', headers: bed.h.admin });
-  assert.deepEqual(failed.json().items.map((r: { resultId: string }) => r.resultId), ['bad']);
+  assert.deepEqual(
+    failed.json().items.map((r: { resultId: string }) => r.resultId),
+    ['bad'],
+  );
 
   // After a sync fixes the cache, the operator redelivers: the answer is now reported, and the lead created.
   assert.equal((await bed.h.app.inject({ method: 'PATCH', url: '/quiz/fields', headers })).statusCode, 200);
-  await eventually(async () => !(await bed.h.hub.db.select().from(quizFields).where(eq(quizFields.amoId, ids.source)))[0]!.enums.some((e) => e.id === 999_999));
-  const redeliver = await bed.h.app.inject({ method: 'POST', url: '/admin/v1/quiz/results/redeliver', headers: bed.h.admin, payload: { resultIds: ['bad'] } });
+  await eventually(
+    async () =>
+      !(await bed.h.hub.db.select().from(quizFields).where(eq(quizFields.amoId, ids.source)))[0]!.enums.some((e) => e.id === 999_999),
+  );
+  const redeliver = await bed.h.app.inject({
+    method: 'POST',
+    url: '/admin/v1/quiz/results/redeliver',
+    headers: bed.h.admin,
+    payload: { resultIds: ['bad'] },
+  });
   assert.deepEqual(redeliver.json(), { requeued: 1 });
   const fixed = await eventually(async () => {
     const r = (await bed.h.app.inject({ method: 'GET', url: '/quiz/results/bad', headers })).json();
@@ -134,15 +161,27 @@ test('token expiry and an amoCRM outage mid-delivery: every result still becomes
   const ids = await ruleIds(bed, 'quiz-1');
   assert.equal((await bed.h.app.inject({ method: 'POST', url: '/quiz/rules/42', headers, payload: ruleBody(ids) })).statusCode, 200);
 
-  await postResults(bed, 'quiz-1', Array.from({ length: 100 }, (_, i) => result(42, `a${i}`)));
+  await postResults(
+    bed,
+    'quiz-1',
+    Array.from({ length: 100 }, (_, i) => result(42, `a${i}`)),
+  );
   bed.emu.control.clock.advance(25 * 3600); // the access token (24 h) expires while leads are being sent
-  await postResults(bed, 'quiz-1', Array.from({ length: 100 }, (_, i) => result(42, `b${i}`)));
+  await postResults(
+    bed,
+    'quiz-1',
+    Array.from({ length: 100 }, (_, i) => result(42, `b${i}`)),
+  );
   assert.deepEqual(await waitAllSettled(bed, 200), { sent: 200 });
   const refreshes = bed.emu.control.requests.list().filter((r: { path: string }) => r.path.endsWith('/oauth2/access_token'));
   assert.ok(refreshes.length >= 2, 'the code exchange and at least one refresh');
 
   bed.emu.control.faults.outage(3);
-  await postResults(bed, 'quiz-1', Array.from({ length: 150 }, (_, i) => result(42, `c${i}`)));
+  await postResults(
+    bed,
+    'quiz-1',
+    Array.from({ length: 150 }, (_, i) => result(42, `c${i}`)),
+  );
   const during = await statusCounts(bed);
   assert.equal(during.queued ?? 0, 150, 'accepted during the outage, waiting');
   assert.deepEqual(await waitAllSettled(bed, 350, 150_000), { sent: 350 });
@@ -157,7 +196,10 @@ test('disconnect hook (signed) soft-deletes; bad signatures are refused; DELETE 
   await connectQuiz(bed, 'quiz-1');
   const first = (await bed.h.app.inject({ method: 'GET', url: '/quiz/account', headers })).json();
 
-  const forged = await bed.h.app.inject({ method: 'GET', url: `/quiz/webhook/delete?client_uuid=${bed.emu.defaults.clientId}&account_id=${first.AmocrmID}&signature=${'0'.repeat(64)}` });
+  const forged = await bed.h.app.inject({
+    method: 'GET',
+    url: `/quiz/webhook/delete?client_uuid=${bed.emu.defaults.clientId}&account_id=${first.AmocrmID}&signature=${'0'.repeat(64)}`,
+  });
   assert.equal(forged.statusCode, 401);
   assert.equal((await bed.h.app.inject({ method: 'GET', url: '/quiz/account', headers })).statusCode, 200, 'a forged hook changes nothing');
 
@@ -183,7 +225,10 @@ test('disconnect hook (signed) soft-deletes; bad signatures are refused; DELETE 
   const third = (await bed.h.app.inject({ method: 'GET', url: '/quiz/account', headers })).json();
   assert.equal(third.Subdomain, 'second');
   assert.equal(third.AmocrmID, 31_000_002);
-  const ids = await ruleIds({ ...bed, emu: { ...bed.emu, control: { ...bed.emu.control, account: () => bed.emu.control.account('second') } } } as never, 'quiz-1');
+  const ids = await ruleIds(
+    { ...bed, emu: { ...bed.emu, control: { ...bed.emu.control, account: () => bed.emu.control.account('second') } } } as never,
+    'quiz-1',
+  );
   const saved = await bed.h.app.inject({ method: 'POST', url: '/quiz/rules/7', headers, payload: ruleBody(ids) });
   assert.equal(saved.statusCode, 200, saved.body);
   await postResults(bed, 'quiz-1', [result(7, 's1')]);

@@ -9,7 +9,10 @@ import { quizAccounts, quizFields, quizPipelines, quizSteps, quizTags, quizUsers
 
 export const JWT_SECRET = 'quiz-test-secret-0123456789abcdef';
 
-export async function token(sub: string, opts: { secret?: string; claims?: Record<string, unknown>; expiresIn?: string } = {}): Promise<string> {
+export async function token(
+  sub: string,
+  opts: { secret?: string; claims?: Record<string, unknown>; expiresIn?: string } = {},
+): Promise<string> {
   return new SignJWT({ ...opts.claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)

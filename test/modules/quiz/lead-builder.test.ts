@@ -21,21 +21,53 @@ const field = (entityType: string, amoId: number, type: string, extra: Partial<F
   updatedAt: now,
   ...extra,
 });
-const tag = (id: number, entity: string, amoId: number): TagRow => ({ id, amoAccountId: 1, entity, amoId, name: `t${amoId}`, color: '', deleted: false, createdAt: now, updatedAt: now });
+const tag = (id: number, entity: string, amoId: number): TagRow => ({
+  id,
+  amoAccountId: 1,
+  entity,
+  amoId,
+  name: `t${amoId}`,
+  color: '',
+  deleted: false,
+  createdAt: now,
+  updatedAt: now,
+});
 
 function cache(): AccountCache {
   const leads = [
     field('leads', 11, 'textarea'),
-    field('leads', 12, 'select', { enums: [{ id: 121, value: 'Сайт' }, { id: 122, value: 'Звонок' }] }),
+    field('leads', 12, 'select', {
+      enums: [
+        { id: 121, value: 'Сайт' },
+        { id: 122, value: 'Звонок' },
+      ],
+    }),
     field('leads', 13, 'numeric'),
-    field('leads', 14, 'multiselect', { enums: [{ id: 141, value: 'Доставка' }, { id: 142, value: 'Склад' }] }),
+    field('leads', 14, 'multiselect', {
+      enums: [
+        { id: 141, value: 'Доставка' },
+        { id: 142, value: 'Склад' },
+      ],
+    }),
     field('leads', 15, 'checkbox'),
     field('leads', 16, 'date'),
     field('leads', 17, 'text', { code: 'UTM_SOURCE' }),
   ];
   const contacts = [
-    field('contacts', 21, 'multitext', { code: 'PHONE', enums: [{ id: 211, value: 'WORK' }, { id: 212, value: 'MOB' }] }),
-    field('contacts', 22, 'multitext', { code: 'EMAIL', enums: [{ id: 221, value: 'WORK' }, { id: 222, value: 'PRIV' }] }),
+    field('contacts', 21, 'multitext', {
+      code: 'PHONE',
+      enums: [
+        { id: 211, value: 'WORK' },
+        { id: 212, value: 'MOB' },
+      ],
+    }),
+    field('contacts', 22, 'multitext', {
+      code: 'EMAIL',
+      enums: [
+        { id: 221, value: 'WORK' },
+        { id: 222, value: 'PRIV' },
+      ],
+    }),
     field('contacts', 23, 'text'),
   ];
   const companies = [field('companies', 31, 'textarea')];
@@ -64,7 +96,12 @@ const rule = (over: Partial<RuleRow> = {}): RuleRow => ({
   performerId: 5,
   pipelineId: 7,
   stepId: 8,
-  fieldsRule: { lead: [{ '1': 11, '2': 12, '3': 13, '4': 14, '5': 15, '6': 16, utm_source: 17 }], contact: [{ '7': 23 }], company: [], customer: [] },
+  fieldsRule: {
+    lead: [{ '1': 11, '2': 12, '3': 13, '4': 14, '5': 15, '6': 16, utm_source: 17 }],
+    contact: [{ '7': 23 }],
+    company: [],
+    customer: [],
+  },
   tagsToAdd: { Lead: [1], Contact: [2], Company: [3], Customer: [] },
   state: 'ready',
   problems: [],
@@ -109,7 +146,11 @@ test('answers become typed lead fields; contact gets PHONE/EMAIL with WORK; tags
   assert.deepEqual(byId.get(16), [{ value: Date.UTC(2025, 11, 31) / 1000 }]);
   assert.deepEqual(byId.get(17), [{ value: 'yandex' }], 'UTM value goes into the field the rule names');
   assert.deepEqual(item._embedded?.tags, [{ id: 901 }]);
-  const contact = item._embedded!.contacts![0] as { name: string; custom_fields_values: Array<{ field_id: number; values: unknown }>; _embedded: unknown };
+  const contact = item._embedded!.contacts![0] as {
+    name: string;
+    custom_fields_values: Array<{ field_id: number; values: unknown }>;
+    _embedded: unknown;
+  };
   assert.equal(contact.name, 'Анна');
   const cv = new Map(contact.custom_fields_values.map((v) => [v.field_id, v.values]));
   assert.deepEqual(cv.get(21), [{ value: '+79990000001', enum_code: 'WORK' }]);
@@ -121,7 +162,15 @@ test('answers become typed lead fields; contact gets PHONE/EMAIL with WORK; tags
 
 test('impossible values are reported as warnings and the rest of the lead is kept', () => {
   const { item, warnings } = buildLead(
-    { quizId: 42, resultId: 'r2', answers: [{ questionId: 2, value: 'Выставка' }, { questionId: 3, value: 'много' }, { questionId: 1, value: 'ok' }] },
+    {
+      quizId: 42,
+      resultId: 'r2',
+      answers: [
+        { questionId: 2, value: 'Выставка' },
+        { questionId: 3, value: 'много' },
+        { questionId: 1, value: 'ok' },
+      ],
+    },
     rule(),
     cache(),
   );
@@ -135,7 +184,16 @@ test('impossible values are reported as warnings and the rest of the lead is kep
 test('a company is created when the rule maps company fields; two answers to one text field are joined', () => {
   const r = rule({ fieldsRule: { lead: [{ '1': 11 }, { '2': 11 }], contact: [], company: [{ '9': 31 }], customer: [] } });
   const { item } = buildLead(
-    { quizId: 42, resultId: 'r3', answers: [{ questionId: 1, value: 'a' }, { questionId: 2, value: 'b' }, { questionId: 9, value: 'Москва' }], contact: { name: 'Иван', company: 'ООО Ромашка' } },
+    {
+      quizId: 42,
+      resultId: 'r3',
+      answers: [
+        { questionId: 1, value: 'a' },
+        { questionId: 2, value: 'b' },
+        { questionId: 9, value: 'Москва' },
+      ],
+      contact: { name: 'Иван', company: 'ООО Ромашка' },
+    },
     r,
     cache(),
   );

@@ -57,7 +57,8 @@ export function assertSeedResponse(path: string, method: string, status: number,
     validate = ajv.compile(rebased);
     validators.set(key, validate);
   }
-  if (!validate(body)) throw new Error(`${key}: body does not match the seed: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!validate(body))
+    throw new Error(`${key}: body does not match the seed: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
 }
 
 /** Validates against a named component schema of the seed (e.g. "Rule"). */

@@ -18,9 +18,26 @@ test('tracking numbers: create, read with history, update, list filters, by-clie
   const tn = created.json();
   assert.deepEqual(
     { ...tn, id: undefined, created_at: undefined, updated_at: undefined },
-    { id: undefined, tracking_number: 'ABC123456', client_code: 'CLIENT123', current_status: 'pending', quantity: 5, weight_kg: 10.5, price_per_kg_usd: 14.29, total_cost_usd: 150, note: 'Хрупкое', created_at: undefined, updated_at: undefined },
+    {
+      id: undefined,
+      tracking_number: 'ABC123456',
+      client_code: 'CLIENT123',
+      current_status: 'pending',
+      quantity: 5,
+      weight_kg: 10.5,
+      price_per_kg_usd: 14.29,
+      total_cost_usd: 150,
+      note: 'Хрупкое',
+      created_at: undefined,
+      updated_at: undefined,
+    },
   );
-  const computed = await call('POST', `/tracking/${botId}`, { tracking_number: 'XYZ-1', client_code: 'C2', weight_kg: 2.5, price_per_kg_usd: 3.333 });
+  const computed = await call('POST', `/tracking/${botId}`, {
+    tracking_number: 'XYZ-1',
+    client_code: 'C2',
+    weight_kg: 2.5,
+    price_per_kg_usd: 3.333,
+  });
   assert.equal(computed.json().total_cost_usd, 8.33, 'total_cost_usd = weight × price when not given');
   assert.equal(computed.json().quantity, null);
 
@@ -42,14 +59,20 @@ test('tracking numbers: create, read with history, update, list filters, by-clie
 
   const one = await call('GET', `/tracking/${botId}/${tn.id}`);
   assert.equal(one.statusCode, 200);
-  assert.deepEqual(one.json().history.map((e: { status: string; from_status: string | null }) => [e.from_status, e.status]), [[null, 'pending']]);
+  assert.deepEqual(
+    one.json().history.map((e: { status: string; from_status: string | null }) => [e.from_status, e.status]),
+    [[null, 'pending']],
+  );
   assert.equal((await call('GET', `/tracking/${botId}/999999`)).statusCode, 404);
   assert.equal((await call('GET', `/tracking/${botId}/abc`)).statusCode, 400);
 
   const moved = await call('PUT', `/tracking/${botId}/${tn.id}`, { status: 'in_transit' });
   assert.equal(moved.statusCode, 200);
   assert.equal(moved.json().current_status, 'in_transit');
-  assert.deepEqual(moved.json().history.map((e: { status: string }) => e.status), ['pending', 'in_transit']);
+  assert.deepEqual(
+    moved.json().history.map((e: { status: string }) => e.status),
+    ['pending', 'in_transit'],
+  );
   const same = await call('PUT', `/tracking/${botId}/${tn.id}`, { status: 'in_transit' });
   assert.equal(same.statusCode, 200, 'repeating the current status is a no-op');
   assert.equal(same.json().history.length, 2);
@@ -67,7 +90,10 @@ test('tracking numbers: create, read with history, update, list filters, by-clie
   const byClient = await call('GET', `/tracking/${botId}/by-client/CLIENT123`);
   assert.equal(byClient.statusCode, 200);
   assert.equal(byClient.json().total, 2);
-  assert.deepEqual(byClient.json().tracking_numbers.map((x: { tracking_number: string }) => x.tracking_number), ['DEF-2', 'ABC123456']);
+  assert.deepEqual(
+    byClient.json().tracking_numbers.map((x: { tracking_number: string }) => x.tracking_number),
+    ['DEF-2', 'ABC123456'],
+  );
   assert.equal((await call('GET', `/tracking/${botId}/by-client/NOBODY`)).statusCode, 404);
 
   const filtered = await call('GET', `/tracking/${botId}?status_filter=in_transit`);
@@ -92,13 +118,17 @@ test('the status machine: forward only, cancelled from any state but issued, eve
   const { botId, key } = await provision(h);
   const call = api(h, key);
   const id = (await call('POST', `/tracking/${botId}`, parcel('CHAIN'))).json().id;
-  for (const s of ['in_transit', 'delivered', 'issued']) assert.equal((await call('PUT', `/tracking/${botId}/${id}`, { status: s })).statusCode, 200);
+  for (const s of ['in_transit', 'delivered', 'issued'])
+    assert.equal((await call('PUT', `/tracking/${botId}/${id}`, { status: s })).statusCode, 200);
   const cancelIssued = await call('PUT', `/tracking/${botId}/${id}`, { status: 'cancelled' });
   assert.equal(cancelIssued.statusCode, 409);
   assert.deepEqual(cancelIssued.json().allowed_statuses, []);
   assert.match(cancelIssued.json().detail, /окончательный/);
   const detail = (await call('GET', `/tracking/${botId}/${id}`)).json();
-  assert.deepEqual(detail.history.map((e: { status: string }) => e.status), ['pending', 'in_transit', 'delivered', 'issued']);
+  assert.deepEqual(
+    detail.history.map((e: { status: string }) => e.status),
+    ['pending', 'in_transit', 'delivered', 'issued'],
+  );
 
   const skip = (await call('POST', `/tracking/${botId}`, parcel('SKIP'))).json().id;
   assert.equal((await call('PUT', `/tracking/${botId}/${skip}`, { status: 'delivered' })).statusCode, 200, 'a forward skip is allowed');
@@ -106,7 +136,15 @@ test('the status machine: forward only, cancelled from any state but issued, eve
   assert.equal((await call('PUT', `/tracking/${botId}/${skip}`, { status: 'in_transit' })).statusCode, 409, 'cancelled is terminal');
 
   const overview = (await call('GET', `/statistics/${botId}/overview`)).json();
-  assert.deepEqual(overview, { total_clients: 1, total_tracking_numbers: 2, pending: 0, in_transit: 0, delivered: 0, issued: 1, cancelled: 1 });
+  assert.deepEqual(overview, {
+    total_clients: 1,
+    total_tracking_numbers: 2,
+    pending: 0,
+    in_transit: 0,
+    delivered: 0,
+    issued: 1,
+    cancelled: 1,
+  });
 });
 
 test('pagination edges: first, middle, last, past the end, page_size bounds; totals stay exact', async (t) => {
@@ -153,13 +191,24 @@ test('list answers, serialised with JSON.stringify, are byte for byte what the s
   const call = api(h, key);
   const inputs = [
     parcel('Q-1', 'C1'),
-    { tracking_number: 'Q-2', client_code: 'C1', note: 'кавычки " и \\ слеш, перевод\nстроки, эмодзи 📦, \u2028', quantity: 0, weight_kg: 0.1, price_per_kg_usd: 0.2 },
+    {
+      tracking_number: 'Q-2',
+      client_code: 'C1',
+      note: 'кавычки " и \\ слеш, перевод\nстроки, эмодзи 📦, \u2028',
+      quantity: 0,
+      weight_kg: 0.1,
+      price_per_kg_usd: 0.2,
+    },
     { tracking_number: 'Q-3', client_code: 'C2', status: 'in_transit', weight_kg: 999_999_999.99, total_cost_usd: 1e11 },
     { tracking_number: 'Q-4', client_code: 'C1' },
   ];
   for (const body of inputs) assert.equal((await call('POST', `/tracking/${botId}`, body)).statusCode, 201);
   const schemaBytes = (schema: object, res: { body: string }) => fastJson(schema as never)(JSON.parse(res.body));
-  for (const url of [`/tracking/${botId}`, `/tracking/${botId}?status_filter=in_transit`, `/tracking/${botId}?client_code=C1&page_size=2`]) {
+  for (const url of [
+    `/tracking/${botId}`,
+    `/tracking/${botId}?status_filter=in_transit`,
+    `/tracking/${botId}?client_code=C1&page_size=2`,
+  ]) {
     const res = await call('GET', url);
     assert.equal(res.statusCode, 200);
     assert.equal(res.body, schemaBytes(TrackingList, res), url);
@@ -178,13 +227,24 @@ test('statistics: overview from counters and a per-day, per-status breakdown wit
   const { botId, key } = await provision(h);
   const call = api(h, key);
   const ids: number[] = [];
-  for (let i = 0; i < 4; i++) ids.push((await call('POST', `/tracking/${botId}`, parcel(`S-${i}`, i < 2 ? 'A' : 'B', { weight_kg: 2, total_cost_usd: 10 }))).json().id);
+  for (let i = 0; i < 4; i++)
+    ids.push(
+      (await call('POST', `/tracking/${botId}`, parcel(`S-${i}`, i < 2 ? 'A' : 'B', { weight_kg: 2, total_cost_usd: 10 }))).json().id,
+    );
   await call('PUT', `/tracking/${botId}/${ids[0]}`, { status: 'in_transit' });
   await call('PUT', `/tracking/${botId}/${ids[1]}`, { status: 'delivered' });
   await call('PUT', `/tracking/${botId}/${ids[1]}`, { status: 'issued' });
 
   const overview = (await call('GET', `/statistics/${botId}/overview`)).json();
-  assert.deepEqual(overview, { total_clients: 2, total_tracking_numbers: 4, pending: 2, in_transit: 1, delivered: 0, issued: 1, cancelled: 0 });
+  assert.deepEqual(overview, {
+    total_clients: 2,
+    total_tracking_numbers: 4,
+    pending: 2,
+    in_transit: 1,
+    delivered: 0,
+    issued: 1,
+    cancelled: 0,
+  });
   const [row] = await h.hub.database.query<{ n: number }>('select count(*)::int as n from tracking_numbers where bot_id = $1', [botId]);
   assert.equal(row!.n, overview.total_tracking_numbers, 'counters agree with the rows');
 
@@ -193,7 +253,10 @@ test('statistics: overview from counters and a per-day, per-status breakdown wit
   assert.equal(stats.statusCode, 200, stats.body);
   const s = stats.json();
   assert.equal(s.created, 4);
-  assert.deepEqual(s.by_status.find((x: { status: string }) => x.status === 'pending'), { status: 'pending', count: 2, total_weight_kg: 4, total_cost_usd: 20 });
+  assert.deepEqual(
+    s.by_status.find((x: { status: string }) => x.status === 'pending'),
+    { status: 'pending', count: 2, total_weight_kg: 4, total_cost_usd: 20 },
+  );
   assert.deepEqual(s.by_day, [{ date: today, pending: 4, in_transit: 1, delivered: 1, issued: 1, cancelled: 0 }]);
   const month = (await call('GET', `/statistics/${botId}/tracking`)).json();
   assert.equal(month.by_day.length, 30, 'the default period is 30 days, zeros included');
@@ -209,7 +272,13 @@ test('bot info, unknown routes in the {detail} envelope, and the whole API in th
   assert.equal(botId, 123, 'an explicit platform bot id is kept');
   const call = api(h, key);
   const bot = await call('GET', '/bots/123');
-  assert.deepEqual(bot.json(), { id: 123, name: 'Название компании', username: '@cargo_bot', is_active: true, subscription_status: 'active' });
+  assert.deepEqual(bot.json(), {
+    id: 123,
+    name: 'Название компании',
+    username: '@cargo_bot',
+    is_active: true,
+    subscription_status: 'active',
+  });
   const missing = await call('GET', '/nothing/here');
   assert.equal(missing.statusCode, 404);
   assert.equal(typeof missing.json().detail, 'string');
@@ -233,6 +302,12 @@ test('bot info, unknown routes in the {detail} envelope, and the whole API in th
   const list = doc.paths['/api/v1/tracking/{bot_id}'].get;
   assert.deepEqual(Object.keys(list.responses).sort(), ['200', '400', '401', '403', '429']);
   assert.deepEqual(list.security, [{ trackingApiKey: [] }]);
-  assert.deepEqual(list.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name).sort(), ['client_code', 'page', 'page_size', 'status_filter']);
+  assert.deepEqual(
+    list.parameters
+      .filter((p: { in: string }) => p.in === 'query')
+      .map((p: { name: string }) => p.name)
+      .sort(),
+    ['client_code', 'page', 'page_size', 'status_filter'],
+  );
   assert.ok(doc.paths['/api/v1/tracking/{bot_id}/{tracking_id}'].put.responses['409']);
 });

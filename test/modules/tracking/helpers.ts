@@ -27,13 +27,25 @@ export interface Provisioned {
 }
 
 export async function admin(h: TestHub, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
-  return h.app.inject({ method, url: `/admin/v1${url}`, headers: { ...h.admin, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+  return h.app.inject({
+    method,
+    url: `/admin/v1${url}`,
+    headers: { ...h.admin, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+  });
 }
 
 export async function provision(h: TestHub, opts: { id?: number; name?: string; limit?: number } = {}): Promise<Provisioned> {
-  const bot = await admin(h, 'POST', '/tracking/bots', { name: opts.name ?? 'Карго Экспресс', username: '@cargo_bot', ...(opts.id ? { id: opts.id } : {}) });
+  const bot = await admin(h, 'POST', '/tracking/bots', {
+    name: opts.name ?? 'Карго Экспресс',
+    username: '@cargo_bot',
+    ...(opts.id ? { id: opts.id } : {}),
+  });
   assert.equal(bot.statusCode, 201, bot.body);
-  const key = await admin(h, 'POST', `/tracking/bots/${bot.json().id}/keys`, { name: 'test', ...(opts.limit ? { rate_limit_per_minute: opts.limit } : {}) });
+  const key = await admin(h, 'POST', `/tracking/bots/${bot.json().id}/keys`, {
+    name: 'test',
+    ...(opts.limit ? { rate_limit_per_minute: opts.limit } : {}),
+  });
   assert.equal(key.statusCode, 201, key.body);
   return { botId: bot.json().id, key: key.json().key, keyId: key.json().id };
 }
@@ -43,7 +55,11 @@ export function api(h: TestHub, key: string | undefined) {
     h.app.inject({
       method,
       url: `/api/v1${url}`,
-      headers: { ...(key !== undefined ? { 'x-api-key': key } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(key !== undefined ? { 'x-api-key': key } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
 }

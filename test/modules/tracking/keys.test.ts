@@ -18,12 +18,13 @@ test('keys are tb_ + 32 alphanumerics from the CSPRNG and only their SHA-256 and
   const h = await trackingHub(t);
   const { botId, key, keyId } = await provision(h);
   assert.match(key, KEY_PATTERN);
-  const [row] = await h.hub.database.query<{ key_hash: string; prefix: string }>('select key_hash, prefix from tracking_api_keys where id = $1', [keyId]);
+  const [row] = await h.hub.database.query<{ key_hash: string; prefix: string }>(
+    'select key_hash, prefix from tracking_api_keys where id = $1',
+    [keyId],
+  );
   assert.equal(row!.key_hash, hashApiKey(key));
   assert.equal(row!.prefix, key.slice(0, 8));
-  const dump = await h.hub.database.query<{ t: string }>(
-    `select string_agg(x::text, ' ') as t from (select * from tracking_api_keys) x`,
-  );
+  const dump = await h.hub.database.query<{ t: string }>(`select string_agg(x::text, ' ') as t from (select * from tracking_api_keys) x`);
   assert.ok(!dump[0]!.t.includes(key) && !dump[0]!.t.includes(key.slice(3)), 'the plaintext key is nowhere in the keys table');
   const listed = await admin(h, 'GET', `/tracking/bots/${botId}/keys`);
   assert.equal(listed.statusCode, 200);
@@ -36,7 +37,14 @@ test('401 for a missing, malformed, unknown or revoked key; revocation is immedi
   const h = await trackingHub(t);
   const { botId, key, keyId } = await provision(h);
   const url = `/tracking/${botId}`;
-  for (const k of [undefined, '', 'nope', `tb_${'a'.repeat(31)}`, generateApiKey(), key.toLowerCase() === key ? key.toUpperCase() : key.toLowerCase()]) {
+  for (const k of [
+    undefined,
+    '',
+    'nope',
+    `tb_${'a'.repeat(31)}`,
+    generateApiKey(),
+    key.toLowerCase() === key ? key.toUpperCase() : key.toLowerCase(),
+  ]) {
     const r = await api(h, k)('GET', url);
     assert.equal(r.statusCode, 401, `key ${String(k)}`);
     assert.equal(typeof r.json().detail, 'string');
@@ -118,7 +126,8 @@ test('cross-bot isolation matrix: a key sees only its own bot, on every endpoint
       for (const [method, url] of endpoints(target.botId)) {
         const body = method === 'POST' ? parcel(`X-${caller.botId}-${target.botId}`) : method === 'PUT' ? { note: 'x' } : undefined;
         const r = await api(h, caller.key)(method, url, body);
-        if (caller === target) assert.ok(r.statusCode === 200 || r.statusCode === 201, `${method} ${url} with own key: ${r.statusCode} ${r.body}`);
+        if (caller === target)
+          assert.ok(r.statusCode === 200 || r.statusCode === 201, `${method} ${url} with own key: ${r.statusCode} ${r.body}`);
         else {
           assert.equal(r.statusCode, 403, `${method} ${url} with bot ${caller.botId}'s key`);
           assert.doesNotMatch(r.body, /A-1|B-1|CL-/, 'a refusal leaks nothing of the other bot');
@@ -163,7 +172,9 @@ test('usage history: every request with key, method, path, status, IP and latenc
   assert.ok(u.recent.every((r: { latency_ms: number }) => r.latency_ms > 0));
   await api(h, undefined)('GET', `/tracking/${botId}`);
   await admin(h, 'GET', `/tracking/keys/${keyId}/usage`); // reading the history flushes the batched log
-  const [anonymous] = await h.hub.database.query<{ n: number }>('select count(*)::int as n from tracking_api_requests where key_id is null');
+  const [anonymous] = await h.hub.database.query<{ n: number }>(
+    'select count(*)::int as n from tracking_api_requests where key_id is null',
+  );
   assert.equal(anonymous!.n, 1, 'requests without a valid key are logged too (key_id null)');
   assert.equal((await admin(h, 'GET', '/tracking/keys/999/usage')).statusCode, 404);
 });
@@ -176,7 +187,8 @@ test('unusual activity: a burst of 401/403 from one IP and one key used from man
   assert.equal(burst.length, 1, 'warned once per window');
   assert.equal(burst[0]!.level, 40);
   assert.equal(burst[0]!.ip, '198.51.100.9');
-  for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) await api(h, key)('GET', `/bots/${botId}`, undefined, { 'x-forwarded-for': ip });
+  for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3'])
+    await api(h, key)('GET', `/bots/${botId}`, undefined, { 'x-forwarded-for': ip });
   const many = h.logs.filter((l) => l.msg === 'tracking API: one key used from many IPs');
   assert.equal(many.length, 1);
   const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -204,7 +216,16 @@ test('usage rows survive a failed write: kept in order ahead of newer ones and w
   const { botId, keyId } = await provision(h);
   const usage = new UsageRecorder(h.hub, 3_600_000);
   const at = Date.parse('2026-11-20T10:00:00.123Z');
-  const entry = (i: number) => ({ keyId, botId, atMs: at + i, method: 'GET', path: `/api/v1/p/${i}`, status: i % 4 === 0 ? 404 : 200, ip: '192.0.2.7', latencyMs: i / 10 });
+  const entry = (i: number) => ({
+    keyId,
+    botId,
+    atMs: at + i,
+    method: 'GET',
+    path: `/api/v1/p/${i}`,
+    status: i % 4 === 0 ? 404 : 200,
+    ip: '192.0.2.7',
+    latencyMs: i / 10,
+  });
   for (let i = 0; i < 3; i++) usage.record(entry(i));
   // The table is away: the write fails (a real database error), the rows stay buffered.
   await h.hub.database.query('alter table tracking_api_requests rename to tracking_api_requests_away');
@@ -221,7 +242,10 @@ test('usage rows survive a failed write: kept in order ahead of newer ones and w
     logged.map((r) => [r.path, new Date(r.at).toISOString(), r.status, r.latency_ms]),
     [0, 1, 2, 3, 4].map((i) => [`/api/v1/p/${i}`, new Date(at + i).toISOString(), i % 4 === 0 ? 404 : 200, i / 10]),
   );
-  const [daily] = await h.hub.database.query<{ day: string; requests: number; errors: number }>('select day::text as day, requests, errors from tracking_api_key_daily where key_id = $1', [keyId]);
+  const [daily] = await h.hub.database.query<{ day: string; requests: number; errors: number }>(
+    'select day::text as day, requests, errors from tracking_api_key_daily where key_id = $1',
+    [keyId],
+  );
   assert.deepEqual(daily, { day: '2026-11-20', requests: 5, errors: 2 });
   const [key] = await h.hub.database.query<{ last_used_at: Date }>('select last_used_at from tracking_api_keys where id = $1', [keyId]);
   assert.equal(new Date(key!.last_used_at).toISOString(), new Date(at + 4).toISOString());

@@ -15,8 +15,14 @@ test('every answer carries X-RateLimit-* and RateLimit-Policy/RateLimit; excess 
   const call = api(h, key);
   const answers = [];
   for (let i = 0; i < 4; i++) answers.push(await call('GET', `/bots/${botId}`));
-  assert.deepEqual(answers.map((r) => r.statusCode), [200, 200, 200, 429]);
-  assert.deepEqual(answers.map((r) => r.headers['x-ratelimit-remaining']), ['2', '1', '0', '0']);
+  assert.deepEqual(
+    answers.map((r) => r.statusCode),
+    [200, 200, 200, 429],
+  );
+  assert.deepEqual(
+    answers.map((r) => r.headers['x-ratelimit-remaining']),
+    ['2', '1', '0', '0'],
+  );
   for (const r of answers) {
     assert.equal(r.headers['x-ratelimit-limit'], '3');
     assert.equal(r.headers['ratelimit-policy'], '"default";q=3;w=3');
@@ -31,10 +37,14 @@ test('every answer carries X-RateLimit-* and RateLimit-Policy/RateLimit; excess 
   const forbidden = await call('GET', `/bots/${botId + 1}`);
   assert.equal(forbidden.headers['x-ratelimit-limit'], '3', '403 answers carry the headers too');
 
-  const back = await eventually(async () => {
-    const r = await call('GET', `/bots/${botId}`);
-    return r.statusCode === 200 ? r : undefined;
-  }, 10_000, 200);
+  const back = await eventually(
+    async () => {
+      const r = await call('GET', `/bots/${botId}`);
+      return r.statusCode === 200 ? r : undefined;
+    },
+    10_000,
+    200,
+  );
   assert.equal(back.headers['x-ratelimit-limit'], '3', 'the allowance comes back after Retry-After');
 
   const noKey = await api(h, undefined)('GET', `/bots/${botId}`);
@@ -49,7 +59,7 @@ test('limits are per key and configurable: the default from TRACKING_RATE_LIMIT_
   assert.equal((await callA('GET', `/bots/${a.botId}`)).headers['x-ratelimit-limit'], '2');
   await callA('GET', `/bots/${a.botId}`);
   assert.equal((await callA('GET', `/bots/${a.botId}`)).statusCode, 429);
-  assert.equal((await api(h, second.key)('GET', `/bots/${a.botId}`)).statusCode, 200, "another key of the same bot has its own allowance");
+  assert.equal((await api(h, second.key)('GET', `/bots/${a.botId}`)).statusCode, 200, 'another key of the same bot has its own allowance');
 
   const raised = await admin(h, 'PATCH', `/tracking/keys/${a.keyId}`, { rate_limit_per_minute: 100 });
   assert.equal(raised.json().rate_limit_per_minute, 100);
@@ -65,7 +75,10 @@ test('two instances share one limit through Redis (and one database: revocation 
   const sharedDb = a.config.databaseUrl;
   // PostgreSQL: the second instance opens the first one's database, as two processes would. PGlite cannot be
   // shared between two instances, so there the same bot and key are provisioned in the second one's database.
-  const b = await trackingHub(t, { env: { REDIS_URL: redisUrl, ...(sharedDb ? { DATABASE_URL: sharedDb } : {}) }, options: { rateLimitPrefix: prefix } });
+  const b = await trackingHub(t, {
+    env: { REDIS_URL: redisUrl, ...(sharedDb ? { DATABASE_URL: sharedDb } : {}) },
+    options: { rateLimitPrefix: prefix },
+  });
   try {
     const p = await provision(a, { id: 77, limit: 10 });
     if (!sharedDb) {
@@ -75,12 +88,18 @@ test('two instances share one limit through Redis (and one database: revocation 
     }
     // A spends 6 of the 10; B then has exactly the 4 left. Each wave is concurrent (one pipeline per instance).
     const onA = await Promise.all(Array.from({ length: 6 }, () => api(a, p.key)('GET', '/bots/77')));
-    assert.deepEqual(onA.map((r) => r.statusCode), Array(6).fill(200));
+    assert.deepEqual(
+      onA.map((r) => r.statusCode),
+      Array(6).fill(200),
+    );
     const onB = await Promise.all(Array.from({ length: 10 }, () => api(b, p.key)('GET', '/bots/77')));
     assert.equal(onB.filter((r) => r.statusCode === 200).length, 4, 'B sees what A spent: the limit is shared');
     assert.equal(onB.filter((r) => r.statusCode === 429).length, 6);
     assert.deepEqual(
-      onB.filter((r) => r.statusCode === 200).map((r) => r.headers['x-ratelimit-remaining']).sort(),
+      onB
+        .filter((r) => r.statusCode === 200)
+        .map((r) => r.headers['x-ratelimit-remaining'])
+        .sort(),
       ['0', '1', '2', '3'],
     );
     assert.equal((await api(a, p.key)('GET', '/bots/77')).statusCode, 429, 'and A sees what B spent');

@@ -52,7 +52,16 @@ async function liveServer(t: Parameters<typeof trackingHub>[0]): Promise<{ h: Te
   return { h, base, key, botId };
 }
 
-const NEW_PARCEL = { tracking_number: 'ABC123456', client_code: 'CLIENT123', status: 'pending', quantity: 5, weight_kg: 10.5, price_per_kg_usd: 14.29, total_cost_usd: 150.0, note: 'Хрупкое' };
+const NEW_PARCEL = {
+  tracking_number: 'ABC123456',
+  client_code: 'CLIENT123',
+  status: 'pending',
+  quantity: 5,
+  weight_kg: 10.5,
+  price_per_kg_usd: 14.29,
+  total_cost_usd: 150.0,
+  note: 'Хрупкое',
+};
 
 function checkOutput(stdout: string) {
   const out = JSON.parse(stdout.trim().split('\n').pop()!);

@@ -32,7 +32,9 @@ async function receiver(t: { after: (fn: () => unknown) => void }, statuses: num
 
 function verify(secret: string, r: Received): boolean {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`).digest('base64');
+  const expected = createHmac('sha256', key)
+    .update(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`)
+    .digest('base64');
   return String(r.headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
 }
 
@@ -46,7 +48,9 @@ test('a status change is delivered once, signed by the Standard Webhooks scheme,
   assert.equal(created.statusCode, 201, created.body);
   const hook = created.json();
   assert.match(hook.secret, /^whsec_[A-Za-z0-9+/]{32}$/);
-  const [stored] = await h.hub.database.query<{ secret_sealed: string }>('select secret_sealed from tracking_webhooks where id = $1', [hook.id]);
+  const [stored] = await h.hub.database.query<{ secret_sealed: string }>('select secret_sealed from tracking_webhooks where id = $1', [
+    hook.id,
+  ]);
   assert.ok(!stored!.secret_sealed.includes(hook.secret.slice(6)), 'the secret is stored encrypted');
   assert.ok(!(await admin(h, 'GET', `/tracking/bots/${botId}/webhooks`)).body.includes(hook.secret), 'and never listed');
   assert.equal((await admin(h, 'POST', `/tracking/bots/${botId}/webhooks`, { url: 'ftp://x' })).statusCode, 400);
@@ -68,10 +72,16 @@ test('a status change is delivered once, signed by the Standard Webhooks scheme,
 
   const log = (await admin(h, 'GET', `/tracking/webhooks/${hook.id}/deliveries`)).json().deliveries;
   assert.equal(log.length, 1, 'creation and a refused move deliver nothing; the change delivers once');
-  assert.deepEqual([log[0].status, log[0].attempts, log[0].last_status_code, log[0].event_id], ['delivered', 1, 200, msg!.headers['webhook-id']]);
+  assert.deepEqual(
+    [log[0].status, log[0].attempts, log[0].last_status_code, log[0].event_id],
+    ['delivered', 1, 200, msg!.headers['webhook-id']],
+  );
   const d = await delivery(h, log[0].id);
   assert.equal(d.body, msg!.body);
-  assert.deepEqual(d.attempts_log.map((a: { status_code: number; trigger: string }) => [a.status_code, a.trigger]), [[200, 'auto']]);
+  assert.deepEqual(
+    d.attempts_log.map((a: { status_code: number; trigger: string }) => [a.status_code, a.trigger]),
+    [[200, 'auto']],
+  );
   assert.equal((await admin(h, 'GET', '/tracking/webhook-deliveries/999')).statusCode, 404);
   assert.ok(!JSON.stringify(h.logs).includes(hook.secret), 'logs never contain the secret');
 });
@@ -90,7 +100,10 @@ test('failed deliveries retry on the ladder with the same webhook-id, end as fai
     const d = await delivery(h, 1);
     return d.status === 'failed' ? d : undefined;
   });
-  assert.deepEqual(failed.attempts_log.map((a: { status_code: number }) => a.status_code), [500, 503]);
+  assert.deepEqual(
+    failed.attempts_log.map((a: { status_code: number }) => a.status_code),
+    [500, 503],
+  );
   assert.equal(failed.attempts, 2);
   assert.equal(rx.received.length, 2);
   assert.equal(rx.received[0]!.headers['webhook-id'], rx.received[1]!.headers['webhook-id'], 'a retry is the same message');
@@ -102,7 +115,14 @@ test('failed deliveries retry on the ladder with the same webhook-id, end as fai
     const d = await delivery(h, 1);
     return d.status === 'delivered' ? d : undefined;
   });
-  assert.deepEqual(delivered.attempts_log.map((a: { trigger: string; status_code: number }) => [a.trigger, a.status_code]), [['auto', 500], ['auto', 503], ['manual', 200]]);
+  assert.deepEqual(
+    delivered.attempts_log.map((a: { trigger: string; status_code: number }) => [a.trigger, a.status_code]),
+    [
+      ['auto', 500],
+      ['auto', 503],
+      ['manual', 200],
+    ],
+  );
   assert.equal((await admin(h, 'POST', '/tracking/webhook-deliveries/42/redeliver')).statusCode, 404);
 
   rx.statuses.splice(0, rx.statuses.length, 410);
@@ -112,6 +132,8 @@ test('failed deliveries retry on the ladder with the same webhook-id, end as fai
   assert.equal(hooks[0].is_active, false, '410 Gone disables the endpoint');
   assert.equal((await delivery(h, 2)).status, 'failed');
   await call('PUT', `/tracking/${botId}/${tn.id}`, { status: 'issued' });
-  const [{ n }] = (await h.hub.database.query<{ n: number }>('select count(*)::int as n from tracking_webhook_deliveries')) as [{ n: number }];
+  const [{ n }] = (await h.hub.database.query<{ n: number }>('select count(*)::int as n from tracking_webhook_deliveries')) as [
+    { n: number },
+  ];
   assert.equal(n, 2, 'a disabled endpoint gets no new deliveries');
 });

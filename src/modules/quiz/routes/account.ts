@@ -74,7 +74,12 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
           'OAuth-редирект amoCRM (Redirect URI интеграции): обмен кода на токены, создание аккаунта, первая синхронизация справочников. ' +
           'Отвечает браузеру страницей или редиректом на QUIZ_AFTER_CONNECT_URL.',
         querystring: OAuthRedirectQuery,
-        response: { 200: Html('Success'), 303: Type.Null({ description: 'переход на QUIZ_AFTER_CONNECT_URL' }), 400: Html('Подключение не удалось'), 502: Html('amoCRM недоступен') },
+        response: {
+          200: Html('Success'),
+          303: Type.Null({ description: 'переход на QUIZ_AFTER_CONNECT_URL' }),
+          400: Html('Подключение не удалось'),
+          502: Html('amoCRM недоступен'),
+        },
       },
     },
     async (req, reply) => {
@@ -102,7 +107,8 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
       schema: {
         operationId: 'WebhookDelete',
         tags,
-        description: 'хук amoCRM об отключении интеграции (client_uuid, account_id, signature = HMAC-SHA256): подпись проверяется, аккаунт мягко удаляется',
+        description:
+          'хук amoCRM об отключении интеграции (client_uuid, account_id, signature = HMAC-SHA256): подпись проверяется, аккаунт мягко удаляется',
         querystring: DisconnectHookQuery,
         response: { 200: OK, 401: E401, 502: E502 },
       },

@@ -34,7 +34,15 @@ const RedeliverBody = Type.Object({
 export function quizAdminRoutes(app: FastifyInstance, deps: { hub: Hub; delivery: DeliveryService }): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/quiz/results',
-    { schema: { tags, summary: 'Quiz results, newest first (e.g. status=failed with the amoCRM error)', security: ADMIN_SECURITY, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ResultRow) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Quiz results, newest first (e.g. status=failed with the amoCRM error)',
+        security: ADMIN_SECURITY,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(ResultRow) }) },
+      },
+    },
     async (req) => {
       const conds: SQL[] = [];
       if (req.query.status) conds.push(eq(quizResults.status, req.query.status));
@@ -63,7 +71,15 @@ export function quizAdminRoutes(app: FastifyInstance, deps: { hub: Hub; delivery
 
   app.post<{ Body: Static<typeof RedeliverBody> }>(
     '/quiz/results/redeliver',
-    { schema: { tags, summary: 'Queue failed quiz results for delivery again', security: ADMIN_SECURITY, body: RedeliverBody, response: { 200: Type.Object({ requeued: Type.Integer() }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Queue failed quiz results for delivery again',
+        security: ADMIN_SECURITY,
+        body: RedeliverBody,
+        response: { 200: Type.Object({ requeued: Type.Integer() }) },
+      },
+    },
     async (req) => ({ requeued: await deps.delivery.redeliver(req.body ?? {}) }),
   );
 }

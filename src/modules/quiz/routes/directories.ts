@@ -3,7 +3,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Hub } from '../../../platform/hub.js';
-import { PaginationQuery, StepsQuery, UserListFieldsResp, UserListPipelinesResp, UserListResp, UserListStepsResp, UserListTagsResp } from '../contract.js';
+import {
+  PaginationQuery,
+  StepsQuery,
+  UserListFieldsResp,
+  UserListPipelinesResp,
+  UserListResp,
+  UserListStepsResp,
+  UserListTagsResp,
+} from '../contract.js';
 import { accountOf, QUIZ_SECURITY, type QuizJwtVerifier } from '../auth.js';
 import type { AccountService } from '../accounts.js';
 import type { DirectoryService } from '../directories.js';
@@ -19,10 +27,38 @@ interface Deps {
 }
 
 const LISTS: ReadonlyArray<{ dir: Directory; getId: string; patchId: string; what: string; response: TSchema; doc: string }> = [
-  { dir: 'users', getId: 'GettingUserWithPagination', patchId: 'UpdateListUsers', what: 'юзеров', response: UserListResp, doc: 'users-api#users-list' },
-  { dir: 'pipelines', getId: 'GetPipelinesWithPagination', patchId: 'UpdateListPipelines', what: 'воронок', response: UserListPipelinesResp, doc: 'leads_pipelines' },
-  { dir: 'steps', getId: 'GetStepsWithPagination', patchId: 'UpdateListSteps', what: 'этапов воронок', response: UserListStepsResp, doc: 'leads_pipelines' },
-  { dir: 'fields', getId: 'GetFieldsWithPagination', patchId: 'UpdateListCustom', what: 'кастомных полей', response: UserListFieldsResp, doc: 'custom-fields' },
+  {
+    dir: 'users',
+    getId: 'GettingUserWithPagination',
+    patchId: 'UpdateListUsers',
+    what: 'юзеров',
+    response: UserListResp,
+    doc: 'users-api#users-list',
+  },
+  {
+    dir: 'pipelines',
+    getId: 'GetPipelinesWithPagination',
+    patchId: 'UpdateListPipelines',
+    what: 'воронок',
+    response: UserListPipelinesResp,
+    doc: 'leads_pipelines',
+  },
+  {
+    dir: 'steps',
+    getId: 'GetStepsWithPagination',
+    patchId: 'UpdateListSteps',
+    what: 'этапов воронок',
+    response: UserListStepsResp,
+    doc: 'leads_pipelines',
+  },
+  {
+    dir: 'fields',
+    getId: 'GetFieldsWithPagination',
+    patchId: 'UpdateListCustom',
+    what: 'кастомных полей',
+    response: UserListFieldsResp,
+    doc: 'custom-fields',
+  },
   { dir: 'tags', getId: 'GetTagsWithPagination', patchId: 'UpdateListTags', what: 'тегов', response: UserListTagsResp, doc: 'tags-api' },
 ];
 

@@ -43,7 +43,8 @@ export function resultRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifier
       schema: {
         operationId: 'GetQuizResultStatus',
         tags,
-        description: 'Состояние доставки результата: queued — в очереди, sent — сделка создана (amoLeadId), failed — см. error (повторная доставка — у оператора).',
+        description:
+          'Состояние доставки результата: queued — в очереди, sent — сделка создана (amoLeadId), failed — см. error (повторная доставка — у оператора).',
         security: QUIZ_SECURITY,
         params: ResultIdParams,
         response: { 200: ResultStatus, 401: E401, 404: E404, 500: E500 },
