@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { loadConfig } from '../src/config.js';
-import { startHub, type StartedHub } from '../src/app.js';
+import { loadHubConfig, startHub, type StartedHub } from '../src/app.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { createLogger } from '../src/platform/observability/logger.js';
-import type { ModuleFactory } from '../src/platform/module.js';
+import { defineModule, type AnyModule } from '../src/platform/module.js';
 import type { AmoConnector, ComplexLeadInput, ComplexLeadResult } from '../src/connectors/amocrm/index.js';
 import { createAmoEmulator, type AmoEmulator } from '../src/emulators/amocrm/index.js';
 
@@ -51,24 +50,26 @@ interface Collector {
   waitFor(count: number, timeoutMs: number): Promise<void>;
 }
 
-function collector(): { module: ModuleFactory; collector: Collector } {
+function collector(): { module: AnyModule; collector: Collector } {
   const results: ComplexLeadResult[] = [];
   let waiter: { count: number; resolve: () => void } | undefined;
-  const module: ModuleFactory = () => ({
+  const module: AnyModule = defineModule({
     name: 'bench-amo',
     prefix: '/bench-amo',
-    queues: [
-      {
-        name: REPLIES,
-        batchSize: 500,
-        concurrency: 2,
-        handleBatch: async (jobs: ReadonlyArray<{ id: string; data: { result: ComplexLeadResult } }>) => {
-          for (const j of jobs) results.push(j.data.result);
-          if (waiter && results.length >= waiter.count) waiter.resolve();
-          return jobs.map((j) => ({ id: j.id, ok: true }));
+    create: () => ({
+      queues: [
+        {
+          name: REPLIES,
+          batchSize: 500,
+          concurrency: 2,
+          handleBatch: async (jobs: ReadonlyArray<{ id: string; data: { result: ComplexLeadResult } }>) => {
+            for (const j of jobs) results.push(j.data.result);
+            if (waiter && results.length >= waiter.count) waiter.resolve();
+            return jobs.map((j) => ({ id: j.id, ok: true }));
+          },
         },
-      },
-    ],
+      ],
+    }),
   });
   return {
     module,
@@ -127,7 +128,7 @@ export async function runAmoBench(opts: { seconds?: number } = {}): Promise<stri
   for (const s of subs.slice(1)) emu.control.addAccount({ subdomain: s });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-amo-'));
   const { module, collector: c } = collector();
-  const config = loadConfig({
+  const config = loadHubConfig({
     DATA_DIR: dataDir,
     HUB_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
     ADMIN_TOKEN: 'bench-admin-token-0123456789',

@@ -6,24 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { loadConfig } from '../src/config.js';
-import { startHub } from '../src/app.js';
+import { loadHubConfig, startHub } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import type { Database } from '../src/platform/db/database.js';
 import { acceptWebhook } from '../src/platform/inbox/accept.js';
-import type { ModuleFactory } from '../src/platform/module.js';
+import { defineModule } from '../src/platform/module.js';
 import { autocannon, type LoadResult } from './load.js';
 
-const benchModule: ModuleFactory = (hub) => ({
+const benchModule = defineModule({
   name: 'bench',
   prefix: '/bench',
-  queues: [hub.inbox.queue('bench.webhook', async () => ({ ok: true }))],
-  routes(app) {
-    app.post('/hook', async (req, reply) => {
-      const r = await acceptWebhook(hub, req, { source: 'bench', queue: 'bench.webhook' });
-      return reply.status(200).send({ accepted: true, id: r.id });
-    });
-  },
+  create: ({ hub }) => ({
+    queues: [hub.inbox.queue('bench.webhook', async () => ({ ok: true }))],
+    routes(app) {
+      app.post('/hook', async (req, reply) => {
+        const r = await acceptWebhook(hub, req, { source: 'bench', queue: 'bench.webhook' });
+        return reply.status(200).send({ accepted: true, id: r.id });
+      });
+    },
+  }),
 });
 
 async function baselines(database: Database, seconds: number): Promise<LoadResult[]> {
@@ -66,7 +67,7 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
       u.pathname = `/${dbName}`;
       databaseUrl = u.toString();
     }
-    const config = loadConfig({
+    const config = loadHubConfig({
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       HUB_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'),

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.js';
-import { startHub } from '../src/app.js';
+import { loadHubConfig, startHub } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { createQuizModule } from '../src/modules/quiz/index.js';
 import { quizResults, quizRules } from '../src/modules/quiz/schema.js';
@@ -69,7 +68,7 @@ async function runOnce(postgresUrl: string | undefined) {
   const emu = await startEmulator();
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-quiz-'));
   const secret = 'bench-quiz-secret-0123456789abcdef';
-  const config = loadConfig({
+  const config = loadHubConfig({
     DATA_DIR: dataDir,
     HUB_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
     ADMIN_TOKEN: 'bench-admin-token-0123456789',

@@ -45,6 +45,7 @@ CREATE TABLE "amo_accounts" (
 	"access_token_enc" text,
 	"refresh_token_enc" text,
 	"access_expires_at" timestamp with time zone,
+	"tokens_refreshed_at" timestamp with time zone,
 	"token_version" integer DEFAULT 0 NOT NULL,
 	"paused_until" timestamp with time zone,
 	"last_error" text,

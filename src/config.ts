@@ -2,9 +2,10 @@
 // process.env; everything else receives a HubConfig. The table below is also what `hub config` prints and what
 // the README documents, so a setting is described in exactly one place.
 
-type Kind = 'string' | 'int' | 'bool' | 'url' | 'list' | 'enum';
+export type SettingKind = 'string' | 'int' | 'bool' | 'url' | 'list' | 'enum';
+type Kind = SettingKind;
 
-interface Setting {
+export interface Setting {
   readonly env: string;
   readonly kind: Kind;
   readonly default?: string;
@@ -116,48 +117,35 @@ export const SETTINGS = [
     secret: true,
     description: 'Optional Redis; when set, rate limits are shared through it instead of PostgreSQL.',
   },
-  { env: 'AMO_CLIENT_ID', kind: 'string', description: 'amoCRM integration id (client_id).' },
-  { env: 'AMO_CLIENT_SECRET', kind: 'string', secret: true, description: 'amoCRM integration secret key.' },
-  {
-    env: 'AMO_REDIRECT_URI',
-    kind: 'url',
-    description: 'Redirect URI saved in the amoCRM integration (default PUBLIC_URL/quiz/webhook/create).',
-  },
-  {
-    env: 'AMO_BASE_URL_TEMPLATE',
-    kind: 'string',
-    default: 'https://{subdomain}.amocrm.ru',
-    description: 'Base URL of an account API; {subdomain} is replaced. Point it at the emulator for tests.',
-  },
-  { env: 'AMO_AUTHORIZE_URL', kind: 'url', default: 'https://www.amocrm.ru/oauth', description: 'amoCRM consent page.' },
-  {
-    env: 'AMO_RATE_LIMIT_PER_SECOND',
-    kind: 'int',
-    default: '7',
-    min: 1,
-    max: 50,
-    description: 'Requests per second per amoCRM account, shared by every hub process.',
-  },
-  { env: 'QUIZ_JWT_SECRET', kind: 'string', secret: true, description: 'HS256 secret verifying the quiz platform bearer JWT.' },
-  {
-    env: 'QUIZ_JWT_PUBLIC_KEY',
-    kind: 'string',
-    description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.',
-  },
-  { env: 'QUIZ_JWT_ACCOUNT_CLAIM', kind: 'string', default: 'sub', description: 'JWT claim holding the quiz account id.' },
-  {
-    env: 'QUIZ_AFTER_CONNECT_URL',
-    kind: 'url',
-    description: 'Where the browser goes after amoCRM consent (default: a small confirmation page).',
-  },
-  {
-    env: 'TRACKING_RATE_LIMIT_PER_MINUTE',
-    kind: 'int',
-    default: '60',
-    min: 1,
-    description: 'Default requests per minute for a new tracking API key.',
-  },
 ] as const satisfies readonly Setting[];
+
+/** A connector's or module's settings, by the name its code uses: `{ jwtSecret: { env: 'QUIZ_JWT_SECRET', … } }`. */
+export type SettingsDecl = Readonly<Record<string, Setting>>;
+
+type ValueOf<S extends Setting> = S['kind'] extends 'int'
+  ? number
+  : S['kind'] extends 'bool'
+    ? boolean
+    : S['kind'] extends 'list'
+      ? readonly string[]
+      : S extends { readonly kind: 'enum'; readonly values: readonly (infer V)[] }
+        ? V
+        : string;
+
+/** The parsed values of a declaration: a setting with a default is always there, the others may be undefined. */
+export type SettingsOf<D extends SettingsDecl> = {
+  readonly [K in keyof D]: D[K] extends { readonly default: string } ? ValueOf<D[K]> : ValueOf<D[K]> | undefined;
+};
+
+/** One connector's or module's settings as config.ts parses them; `check` adds cross-field problems. */
+export interface SettingGroup<D extends SettingsDecl = SettingsDecl> {
+  readonly name: string;
+  readonly settings: D;
+  readonly check?: (values: SettingsOf<D>) => readonly string[];
+}
+
+/** Declares settings with their literal kinds kept, so SettingsOf can type the parsed values. */
+export const defineSettings = <const D extends SettingsDecl>(settings: D): D => settings;
 
 export interface HubConfig {
   readonly host: string;
@@ -175,21 +163,8 @@ export interface HubConfig {
   readonly jobs: { readonly expireSeconds: number; readonly monitorSeconds: number; readonly retentionDays: number };
   readonly outbound: { readonly timeoutMs: number; readonly allowHosts: readonly string[] };
   readonly redisUrl: string | undefined;
-  readonly amo: {
-    readonly clientId: string | undefined;
-    readonly clientSecret: string | undefined;
-    readonly redirectUri: string;
-    readonly baseUrlTemplate: string;
-    readonly authorizeUrl: string;
-    readonly rateLimitPerSecond: number;
-  };
-  readonly quiz: {
-    readonly jwtSecret: string | undefined;
-    readonly jwtPublicKey: string | undefined;
-    readonly jwtAccountClaim: string;
-    readonly afterConnectUrl: string | undefined;
-  };
-  readonly tracking: { readonly rateLimitPerMinute: number };
+  /** Settings of the hub's connectors and modules, parsed from the same environment (see settingsOf). */
+  readonly groups: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 export class ConfigError extends Error {
@@ -235,8 +210,11 @@ function parseValue(s: Setting, raw: string, problems: string[]): unknown {
   }
 }
 
-/** Parses settings from an environment (process.env by default). Throws ConfigError naming every bad setting. */
-export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean } = {}): HubConfig {
+/**
+ * Parses settings from an environment (process.env by default): the platform's, then each group's (connectors and
+ * modules declare theirs next to their code; app.ts hands the list in). Throws ConfigError naming every bad setting.
+ */
+export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; groups?: readonly SettingGroup[] } = {}): HubConfig {
   const problems: string[] = [];
   const v = {} as Record<SettingName, unknown>;
   for (const s of SETTINGS as readonly Setting[]) {
@@ -251,11 +229,10 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean } = {
   if (v.DATABASE_URL && !secretKey) {
     problems.push('HUB_SECRET_KEY is required when DATABASE_URL is set (several processes must share one key)');
   }
-  if ((v.AMO_CLIENT_ID === undefined) !== (v.AMO_CLIENT_SECRET === undefined)) {
-    problems.push('AMO_CLIENT_ID and AMO_CLIENT_SECRET must be set together');
-  }
-  if (!String(v.AMO_BASE_URL_TEMPLATE ?? '').includes('{subdomain}')) {
-    problems.push('AMO_BASE_URL_TEMPLATE must contain {subdomain}');
+  const groups = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const group of opts.groups ?? []) {
+    if (groups.has(group.name)) throw new Error(`settings group ${group.name} declared twice`);
+    groups.set(group.name, parseGroup(group, env, problems));
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -285,23 +262,29 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean } = {
     },
     outbound: { timeoutMs: v.OUTBOUND_TIMEOUT_MS as number, allowHosts: v.OUTBOUND_ALLOW_HOSTS as string[] },
     redisUrl: v.REDIS_URL as string | undefined,
-    amo: {
-      clientId: v.AMO_CLIENT_ID as string | undefined,
-      clientSecret: v.AMO_CLIENT_SECRET as string | undefined,
-      redirectUri: (v.AMO_REDIRECT_URI as string | undefined) ?? `${publicUrl}/quiz/webhook/create`,
-      baseUrlTemplate: v.AMO_BASE_URL_TEMPLATE as string,
-      authorizeUrl: v.AMO_AUTHORIZE_URL as string,
-      rateLimitPerSecond: v.AMO_RATE_LIMIT_PER_SECOND as number,
-    },
-    quiz: {
-      jwtSecret: v.QUIZ_JWT_SECRET as string | undefined,
-      jwtPublicKey: v.QUIZ_JWT_PUBLIC_KEY as string | undefined,
-      jwtAccountClaim: v.QUIZ_JWT_ACCOUNT_CLAIM as string,
-      afterConnectUrl: v.QUIZ_AFTER_CONNECT_URL as string | undefined,
-    },
-    tracking: { rateLimitPerMinute: v.TRACKING_RATE_LIMIT_PER_MINUTE as number },
+    groups,
   };
   return deepFreeze(config);
+}
+
+function parseGroup(group: SettingGroup, env: Raw, problems: string[]): Readonly<Record<string, unknown>> {
+  const values: Record<string, unknown> = {};
+  const before = problems.length;
+  for (const [key, s] of Object.entries(group.settings)) {
+    const raw = env[s.env];
+    const value = raw === undefined || raw === '' ? s.default : raw;
+    values[key] = value === undefined ? undefined : parseValue(s, value, problems);
+  }
+  // Cross-field checks only make sense once every single value parsed.
+  if (before === problems.length) problems.push(...(group.check?.(values as never) ?? []));
+  return deepFreeze(values);
+}
+
+/** The parsed settings of one group (loaded by loadConfig with that group), typed by its declaration. */
+export function settingsOf<D extends SettingsDecl>(config: HubConfig, group: SettingGroup<D>): SettingsOf<D> {
+  const values = config.groups.get(group.name);
+  if (!values) throw new Error(`the settings of ${group.name} were not loaded: pass its group to loadConfig (app.ts does)`);
+  return values as SettingsOf<D>;
 }
 
 function isValidKey(key: string): boolean {
@@ -317,9 +300,10 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-/** The settings table as Markdown, for `hub config` and the README. */
-export function settingsMarkdown(): string {
-  const rows = (SETTINGS as readonly Setting[]).map(
+/** The settings table as Markdown (platform first, then each group's), for `hub config` and the README. */
+export function settingsMarkdown(groups: readonly SettingGroup[] = []): string {
+  const all = [...(SETTINGS as readonly Setting[]), ...groups.flatMap((g) => Object.values(g.settings))];
+  const rows = all.map(
     (s) =>
       `| \`${s.env}\` | ${s.default !== undefined && s.default !== '' ? `\`${s.default}\`` : '—'} | ${s.description}${s.secret ? ' *(secret)*' : ''} |`,
   );

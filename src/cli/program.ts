@@ -1,21 +1,35 @@
 // The `hub` command line. Module commands are added from their own cli files.
 import { Command, Option } from 'commander';
-import { loadConfig, settingsMarkdown, stdoutIsTty, ConfigError } from '../config.js';
+import { settingsMarkdown, stdoutIsTty, ConfigError } from '../config.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { openHub, type Hub } from '../platform/hub.js';
+import type { PartsView } from '../platform/module.js';
 import { openDatabase } from '../platform/db/database.js';
 import { applyMigrations } from '../platform/db/migrate.js';
 import { lockDataDir } from '../platform/db/lock.js';
+import { assemble, loadHubConfig, MODULES, settingGroups } from '../app.js';
+import { CONNECTORS } from '../connectors/index.js';
 import { serve } from './serve.js';
-import { MODULE_CLIS } from './modules.js';
+import { EMULATOR_CLIS } from './emulators.js';
 
-/** Opens the hub for a one-off command (no HTTP server, no workers), runs fn, closes. */
-export async function withHub<T>(fn: (hub: Hub) => Promise<T>): Promise<T> {
-  const config = loadConfig(undefined, { isTty: stdoutIsTty() });
-  const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: config.logPretty });
+/**
+ * Opens the hub for a one-off command (no HTTP server, no workers), runs fn, closes. The connectors and modules
+ * are created only when the command asks for one (`parts.api(name)`): most commands need none.
+ */
+export async function withHub<T>(fn: (hub: Hub, parts: PartsView) => Promise<T>): Promise<T> {
+  const config = loadHubConfig(undefined, { isTty: stdoutIsTty() });
+  const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: config.logPretty });
   const { hub } = await openHub(config, { role: 'api', log });
+  let apis: ReadonlyMap<string, unknown> | undefined;
+  const parts: PartsView = {
+    async api<A>(name: string): Promise<A> {
+      apis ??= assemble(hub, CONNECTORS, MODULES).apis;
+      if (!apis.has(name)) throw new Error(`no part named ${name}`);
+      return apis.get(name) as A;
+    },
+  };
   try {
-    return await fn(hub);
+    return await fn(hub, parts);
   } finally {
     await hub.close();
   }
@@ -34,7 +48,7 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('Apply database migrations and exit (for deploy pipelines)')
     .action(async () => {
-      const config = loadConfig();
+      const config = loadHubConfig();
       const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir);
       const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
       try {
@@ -50,7 +64,7 @@ export function buildProgram(): Command {
     .command('config')
     .description('Print the settings table (Markdown)')
     .action(() => {
-      process.stdout.write(`${settingsMarkdown()}\n`);
+      process.stdout.write(`${settingsMarkdown(settingGroups())}\n`);
     });
 
   const admin = program.command('admin').description('Operator commands');
@@ -64,7 +78,8 @@ export function buildProgram(): Command {
       process.stdout.write(`${token}\n`);
     });
 
-  for (const register of MODULE_CLIS) register(program, withHub);
+  for (const part of [...CONNECTORS, ...MODULES]) part.cli?.(program, withHub);
+  for (const register of EMULATOR_CLIS) register(program, withHub);
   return program;
 }
 

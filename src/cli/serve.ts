@@ -1,10 +1,10 @@
 // `hub serve`: HTTP API and workers in one process (or one role of them), with a graceful stop on SIGTERM/SIGINT.
-import { loadConfig, stdoutIsTty, type HubConfig } from '../config.js';
+import { stdoutIsTty, type HubConfig } from '../config.js';
 import { createLogger } from '../platform/observability/logger.js';
-import { startHub } from '../app.js';
+import { loadHubConfig, startHub } from '../app.js';
 import type { Role } from '../platform/hub.js';
 
-export async function serve(role: Role, config: HubConfig = loadConfig(undefined, { isTty: stdoutIsTty() })): Promise<void> {
+export async function serve(role: Role, config: HubConfig = loadHubConfig(undefined, { isTty: stdoutIsTty() })): Promise<void> {
   const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const started = await startHub(config, { role, log, defaultMetrics: true });
   const address = await started.app.listen({ host: config.host, port: config.port });

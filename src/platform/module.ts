@@ -1,17 +1,33 @@
-// What a module gives the hub. app.ts lists the modules explicitly; the hub mounts each one's public routes
-// under its prefix with its own error envelope, its admin routes under /admin/v1, and runs its queues.
+// What a connector or a module is, as data: its name, URL prefix, settings, OpenAPI security schemes and tags, CLI
+// commands and a factory for its running parts. app.ts lists them; config, the OpenAPI document, the `hub` CLI,
+// `hub config` and the README's settings table all read that one list, so adding a module is its folder plus one
+// line in app.ts. The platform knows no partner: what a module needs from connectors reaches it as `deps`, typed
+// by whoever assembles the hub.
 import type { FastifyInstance } from 'fastify';
 import type { Command } from 'commander';
+import type { SettingGroup, SettingsDecl, SettingsOf } from '../config.js';
 import type { Hub } from './hub.js';
 import type { QueueDef } from './jobs/queue.js';
-import type { Connectors } from '../connectors/index.js';
 
-export interface HubModule {
+/** An OpenAPI 3.1 security scheme object (only the fields we use). */
+export interface SecurityScheme {
+  readonly type: 'http' | 'apiKey' | 'oauth2' | 'openIdConnect';
+  readonly scheme?: string;
+  readonly bearerFormat?: string;
+  readonly in?: 'header' | 'query' | 'cookie';
+  readonly name?: string;
+  readonly description: string;
+}
+
+export interface Tag {
   readonly name: string;
-  /** URL prefix of the public routes, e.g. "/quiz" or "/api/v1". */
-  readonly prefix: string;
-  /** OpenAPI tags this module's routes use, with descriptions for the docs. */
-  readonly tags?: ReadonlyArray<{ name: string; description: string }>;
+  readonly description: string;
+}
+
+/** What a started connector or module hands the hub. */
+export interface ModuleInstance<Api = undefined> {
+  /** What other parts may use (a connector's client); modules usually have none. */
+  readonly api?: Api;
   readonly queues?: ReadonlyArray<QueueDef<never>>;
   /** Public routes, registered inside an encapsulated plugin under `prefix`. */
   routes?(app: FastifyInstance): Promise<void> | void;
@@ -21,7 +37,64 @@ export interface HubModule {
   start?(): Promise<void>;
 }
 
-export type ModuleFactory = (hub: Hub, connectors: Connectors) => HubModule;
+export interface ModuleContext<D extends SettingsDecl, Deps> {
+  readonly hub: Hub;
+  /** This module's own settings, parsed at start-up. */
+  readonly settings: SettingsOf<D>;
+  /** The connectors (for a module) or nothing (for a connector). */
+  readonly deps: Deps;
+}
 
-/** CLI commands a module adds to `hub`; they get a hub opened on demand. */
-export type ModuleCli = (program: Command, withHub: <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>) => void;
+/** The started parts of a hub opened for a command, created on first use (no HTTP server, no workers). */
+export interface PartsView {
+  /** What the part of that name offers (a connector's client). */
+  api<T>(name: string): Promise<T>;
+}
+
+/** Opens the hub for one command and closes it afterwards. */
+export type WithHub = <T>(fn: (hub: Hub, parts: PartsView) => Promise<T>) => Promise<T>;
+
+/** CLI commands a module adds to `hub`. */
+export type ModuleCli = (program: Command, withHub: WithHub) => void;
+
+export interface ModuleDefinition<D extends SettingsDecl = SettingsDecl, Deps = unknown, Api = unknown> {
+  /** Lower-case name; queues are `<name>.…`, tables `<name>_…`, settings `<ENV_PREFIX>_…`. */
+  readonly name: string;
+  /** 'module' (one per partner document) or 'connector' (a partner client shared by modules). */
+  readonly kind: 'module' | 'connector';
+  /** URL prefix of the public routes, e.g. "/quiz", "/api/v1" or "/connect/amocrm". */
+  readonly prefix: string;
+  /** Prefix of this part's environment settings (default: the name in capitals). */
+  readonly envPrefix?: string;
+  readonly settings?: D;
+  /** Cross-field checks of the settings (both set or neither, a template's placeholder…). */
+  readonly checkSettings?: (values: SettingsOf<D>) => readonly string[];
+  readonly securitySchemes?: Readonly<Record<string, SecurityScheme>>;
+  readonly tags?: readonly Tag[];
+  readonly cli?: ModuleCli;
+  /** Where the module is described (checked by the conformance test). */
+  readonly docs?: string;
+  create(ctx: ModuleContext<D, Deps>): ModuleInstance<Api>;
+}
+
+/** Declares a module; the settings' literal kinds are kept so the factory gets typed values. */
+export function defineModule<const D extends SettingsDecl = Record<never, never>, Deps = unknown, Api = undefined>(
+  def: Omit<ModuleDefinition<D, Deps, Api>, 'kind'> & { kind?: 'module' | 'connector' },
+): ModuleDefinition<D, Deps, Api> {
+  return { ...def, kind: def.kind ?? 'module' };
+}
+
+/** The settings group config.ts parses for one module or connector. */
+export function settingGroupOf(def: AnyModule): SettingGroup {
+  return { name: def.name, settings: def.settings ?? {}, ...(def.checkSettings ? { check: def.checkSettings } : {}) };
+}
+
+/** A started part: its definition and what its factory returned. */
+export interface StartedModule {
+  readonly definition: ModuleDefinition<SettingsDecl, never, unknown>;
+  readonly instance: ModuleInstance<unknown>;
+}
+
+/** Any definition, whatever its settings, deps and api (for lists of mixed parts). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds parts whose settings and deps differ
+export type AnyModule = ModuleDefinition<any, any, any>;

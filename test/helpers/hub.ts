@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig, type HubConfig } from '../../src/config.js';
-import { startHub, type StartedHub } from '../../src/app.js';
+import type { HubConfig } from '../../src/config.js';
+import { loadHubConfig, startHub, type StartedHub } from '../../src/app.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
-import type { ModuleFactory } from '../../src/platform/module.js';
+import type { AnyModule } from '../../src/platform/module.js';
 import type { Role } from '../../src/platform/hub.js';
 import { freshDatabase } from './db.js';
 
@@ -23,14 +23,16 @@ export interface TestHub extends StartedHub {
 
 export interface TestHubOptions {
   readonly env?: Record<string, string>;
-  readonly modules?: readonly ModuleFactory[];
+  readonly modules?: readonly AnyModule[];
+  /** Replaces the connectors (e.g. an amoCRM connector on a moved clock). */
+  readonly connectors?: readonly AnyModule[];
   readonly role?: Role;
 }
 
 export async function testHub(t: TestContext | undefined, opts: TestHubOptions = {}): Promise<TestHub> {
   const fresh = await freshDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
-  const config = loadConfig({
+  const config = loadHubConfig({
     DATA_DIR: dataDir,
     HUB_SECRET_KEY: TEST_SECRET_KEY,
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
@@ -48,7 +50,13 @@ export async function testHub(t: TestContext | undefined, opts: TestHubOptions =
     },
   });
   const log = createLogger({ level: config.logLevel, pretty: false, destination: sink });
-  const started = await startHub(config, { role: opts.role, log, database: fresh.database, modules: opts.modules });
+  const started = await startHub(config, {
+    role: opts.role,
+    log,
+    database: fresh.database,
+    modules: opts.modules,
+    connectors: opts.connectors,
+  });
   const hub: TestHub = {
     ...started,
     config,

@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
-import { startHub } from '../../src/app.js';
+import { loadHubConfig, startHub } from '../../src/app.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import { newControl, probeModule } from '../fixtures/probe-module.js';
 import { emptyDatabase, testBackend } from '../helpers/db.js';
@@ -46,7 +45,7 @@ test(`a worker killed mid-job: the job runs again within seconds (${testBackend(
 
   // A new process takes over the same storage (the stale data-dir lock is recovered) and runs the job.
   const ctl = newControl();
-  const started = await startHub(loadConfig(env), {
+  const started = await startHub(loadHubConfig(env), {
     role: 'worker',
     log: createLogger({ level: 'silent', pretty: false }),
     modules: [probeModule(ctl)],

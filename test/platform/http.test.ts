@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { defineModule } from '../../src/platform/module.js';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { testHub, TEST_ADMIN_TOKEN } from '../helpers/hub.js';
@@ -79,21 +80,23 @@ test('request log lines carry the request id; a request that logs nothing builds
   const h = await testHub(t, {
     env: { LOG_LEVEL: 'info' },
     modules: [
-      () => ({
+      defineModule({
         name: 'logs',
         prefix: '/logs',
-        routes(app) {
-          app.get('/say', async (req) => {
-            req.log.info({ step: 1 }, 'handler line');
-            req.log.child({ part: 'inner' }).warn('nested line');
-            req.log.debug('below the level');
-            return { ok: true };
-          });
-          app.get('/quiet', async (req) => {
-            req.log.debug('below the level');
-            return { ok: true };
-          });
-        },
+        create: () => ({
+          routes(app) {
+            app.get('/say', async (req) => {
+              req.log.info({ step: 1 }, 'handler line');
+              req.log.child({ part: 'inner' }).warn('nested line');
+              req.log.debug('below the level');
+              return { ok: true };
+            });
+            app.get('/quiet', async (req) => {
+              req.log.debug('below the level');
+              return { ok: true };
+            });
+          },
+        }),
       }),
     ],
   });

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, settingsMarkdown, SETTINGS } from '../../src/config.js';
+import { ConfigError, loadConfig, settingsMarkdown, settingsOf, SETTINGS, type SettingGroup } from '../../src/config.js';
+import { loadHubConfig, settingGroups } from '../../src/app.js';
+import { amocrmConnector } from '../../src/connectors/amocrm/index.js';
+import { settingGroupOf } from '../../src/platform/module.js';
 
 test('defaults give a working embedded configuration', () => {
   const c = loadConfig({});
@@ -9,9 +12,10 @@ test('defaults give a working embedded configuration', () => {
   assert.equal(c.dataDir, './data');
   assert.equal(c.databaseUrl, undefined);
   assert.equal(c.publicUrl, 'http://127.0.0.1:8080');
-  assert.equal(c.amo.redirectUri, 'http://127.0.0.1:8080/quiz/webhook/create');
-  assert.equal(c.amo.rateLimitPerSecond, 7);
-  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.amo), 'config is frozen');
+  const amo = settingsOf(loadHubConfig({}), settingGroupOf(amocrmConnector));
+  assert.equal(amo.redirectUri, undefined, 'the connector defaults it to PUBLIC_URL/connect/amocrm/callback');
+  assert.equal(amo.rateLimitPerSecond, 7);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(amo), 'config is frozen');
 });
 
 test('every bad setting is named in one error', () => {
@@ -42,14 +46,36 @@ test('a secret value is never echoed in a config error', () => {
 });
 
 test('paired and templated settings are checked', () => {
-  assert.throws(() => loadConfig({ AMO_CLIENT_ID: 'abc' }), /AMO_CLIENT_ID and AMO_CLIENT_SECRET must be set together/);
-  assert.throws(() => loadConfig({ AMO_BASE_URL_TEMPLATE: 'https://amocrm.ru' }), /\{subdomain\}/);
+  assert.throws(() => loadHubConfig({ AMO_CLIENT_ID: 'abc' }), /AMO_CLIENT_ID and AMO_CLIENT_SECRET must be set together/);
+  assert.throws(() => loadHubConfig({ AMO_BASE_URL_TEMPLATE: 'https://amocrm.ru' }), /\{subdomain\}/);
   const c = loadConfig({ OUTBOUND_ALLOW_HOSTS: ' 127.0.0.1, onec.local:8443 ,', LOG_PRETTY: 'yes' });
   assert.deepEqual(c.outbound.allowHosts, ['127.0.0.1', 'onec.local:8443']);
   assert.equal(c.logPretty, true);
 });
 
-test('the settings table documents every setting', () => {
-  const md = settingsMarkdown();
+test('the settings table documents every setting, the platform’s and every connector’s and module’s', () => {
+  const groups = settingGroups();
+  const md = settingsMarkdown(groups);
   for (const s of SETTINGS) assert.ok(md.includes(`\`${s.env}\``), s.env);
+  for (const g of groups) for (const s of Object.values(g.settings)) assert.ok(md.includes(`\`${s.env}\``), s.env);
+  assert.ok(md.includes('`QUIZ_JWT_SECRET`') && md.includes('`TRACKING_RATE_LIMIT_PER_MINUTE`') && md.includes('`AMO_CLIENT_ID`'));
+});
+
+test('a group’s settings are parsed with the platform’s: typed values, bad ones named, checks after parsing', () => {
+  const group = {
+    name: 'demo',
+    settings: {
+      retries: { env: 'DEMO_RETRIES', kind: 'int', default: '3', min: 0, description: 'retries' },
+      mode: { env: 'DEMO_MODE', kind: 'enum', values: ['a', 'b'], description: 'mode' },
+    },
+    check: (v: { mode?: string }) => (v.mode === 'b' ? ['DEMO_MODE b needs something'] : []),
+  } as const satisfies SettingGroup;
+  const c = loadConfig({ DEMO_RETRIES: '5' }, { groups: [group] });
+  assert.deepEqual({ ...settingsOf(c, group) }, { retries: 5, mode: undefined });
+  assert.throws(
+    () => loadConfig({ DEMO_RETRIES: 'x', PORT: 'y' }, { groups: [group] }),
+    (err: unknown) => err instanceof ConfigError && err.problems.length === 2,
+  );
+  assert.throws(() => loadConfig({ DEMO_MODE: 'b' }, { groups: [group] }), /needs something/);
+  assert.throws(() => settingsOf(loadConfig({}), group), /not loaded/);
 });

@@ -1,13 +1,16 @@
-// AmoConnector: connecting accounts (consent link, redirect, disconnect hook), the per-account API, and the
-// complex-lead queue. Knows nothing of HTTP routes: modules mount the redirect and hook URLs and call in here.
+// AmoConnector: connecting accounts for their owners (consent link, redirect, disconnect hook), the per-account
+// API, and the complex-lead queue. The connector's own routes (routes.ts) and any module's legacy callback path
+// call in here; owners (modules) are told when an account they asked for connects or any account disconnects.
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
 import type { QueueDef } from '../../platform/jobs/queue.js';
 import type { HttpClient } from '../../platform/outbound/http-client.js';
 import { safeEqual } from '../../platform/security/secrets.js';
-import type { AmoAccount, AmoConnector } from './index.js';
+import type { AmoAccount, AmoAccountState, AmoConnector, ConnectionOwner, ConnectOutcome, RefreshReport } from './port.js';
+import type { AmoSettings } from './settings.js';
+import { isAmoError } from './errors.js';
 import { createAmoApi } from './api.js';
 import { complexLeadQueue, COMPLEX_QUEUE, type ComplexLeadJob } from './complex-queue.js';
 import { AmoError } from './errors.js';
@@ -22,30 +25,45 @@ export class AmoConnectorImpl implements AmoConnector {
   readonly tokens: AmoTokens;
   readonly transport: AmoTransport;
   readonly #http: HttpClient;
+  readonly #owners = new Map<string, ConnectionOwner>();
 
   constructor(
     private readonly hub: Hub,
+    readonly settings: AmoSettings,
     private readonly now: () => number,
   ) {
     // amoCRM-specific retries happen in AmoTransport; the client only adds transport, SSRF guard and metrics.
     const http = hub.http('amocrm');
     this.#http = http;
-    this.transport = new AmoTransport(hub, http, () => this.tokens);
-    this.tokens = new AmoTokens(hub, http, now, (id) => this.transport.pace(id));
+    this.transport = new AmoTransport(hub, settings, http, () => this.tokens);
+    this.tokens = new AmoTokens(hub, settings, http, now, (id) => this.transport.pace(id));
     this.queues = [complexLeadQueue(hub, (id) => this.api(id)) as QueueDef<never>];
   }
 
+  registerOwner(name: string, owner: ConnectionOwner): void {
+    if (!OWNER_NAME.test(name)) throw new Error(`amoCRM connection owner "${name}" must be a lower-case name`);
+    if (this.#owners.has(name)) throw new Error(`amoCRM connection owner "${name}" registered twice`);
+    this.#owners.set(name, owner);
+  }
+
+  owners(): string[] {
+    return [...this.#owners.keys()];
+  }
+
   async authorizeUrl(owner: string, opts: { mode?: 'popup' | 'post_message' } = {}): Promise<string> {
+    if (!OWNER.test(owner)) throw new RangeError(`owner must be "<name>" or "<name>:<id>", got "${owner.slice(0, 80)}"`);
     const clientId = this.tokens.clientId;
     const state = await this.tokens.createState(owner);
-    const url = new URL(this.hub.config.amo.authorizeUrl);
+    const url = new URL(this.settings.authorizeUrl);
     url.searchParams.set('client_id', clientId);
     url.searchParams.set('state', state);
     url.searchParams.set('mode', opts.mode ?? 'post_message');
     return url.toString();
   }
 
-  async completeAuthorization(query: Record<string, string | undefined>): Promise<{ owner: string; account: AmoAccount }> {
+  async completeAuthorization(
+    query: Record<string, string | undefined>,
+  ): Promise<{ owner: string; account: AmoAccount; outcome: ConnectOutcome }> {
     const clientId = this.tokens.clientId;
     // The state is spent whatever the outcome: a declined or failed attempt starts over with a new link.
     const owner = await this.tokens.consumeState(query.state);
@@ -70,6 +88,7 @@ export class AmoConnectorImpl implements AmoConnector {
       owner,
       status: 'active' as const,
       ...sealed,
+      tokensRefreshedAt: new Date(this.now()),
       pausedUntil: null,
       lastError: null,
       connectedAt: new Date(this.now()),
@@ -81,7 +100,12 @@ export class AmoConnectorImpl implements AmoConnector {
       .onConflictDoUpdate({ target: amoAccounts.amoAccountId, set: values })
       .returning();
     this.hub.log.info({ amoAccountId: info.id, subdomain: values.subdomain, owner }, 'amoCRM account connected');
-    return { owner, account: toAccount(row!) };
+    const account = toAccount(row!);
+    const [name, ...rest] = owner.split(':');
+    const handler = this.#owners.get(name!);
+    // An owner that registered nothing (an operator connecting for a module that only calls the API) is fine.
+    const outcome = (await handler?.connected?.(account, rest.length ? rest.join(':') : undefined)) ?? {};
+    return { owner, account, outcome };
   }
 
   /** GET /api/v4/account with a token not yet stored (the account id is what we learn here). */
@@ -112,17 +136,79 @@ export class AmoConnectorImpl implements AmoConnector {
     const amoAccountId = Number(accountId);
     await this.tokens.wipe(amoAccountId, 'disconnected', 'disconnected in amoCRM (disconnect hook)');
     this.hub.log.info({ amoAccountId }, 'amoCRM account disconnected by amoCRM');
+    await this.#tellOwners(amoAccountId);
     return { amoAccountId };
   }
 
-  async disconnect(amoAccountId: number): Promise<void> {
-    await this.tokens.wipe(amoAccountId, 'disconnected', 'disconnected by the hub');
+  async disconnect(amoAccountId: number): Promise<boolean> {
+    const known = await this.tokens.wipe(amoAccountId, 'disconnected', 'disconnected by the hub');
+    if (!known) return false;
     this.hub.log.info({ amoAccountId }, 'amoCRM account disconnected');
+    await this.#tellOwners(amoAccountId);
+    return true;
+  }
+
+  /** Every owner hears of a disconnect: several modules may use one account. One failing owner does not stop the rest. */
+  async #tellOwners(amoAccountId: number): Promise<void> {
+    for (const [name, owner] of this.#owners) {
+      try {
+        await owner.disconnected?.(amoAccountId);
+      } catch (err) {
+        this.hub.log.error({ err, amoAccountId, owner: name }, 'amoCRM disconnect: an owner failed to let go of the account');
+      }
+    }
   }
 
   async getAccount(amoAccountId: number): Promise<AmoAccount | undefined> {
     const row = await this.tokens.loadRow(amoAccountId);
     return row ? toAccount(row) : undefined;
+  }
+
+  async listAccounts(): Promise<AmoAccountState[]> {
+    const rows = await this.hub.db.select().from(amoAccounts).orderBy(asc(amoAccounts.amoAccountId));
+    return rows.map(toState);
+  }
+
+  async accountState(amoAccountId: number): Promise<AmoAccountState | undefined> {
+    const row = await this.tokens.loadRow(amoAccountId);
+    return row ? toState(row) : undefined;
+  }
+
+  async refreshNow(amoAccountId: number): Promise<AmoAccountState> {
+    await this.tokens.refreshIf(amoAccountId, () => true);
+    return toState((await this.tokens.loadRow(amoAccountId))!);
+  }
+
+  async refreshStale(): Promise<RefreshReport> {
+    const cutoff = new Date(this.now() - this.settings.refreshAfterDays * 86_400_000);
+    const stale = (row: AccountRow) => (row.tokensRefreshedAt ?? row.connectedAt).getTime() <= cutoff.getTime();
+    const candidates = await this.hub.db
+      .select({ id: amoAccounts.amoAccountId })
+      .from(amoAccounts)
+      .where(
+        and(
+          eq(amoAccounts.status, 'active'),
+          sql`coalesce(${amoAccounts.tokensRefreshedAt}, ${amoAccounts.connectedAt}) <= ${cutoff.toISOString()}::timestamptz`,
+        ),
+      );
+    let refreshed = 0;
+    let needsReauth = 0;
+    let failed = 0;
+    for (const { id } of candidates) {
+      try {
+        if (await this.tokens.refreshIf(id, stale)) refreshed++;
+      } catch (err) {
+        // NEEDS_REAUTH is already recorded on the row (and alerted); anything else is tried again next round.
+        if (isAmoError(err) && err.code === 'NEEDS_REAUTH') needsReauth++;
+        else {
+          failed++;
+          this.hub.log.warn({ err, amoAccountId: id }, 'amoCRM scheduled token refresh failed; will try again');
+        }
+      }
+    }
+    const report = { checked: candidates.length, refreshed, needsReauth, failed };
+    if (candidates.length) this.hub.log.info(report, 'amoCRM scheduled token refresh');
+    return report;
   }
 
   api(amoAccountId: number): AmoApi {
@@ -191,6 +277,11 @@ function jwtAccountId(token: string): number | undefined {
   }
 }
 
+const OWNER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const OWNER = /^[a-z][a-z0-9-]{0,39}(:[^\s:][^\s]{0,199})?$/;
+/** amoCRM drops a refresh token unused for three months. */
+const REFRESH_TOKEN_LIFE_MS = 90 * 86_400_000;
+
 function toAccount(row: AccountRow): AmoAccount {
   return {
     amoAccountId: row.amoAccountId,
@@ -199,6 +290,20 @@ function toAccount(row: AccountRow): AmoAccount {
     country: row.country,
     amoUserId: row.amoUserId,
     status: row.status,
+    owner: row.owner,
     connectedAt: row.connectedAt,
+  };
+}
+
+function toState(row: AccountRow): AmoAccountState {
+  const issued = row.status === 'active' ? (row.tokensRefreshedAt ?? row.connectedAt) : null;
+  return {
+    ...toAccount(row),
+    accessExpiresAt: row.accessExpiresAt,
+    tokensRefreshedAt: row.tokensRefreshedAt,
+    refreshExpiresAt: issued ? new Date(issued.getTime() + REFRESH_TOKEN_LIFE_MS) : null,
+    tokenVersion: row.tokenVersion,
+    pausedUntil: row.pausedUntil,
+    lastError: row.lastError,
   };
 }

@@ -1,64 +1,69 @@
-// The amoCRM connector: OAuth (connect, refresh with a cross-process lock, disconnect), a typed rate-limited
-// API per connected account, and a coalescing queue that turns many single complex leads into /leads/complex
-// calls of up to 50. Modules use only what this file exports; see docs/amocrm.md.
+// The amoCRM connector: OAuth (connect for any module, refresh with a cross-process lock, a periodic refresh job,
+// disconnect), a typed rate-limited API per connected account, and a coalescing queue that turns many single
+// complex leads into /leads/complex calls of up to 50. It owns amoCRM's two callbacks (/connect/amocrm/…) and the
+// operator API for connections. Modules use only what this file exports; see docs/amocrm.md.
+import { settingsOf } from '../../config.js';
 import type { Hub } from '../../platform/hub.js';
-import type { QueueDef } from '../../platform/jobs/queue.js';
-import type { DbExecutor } from '../../platform/db/database.js';
-import type { AmoApi, ComplexLeadInput } from './types.js';
+import { defineModule, settingGroupOf } from '../../platform/module.js';
 import { AmoConnectorImpl } from './connector.js';
+import { amoCli } from './cli.js';
+import { AMO_CONNECTOR_NAME } from './name.js';
+import { refreshQueue, scheduleRefresh } from './refresh.js';
+import { AMO_SETTINGS, checkAmoSettings, resolveAmoSettings } from './settings.js';
+import { connectionRoutes } from './http/routes.js';
+import { amoAdminRoutes } from './http/admin-routes.js';
+import { ADMIN_TAG, TAG } from './http/contract.js';
+import type { AmoConnector } from './port.js';
 
 export type * from './types.js';
+export type * from './port.js';
 export { AmoError, AMO_ERRORS, isAmoError, type AmoErrorCode } from './errors.js';
 export { buildCustomFieldsValues } from './custom-fields.js';
 export { parseAmoWebhook } from './webhooks.js';
+export { answerCallback } from './http/routes.js';
+export { CALLBACK_PATH, DISCONNECT_PATH } from './settings.js';
+export { AMO_CONNECTOR_NAME } from './name.js';
 
-export interface AmoConnector {
-  readonly queues: ReadonlyArray<QueueDef<never>>;
-  /** Consent link for an integration user; stores a single-use `state` bound to `owner` (e.g. "quiz:<accountId>"). */
-  authorizeUrl(owner: string, opts?: { mode?: 'popup' | 'post_message' }): Promise<string>;
-  /**
-   * Handles the OAuth redirect query (code, referer, state, client_id, from_widget | error=access_denied).
-   * Exchanges the code at the account's own domain, stores tokens encrypted, reads /api/v4/account, upserts the
-   * local account record. Throws AmoError (ACCESS_DENIED, INVALID_STATE, INVALID_CALLBACK, EXCHANGE_FAILED…).
-   */
-  completeAuthorization(query: Record<string, string | undefined>): Promise<{ owner: string; account: AmoAccount }>;
-  /** Verifies amoCRM's disconnect hook (client_uuid, account_id, signature; constant-time), wipes that account's tokens, marks it disconnected. Throws AmoError INVALID_SIGNATURE. */
-  handleDisconnectHook(query: Record<string, string | undefined>): Promise<{ amoAccountId: number }>;
-  /** Our side disconnects: wipe tokens, mark disconnected. */
-  disconnect(amoAccountId: number): Promise<void>;
-  getAccount(amoAccountId: number): Promise<AmoAccount | undefined>;
-  /** Typed, rate-limited, auto-refreshing API for one connected account. */
-  api(amoAccountId: number): AmoApi;
-  /**
-   * Enqueue one complex lead (lead + contact + company); the connector coalesces queued items per account into
-   * /leads/complex calls of up to 50, then enqueues `reply.queue` with `{ ...reply.data, result }` for each item,
-   * where result is a ComplexLeadResult. `tx` enqueues inside the caller's transaction.
-   */
-  enqueueComplexLead(
-    amoAccountId: number,
-    item: ComplexLeadInput,
-    reply: { queue: string; data: object },
-    opts?: { tx?: DbExecutor },
-  ): Promise<void>;
-  /** The same for many items at once (one insert): what a caller dispatching a batch should use. */
-  enqueueComplexLeads(
-    amoAccountId: number,
-    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>,
-    opts?: { tx?: DbExecutor },
-  ): Promise<void>;
+export interface AmoConnectorOptions {
+  /** The connector's clock (tests move it forward with the emulator's). */
+  readonly now?: () => number;
 }
 
-export interface AmoAccount {
-  amoAccountId: number;
-  subdomain: string;
-  name: string;
-  country: string | null;
-  /** The amoCRM user who granted access. */
-  amoUserId: number | null;
-  status: 'active' | 'needs_reauth' | 'disconnected';
-  connectedAt: Date;
+/** The connector with tunable options (tests pass a clock); `amocrmConnector` is the default. */
+export function createAmocrmConnector(opts: AmoConnectorOptions = {}) {
+  return defineModule({
+    kind: 'connector',
+    name: AMO_CONNECTOR_NAME,
+    envPrefix: 'AMO',
+    prefix: '/connect/amocrm',
+    docs: 'docs/amocrm.md',
+    settings: AMO_SETTINGS,
+    checkSettings: checkAmoSettings,
+    tags: [
+      { name: TAG, description: 'amoCRM OAuth redirect and disconnect hook, shared by every module that connects accounts' },
+      { name: ADMIN_TAG, description: 'amoCRM connections for operators: consent links for any module, token state, refresh, disconnect' },
+    ],
+    cli: amoCli,
+    create({ hub, settings }) {
+      const amo: AmoConnector = new AmoConnectorImpl(hub, resolveAmoSettings(settings, hub.config.publicUrl), opts.now ?? Date.now);
+      return {
+        api: amo,
+        queues: [...amo.queues, refreshQueue(() => amo)],
+        routes: (app) => connectionRoutes(app, amo),
+        adminRoutes: (app) => amoAdminRoutes(app, amo),
+        start: () => scheduleRefresh(hub, settings.refreshCheckMinutes),
+      };
+    },
+  });
 }
 
-export function createAmoConnector(hub: Hub, opts: { now?: () => number } = {}): AmoConnector {
-  return new AmoConnectorImpl(hub, opts.now ?? Date.now);
+export const amocrmConnector = createAmocrmConnector();
+
+/**
+ * A further connector instance on a started hub (tests: a second process's view, a moved clock). It shares the
+ * database, the pacing and the tokens with the hub's own instance, but no owners are registered on it.
+ */
+export function createAmoConnector(hub: Hub, opts: AmoConnectorOptions = {}): AmoConnector {
+  const settings = settingsOf(hub.config, settingGroupOf(amocrmConnector));
+  return new AmoConnectorImpl(hub, resolveAmoSettings(settings as never, hub.config.publicUrl), opts.now ?? Date.now);
 }

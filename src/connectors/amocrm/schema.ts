@@ -17,6 +17,8 @@ export const amoAccounts = pgTable('amo_accounts', {
   accessTokenEnc: text('access_token_enc'),
   refreshTokenEnc: text('refresh_token_enc'),
   accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
+  /** When the current refresh token was issued (connect or last refresh); amoCRM lets it die after 3 months unused. */
+  tokensRefreshedAt: timestamp('tokens_refreshed_at', { withTimezone: true }),
   /** Counts refresh-token rotations (tests and operators see that exactly one process refreshed). */
   tokenVersion: integer('token_version').notNull().default(0),
   /** No calls before this moment (amoCRM 429 retry_after or a 403 block back-off), shared by every process. */

@@ -10,6 +10,7 @@ import { randomToken, sha256Hex } from '../../platform/security/secrets.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
 import { amoAccounts, amoOauthStates } from './schema.js';
+import type { AmoSettings } from './settings.js';
 
 export type AccountRow = typeof amoAccounts.$inferSelect;
 
@@ -32,6 +33,7 @@ const tokenContext = (amoAccountId: number, kind: 'access' | 'refresh') => `amo_
 export class AmoTokens {
   constructor(
     private readonly hub: Hub,
+    private readonly settings: AmoSettings,
     private readonly http: HttpClient,
     private readonly now: () => number,
     /** Books a pacing slot for the account before a token call (the token endpoint is on the account's host). */
@@ -39,19 +41,19 @@ export class AmoTokens {
   ) {}
 
   get clientId(): string {
-    const id = this.hub.config.amo.clientId;
-    if (!id || !this.hub.config.amo.clientSecret) throw new AmoError('NOT_CONFIGURED');
+    const id = this.settings.clientId;
+    if (!id || !this.settings.clientSecret) throw new AmoError('NOT_CONFIGURED');
     return id;
   }
 
   get clientSecret(): string {
-    const secret = this.hub.config.amo.clientSecret;
+    const secret = this.settings.clientSecret;
     if (!secret) throw new AmoError('NOT_CONFIGURED');
     return secret;
   }
 
   baseUrl(subdomain: string): string {
-    return this.hub.config.amo.baseUrlTemplate.replace('{subdomain}', subdomain).replace(/\/+$/, '');
+    return this.settings.baseUrlTemplate.replace('{subdomain}', subdomain).replace(/\/+$/, '');
   }
 
   // ---------- consent states ----------
@@ -100,7 +102,7 @@ export class AmoTokens {
       res = await this.http.request({
         method: 'POST',
         url: `${this.baseUrl(subdomain)}/oauth2/access_token`,
-        json: { client_id: this.clientId, client_secret: this.clientSecret, redirect_uri: this.hub.config.amo.redirectUri, ...grant },
+        json: { client_id: this.clientId, client_secret: this.clientSecret, redirect_uri: this.settings.redirectUri, ...grant },
         kind: 'none',
         anyStatus: true,
       });
@@ -158,6 +160,16 @@ export class AmoTokens {
     return this.#refreshLocked(amoAccountId, (locked) => this.#open(locked, 'access') === rejectedToken);
   }
 
+  /**
+   * Refreshes when `stillNeeded` holds for the locked row (the refresh job and operators); answers whether it did.
+   * Throws like any refresh (NEEDS_REAUTH once amoCRM refuses the refresh token).
+   */
+  async refreshIf(amoAccountId: number, stillNeeded: (row: AccountRow) => boolean): Promise<boolean> {
+    let did = false;
+    await this.#refreshLocked(amoAccountId, (row) => (did = stillNeeded(row)));
+    return did;
+  }
+
   async #refreshLocked(amoAccountId: number, stillNeeded: (row: AccountRow) => boolean): Promise<CallCredentials> {
     const done = await this.pace(amoAccountId);
     type Outcome =
@@ -180,6 +192,7 @@ export class AmoTokens {
             .set({
               ...this.seal(amoAccountId, res.tokens),
               tokenVersion: sql`${amoAccounts.tokenVersion} + 1`,
+              tokensRefreshedAt: new Date(this.now()),
               lastError: null,
               updatedAt: new Date(),
             })

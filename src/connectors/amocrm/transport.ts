@@ -8,6 +8,7 @@ import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
 import { safeJson, type AmoTokens, type CallCredentials } from './tokens.js';
 import type { AmoValidationError } from './types.js';
+import type { AmoSettings } from './settings.js';
 
 export interface AmoRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -43,10 +44,11 @@ export class AmoTransport {
 
   constructor(
     private readonly hub: Hub,
+    private readonly settings: AmoSettings,
     private readonly http: HttpClient,
     private readonly tokensRef: () => AmoTokens,
   ) {
-    this.intervalMs = 1000 / hub.config.amo.rateLimitPerSecond + AMO_FACTS.pacingMarginMs;
+    this.intervalMs = 1000 / settings.rateLimitPerSecond + AMO_FACTS.pacingMarginMs;
   }
 
   /**
@@ -60,7 +62,7 @@ export class AmoTransport {
     const asked = Date.now();
     const wait = await this.hub.rateLimiter.reserve(`amocrm:${amoAccountId}`, this.intervalMs, asked);
     await sleep(asked + wait - Date.now(), signal);
-    const limit = this.hub.config.amo.rateLimitPerSecond;
+    const limit = this.settings.rateLimitPerSecond;
     const windowMs = 1000 + AMO_FACTS.localWindowGuardMs;
     let windows = sentByHub.get(this.hub);
     if (!windows) sentByHub.set(this.hub, (windows = new Map()));

@@ -3,7 +3,7 @@
 // account, soft-deleted, re-connectable) and starts the first directory sync.
 import { and, eq, ne } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
-import { isAmoError, type AmoConnector } from '../../connectors/amocrm/index.js';
+import { isAmoError, type AmoAccount, type AmoConnector, type ConnectOutcome } from '../../connectors/amocrm/index.js';
 import { quizAccounts, quizUsers } from './schema.js';
 import { quizError } from './errors.js';
 import { QUEUES, type SyncJob } from './queues.js';
@@ -11,16 +11,25 @@ import { ALL_DIRECTORIES } from './directories.js';
 import type { Static } from '@sinclair/typebox';
 import type { User } from './contract.js';
 import { unixSeconds } from './time.js';
+import { connectedPage } from './pages.js';
 
 export type AccountRow = typeof quizAccounts.$inferSelect;
 
-const OWNER_PREFIX = 'quiz:';
+/** The owner name the quiz module registers with the amoCRM connector; states carry "quiz:<quiz account id>". */
+export const OWNER = 'quiz';
+const OWNER_PREFIX = `${OWNER}:`;
 
 export class AccountService {
   constructor(
     private readonly hub: Hub,
     private readonly amo: AmoConnector,
-  ) {}
+    private readonly afterConnectUrl: string | undefined,
+  ) {
+    amo.registerOwner(OWNER, {
+      connected: (account, quizAccountId) => this.connected(account, quizAccountId),
+      disconnected: (amoAccountId) => this.disconnectedByAmo(amoAccountId),
+    });
+  }
 
   /** POST /account: the consent link, bound (state) to this quiz account. */
   async connectLink(quizAccountId: string): Promise<string> {
@@ -32,25 +41,18 @@ export class AccountService {
   }
 
   /**
-   * GET /webhook/create: the connector exchanges the code; we record the connection (replacing a live one of the
-   * same quiz account) and enqueue the first sync in the same transaction.
+   * The connector completed a consent this module asked for (at /connect/amocrm/callback or the seed's
+   * /quiz/webhook/create): record the connection, replacing a live one of the same quiz account, and enqueue the
+   * first sync in the same transaction. Tells the browser where to go.
    */
-  async completeConnect(query: Record<string, string | undefined>): Promise<AccountRow> {
-    let owner: string;
-    let account: Awaited<ReturnType<AmoConnector['completeAuthorization']>>['account'];
-    try {
-      ({ owner, account } = await this.amo.completeAuthorization(query));
-    } catch (err) {
-      throw translateAmoError(err);
-    }
-    if (!owner.startsWith(OWNER_PREFIX)) throw quizError('AUTHORIZATION_FAILED', 'Ссылка подключения выдана не для квиза');
-    const quizAccountId = owner.slice(OWNER_PREFIX.length);
-    return this.hub.db.transaction(async (tx) => {
+  async connected(account: AmoAccount, quizAccountId: string | undefined): Promise<ConnectOutcome> {
+    if (!quizAccountId) throw quizError('AUTHORIZATION_FAILED', 'Ссылка подключения не называет аккаунт квиза');
+    const row = await this.hub.db.transaction(async (tx) => {
       await tx
         .update(quizAccounts)
         .set({ deleted: true, deletedAt: new Date() })
         .where(and(eq(quizAccounts.quizAccountId, quizAccountId), eq(quizAccounts.deleted, false)));
-      const [row] = await tx
+      const [inserted] = await tx
         .insert(quizAccounts)
         .values({
           quizAccountId,
@@ -62,8 +64,15 @@ export class AccountService {
         })
         .returning();
       await this.hub.jobs.send<SyncJob>(QUEUES.sync, { amoAccountId: account.amoAccountId, directories: [...ALL_DIRECTORIES] }, { tx });
-      return row!;
+      return inserted!;
     });
+    if (this.afterConnectUrl) {
+      const to = new URL(this.afterConnectUrl);
+      to.searchParams.set('amo', 'connected');
+      to.searchParams.set('subdomain', row.subdomain);
+      return { redirectTo: to.toString() };
+    }
+    return { html: connectedPage(row) };
   }
 
   /** The live connection of a quiz account, or the seed's 404. */
@@ -109,7 +118,10 @@ export class AccountService {
       .select({ id: quizAccounts.id })
       .from(quizAccounts)
       .where(and(eq(quizAccounts.amoAccountId, row.amoAccountId), eq(quizAccounts.deleted, false), ne(quizAccounts.id, row.id)));
-    if (!shared) {
+    // Tokens go only when no other quiz account uses that amoCRM account and no other module asked for it since.
+    const amoAccount = await this.amo.getAccount(row.amoAccountId);
+    const ownedByQuiz = !amoAccount?.owner || amoAccount.owner === OWNER || amoAccount.owner.startsWith(OWNER_PREFIX);
+    if (!shared && ownedByQuiz) {
       try {
         await this.amo.disconnect(row.amoAccountId);
       } catch (err) {
@@ -119,21 +131,23 @@ export class AccountService {
     }
   }
 
-  /** GET /webhook/delete: amoCRM says the integration was switched off; soft-delete every link to that account. */
-  async disconnectedByAmo(query: Record<string, string | undefined>): Promise<number> {
-    let amoAccountId: number;
+  /** GET /webhook/delete (seed path): the connector checks the hook and tells every owner, this module included. */
+  async disconnectHook(query: Record<string, string | undefined>): Promise<number> {
     try {
-      ({ amoAccountId } = await this.amo.handleDisconnectHook(query));
+      return (await this.amo.handleDisconnectHook(query)).amoAccountId;
     } catch (err) {
       throw translateAmoError(err);
     }
+  }
+
+  /** An amoCRM account was disconnected (amoCRM's hook or the hub): soft-delete every quiz link to it. */
+  async disconnectedByAmo(amoAccountId: number): Promise<void> {
     const rows = await this.hub.db
       .update(quizAccounts)
       .set({ deleted: true, deletedAt: new Date() })
       .where(and(eq(quizAccounts.amoAccountId, amoAccountId), eq(quizAccounts.deleted, false)))
       .returning({ id: quizAccounts.id });
-    this.hub.log.info({ amoAccountId, accounts: rows.length }, 'quiz: amoCRM integration disconnected by amoCRM');
-    return amoAccountId;
+    if (rows.length) this.hub.log.info({ amoAccountId, accounts: rows.length }, 'quiz: amoCRM account disconnected; quiz links removed');
   }
 }
 

@@ -3,7 +3,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { importSPKI, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
-import type { HubConfig } from '../../config.js';
+import type { QuizSettings } from './settings.js';
 import { quizError } from './errors.js';
 
 declare module 'fastify' {
@@ -13,10 +13,10 @@ declare module 'fastify' {
 }
 
 export class QuizJwtVerifier {
-  readonly #config: HubConfig['quiz'];
+  readonly #config: QuizSettings;
   #key: Promise<{ key: Uint8Array | CryptoKey | KeyObject; algorithms: string[] }> | undefined;
 
-  constructor(config: HubConfig['quiz']) {
+  constructor(config: QuizSettings) {
     this.#config = config;
   }
 

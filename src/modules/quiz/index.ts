@@ -1,7 +1,9 @@
 // Quiz → amoCRM (seed 003): a quiz account connects its amoCRM account, we cache its directories, it saves one
 // rule per quiz, and every quiz result becomes a lead in the right pipeline and stage. Entrance of the module:
 // wires services, queues and routes; the logic lives in the services.
-import type { HubModule, ModuleFactory } from '../../platform/module.js';
+import { defineModule, type ModuleContext } from '../../platform/module.js';
+import type { Connectors } from '../../connectors/index.js';
+import { QUIZ_SETTINGS } from './settings.js';
 import { QuizJwtVerifier } from './auth.js';
 import { AccountService } from './accounts.js';
 import { DirectoryService } from './directories.js';
@@ -19,62 +21,67 @@ import { RESULTS_TAG, TAG } from './routes/common.js';
 
 export type { DeliveryOptions } from './delivery.js';
 
-/** The factory with tunable delivery retries (tests shorten them); `quizModule` is the default. */
-export function createQuizModule(opts: Partial<DeliveryOptions> = {}): ModuleFactory {
-  return (hub, connectors): HubModule => {
-    const amo = connectors.amo;
-    const auth = new QuizJwtVerifier(hub.config.quiz);
-    const accounts = new AccountService(hub, amo);
-    const directories = new DirectoryService(hub, amo);
-    const rules = new RuleService(hub, accounts, directories);
-    const results = new ResultService(hub, accounts);
-    const delivery = new DeliveryService(hub, amo, { ...DEFAULT_DELIVERY, ...opts });
+/** The module with tunable delivery retries (tests shorten them); `quizModule` is the default. */
+export function createQuizModule(opts: Partial<DeliveryOptions> = {}) {
+  return defineModule({
+    name: 'quiz',
+    prefix: '/quiz',
+    docs: 'docs/modules/quiz.md',
+    settings: QUIZ_SETTINGS,
+    securitySchemes: { quizJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Quiz platform JWT' } },
+    tags: [
+      { name: TAG, description: 'Seed 003 «QUIZ AMOCRM integration»: операции, связанные с AmoCRM' },
+      { name: RESULTS_TAG, description: 'Приём результатов квиза: каждый результат становится сделкой в amoCRM' },
+      { name: 'admin: quiz', description: 'Quiz results for operators: failures and redelivery' },
+    ],
+    create({ hub, settings, deps }: ModuleContext<typeof QUIZ_SETTINGS, Connectors>) {
+      const amo = deps.amo;
+      const auth = new QuizJwtVerifier(settings);
+      const accounts = new AccountService(hub, amo, settings.afterConnectUrl);
+      const directories = new DirectoryService(hub, amo);
+      const rules = new RuleService(hub, accounts, directories);
+      const results = new ResultService(hub, accounts);
+      const delivery = new DeliveryService(hub, amo, { ...DEFAULT_DELIVERY, ...opts });
 
-    return {
-      name: 'quiz',
-      prefix: '/quiz',
-      tags: [
-        { name: TAG, description: 'Seed 003 «QUIZ AMOCRM integration»: операции, связанные с AmoCRM' },
-        { name: RESULTS_TAG, description: 'Приём результатов квиза: каждый результат становится сделкой в amoCRM' },
-        { name: 'admin: quiz', description: 'Quiz results for operators: failures and redelivery' },
-      ],
-      queues: [
-        {
-          name: QUEUES.sync,
-          retryLimit: 5,
-          retryDelay: 5,
-          batchSize: 1,
-          handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories),
+      return {
+        queues: [
+          {
+            name: QUEUES.sync,
+            retryLimit: 5,
+            retryDelay: 5,
+            batchSize: 1,
+            handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories),
+          },
+          { name: QUEUES.ruleCheck, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: RuleCheckJob) => rules.check(d.ruleId) },
+          {
+            name: QUEUES.prepare,
+            retryLimit: 10,
+            retryDelay: 5,
+            batchSize: 4,
+            concurrency: 2,
+            handle: (d: PrepareJob) => delivery.prepare(d),
+          },
+          {
+            name: QUEUES.delivered,
+            retryLimit: 10,
+            retryDelay: 2,
+            batchSize: 100,
+            handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs),
+          },
+        ],
+        routes(app) {
+          useQuizEnvelope(app);
+          accountRoutes(app, { auth, accounts, amo });
+          directoryRoutes(app, { hub, auth, accounts, directories });
+          ruleRoutes(app, { auth, rules });
+          resultRoutes(app, { auth, results, bodyLimitBytes: hub.config.bodyLimitBytes });
         },
-        { name: QUEUES.ruleCheck, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: RuleCheckJob) => rules.check(d.ruleId) },
-        {
-          name: QUEUES.prepare,
-          retryLimit: 10,
-          retryDelay: 5,
-          batchSize: 4,
-          concurrency: 2,
-          handle: (d: PrepareJob) => delivery.prepare(d),
+        adminRoutes(app) {
+          quizAdminRoutes(app, { hub, delivery });
         },
-        {
-          name: QUEUES.delivered,
-          retryLimit: 10,
-          retryDelay: 2,
-          batchSize: 100,
-          handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs),
-        },
-      ],
-      routes(app) {
-        useQuizEnvelope(app);
-        accountRoutes(app, { auth, accounts, config: hub.config });
-        directoryRoutes(app, { hub, auth, accounts, directories });
-        ruleRoutes(app, { auth, rules });
-        resultRoutes(app, { auth, results, bodyLimitBytes: hub.config.bodyLimitBytes });
-      },
-      adminRoutes(app) {
-        quizAdminRoutes(app, { hub, delivery });
-      },
-    };
-  };
+      };
+    },
+  });
 }
 
-export const quizModule: ModuleFactory = createQuizModule();
+export const quizModule = createQuizModule();

@@ -16,6 +16,7 @@ import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
 import { TrackingService } from './tracking.js';
 import { Importer, readImportFile, type ImportResult } from './import.js';
 import { DEFAULT_OPTIONS } from './options.js';
+import { trackingSettings } from './settings.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -30,6 +31,8 @@ const processIo: CliIo = {
 };
 
 type WithHub = <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>;
+
+const keysOf = (hub: Hub) => new KeyService(hub, trackingSettings(hub.config).rateLimitPerMinute);
 
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new Error(`${name} must be a positive whole number, got "${v}"`);
@@ -99,7 +102,7 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .option('--limit <perMinute>', 'requests per minute (default TRACKING_RATE_LIMIT_PER_MINUTE)', int('--limit'))
     .action(async (o: { bot: number; name?: string; limit?: number }) => {
       const created = await withHub((hub) =>
-        new KeyService(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
+        keysOf(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
       );
       io.out(`${created.key}\n`);
       io.err(
@@ -109,7 +112,7 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
   key
     .command('revoke <id>')
     .description('Revoke a key (effective at once on every instance)')
-    .action(async (id: string) => json(await withHub((hub) => new KeyService(hub).revoke(int('id')(id)))));
+    .action(async (id: string) => json(await withHub((hub) => keysOf(hub).revoke(int('id')(id)))));
   key
     .command('usage <id>')
     .description("A key's usage: daily counts and the latest requests")
@@ -118,7 +121,7 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .action(async (id: string, o: { days: number; recent: number }) => {
       json(
         await withHub(async (hub) => {
-          const k = await new KeyService(hub).get(int('id')(id));
+          const k = await keysOf(hub).get(int('id')(id));
           return { ...(await usageReport(hub, k.id, { days: o.days, recent: o.recent })), last_used_at: k.last_used_at };
         }),
       );

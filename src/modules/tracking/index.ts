@@ -1,6 +1,8 @@
 // Entrance of the cargo-tracking module (seed 004): the public API under /api/v1 with API keys, rate limits and
 // usage history, the operator API under /admin/v1/tracking, and the status-change webhook queue.
-import type { HubModule, ModuleFactory } from '../../platform/module.js';
+import { defineModule } from '../../platform/module.js';
+import { TRACKING_SETTINGS } from './settings.js';
+import { trackingCli } from './cli.js';
 import { BotService } from './bots.js';
 import { KeyService } from './keys.js';
 import { KeyCache } from './key-cache.js';
@@ -14,34 +16,45 @@ import { adminRoutes } from './admin-routes.js';
 import { DEFAULT_OPTIONS, type TrackingOptions } from './options.js';
 
 export type { TrackingOptions } from './options.js';
-export { trackingCli } from './cli.js';
 
-export function createTrackingModule(overrides: Partial<TrackingOptions> = {}): ModuleFactory {
+export function createTrackingModule(overrides: Partial<TrackingOptions> = {}) {
   const options: TrackingOptions = { ...DEFAULT_OPTIONS, ...overrides };
-  return (hub): HubModule => {
-    const bots = new BotService(hub);
-    const keys = new KeyService(hub);
-    const usage = new UsageRecorder(hub, options.usageFlushMs);
-    const monitor = new ActivityMonitor(hub, options);
-    const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { timeoutMs: options.webhookTimeoutMs, attempts: 1 }), options);
-    const tracking = new TrackingService(hub, webhooks);
-    const clients = new ClientService(hub);
-    return {
-      name: 'tracking',
-      prefix: '/api/v1',
-      tags: [
-        {
-          name: 'tracking',
-          description: 'API отслеживания грузов (seed 004): трек-номера, клиенты, статистика. Ключ в заголовке X-API-Key.',
-        },
-        { name: 'admin: tracking', description: 'Tracking bots and API keys (operator API)' },
-        { name: 'admin: tracking webhooks', description: 'Tracking status-change webhooks: endpoints, delivery log, redelivery' },
-      ],
-      queues: [webhooks.queue()],
-      routes: (app) => publicRoutes(app, { hub, keys: new KeyCache(keys), usage, monitor, options, bots, tracking, clients }),
-      adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
-    };
-  };
+  return defineModule({
+    name: 'tracking',
+    prefix: '/api/v1',
+    docs: 'docs/modules/tracking.md',
+    settings: TRACKING_SETTINGS,
+    securitySchemes: {
+      trackingApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tracking API key, tb_ + 32 characters' },
+    },
+    tags: [
+      {
+        name: 'tracking',
+        description: 'API отслеживания грузов (seed 004): трек-номера, клиенты, статистика. Ключ в заголовке X-API-Key.',
+      },
+      { name: 'admin: tracking', description: 'Tracking bots and API keys (operator API)' },
+      { name: 'admin: tracking webhooks', description: 'Tracking status-change webhooks: endpoints, delivery log, redelivery' },
+    ],
+    cli: trackingCli,
+    create({ hub, settings }) {
+      const bots = new BotService(hub);
+      const keys = new KeyService(hub, settings.rateLimitPerMinute);
+      const usage = new UsageRecorder(hub, options.usageFlushMs);
+      const monitor = new ActivityMonitor(hub, options);
+      const webhooks = new WebhookService(
+        hub,
+        hub.http('tracking-webhooks', { timeoutMs: options.webhookTimeoutMs, attempts: 1 }),
+        options,
+      );
+      const tracking = new TrackingService(hub, webhooks);
+      const clients = new ClientService(hub);
+      return {
+        queues: [webhooks.queue()],
+        routes: (app) => publicRoutes(app, { hub, keys: new KeyCache(keys), usage, monitor, options, bots, tracking, clients }),
+        adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
+      };
+    },
+  });
 }
 
-export const trackingModule: ModuleFactory = createTrackingModule();
+export const trackingModule = createTrackingModule();

@@ -77,7 +77,11 @@ const view = (r: KeyRow): ApiKeyView => ({
 });
 
 export class KeyService {
-  constructor(private readonly hub: Hub) {}
+  constructor(
+    private readonly hub: Hub,
+    /** TRACKING_RATE_LIMIT_PER_MINUTE: a new key's limit when none is given. */
+    private readonly defaultRateLimitPerMinute: number,
+  ) {}
 
   async create(botId: number, opts: { name?: string; rateLimitPerMinute?: number } = {}): Promise<CreatedKey> {
     return this.store(botId, generateApiKey(), opts);
@@ -89,7 +93,7 @@ export class KeyService {
     if (!bot) throw trackingError('BOT_NOT_FOUND');
     const [row] = await this.hub.database.query<KeyRow>(
       `insert into tracking_api_keys (bot_id, name, key_hash, prefix, rate_limit_per_minute) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
-      [botId, opts.name ?? '', hashApiKey(key), displayPrefix(key), opts.rateLimitPerMinute ?? this.hub.config.tracking.rateLimitPerMinute],
+      [botId, opts.name ?? '', hashApiKey(key), displayPrefix(key), opts.rateLimitPerMinute ?? this.defaultRateLimitPerMinute],
     );
     return { ...view(row!), key };
   }

@@ -7,11 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from '../hub.js';
-import type { HubModule } from '../module.js';
+import type { StartedModule } from '../module.js';
 
 const require = createRequire(import.meta.url);
 
-export async function registerOpenApi(app: FastifyInstance, hub: Hub, modules: readonly HubModule[]): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, hub: Hub, parts: readonly StartedModule[]): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -27,13 +27,12 @@ export async function registerOpenApi(app: FastifyInstance, hub: Hub, modules: r
         { name: 'platform', description: 'Health, readiness and metrics' },
         { name: 'admin: inbox', description: 'Inbound webhooks as received (operator API)' },
         { name: 'admin: jobs', description: 'Background job runs (operator API)' },
-        ...modules.flatMap((m) => m.tags ?? []),
+        ...parts.flatMap((p) => p.definition.tags ?? []),
       ],
       components: {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (ADMIN_TOKEN or the one printed on first start)' },
-          quizJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Quiz platform JWT' },
-          trackingApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Tracking API key, tb_ + 32 characters' },
+          ...Object.assign({}, ...parts.map((p) => p.definition.securitySchemes ?? {})),
         },
       },
     },

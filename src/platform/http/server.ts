@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Hub } from '../hub.js';
-import type { HubModule } from '../module.js';
+import type { StartedModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
 import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security-headers.js';
 import { useErrorEnvelope, ENGLISH } from './error-handler.js';
@@ -18,7 +18,7 @@ import { jobAdminRoutes } from '../admin/job-routes.js';
 
 export type App = FastifyInstance;
 
-export async function buildServer(hub: Hub, modules: readonly HubModule[]): Promise<FastifyInstance> {
+export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: hub.log as unknown as FastifyBaseLogger,
     bodyLimit: hub.config.bodyLimitBytes,
@@ -60,7 +60,7 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
     else req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  await registerOpenApi(app, hub, modules);
+  await registerOpenApi(app, hub, parts);
   useErrorEnvelope(app, renderPlatformError, ENGLISH);
 
   await app.register(healthRoutes(hub));
@@ -73,14 +73,14 @@ export async function buildServer(hub: Hub, modules: readonly HubModule[]): Prom
       adminAuth(admin, hub);
       await admin.register(inboxAdminRoutes(hub));
       await admin.register(jobAdminRoutes(hub));
-      for (const m of modules) if (m.adminRoutes) await admin.register(async (scope) => m.adminRoutes!(scope));
+      for (const { instance } of parts) if (instance.adminRoutes) await admin.register(async (scope) => instance.adminRoutes!(scope));
     },
     { prefix: '/admin/v1' },
   );
 
-  for (const m of modules) {
-    if (!m.routes) continue;
-    await app.register(async (scope) => m.routes!(scope), { prefix: m.prefix });
+  for (const { definition, instance } of parts) {
+    if (!instance.routes) continue;
+    await app.register(async (scope) => instance.routes!(scope), { prefix: definition.prefix });
   }
   return app;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComplexLeadInput, ComplexLeadResult } from '../../../src/connectors/amocrm/index.js';
-import type { ModuleFactory } from '../../../src/platform/module.js';
+import { defineModule, type AnyModule } from '../../../src/platform/module.js';
 import { eventually } from '../../helpers/hub.js';
 import { amoTestBed, connect } from './helpers.js';
 
@@ -9,20 +9,22 @@ const REPLIES = 'amo-test.replies';
 type Reply = { n: number; result: ComplexLeadResult };
 
 /** A module whose only job is to collect the connector's replies. */
-function replyCollector(into: Reply[]): ModuleFactory {
-  return () => ({
+function replyCollector(into: Reply[]): AnyModule {
+  return defineModule({
     name: 'amo-test',
     prefix: '/amo-test',
-    queues: [
-      {
-        name: REPLIES,
-        batchSize: 200,
-        handleBatch: async (jobs: ReadonlyArray<{ id: string; data: Reply }>) => {
-          into.push(...jobs.map((j) => j.data));
-          return jobs.map((j) => ({ id: j.id, ok: true }));
+    create: () => ({
+      queues: [
+        {
+          name: REPLIES,
+          batchSize: 200,
+          handleBatch: async (jobs: ReadonlyArray<{ id: string; data: Reply }>) => {
+            into.push(...jobs.map((j) => j.data));
+            return jobs.map((j) => ({ id: j.id, ok: true }));
+          },
         },
-      },
-    ],
+      ],
+    }),
   });
 }
 

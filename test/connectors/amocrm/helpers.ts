@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { createAmoEmulator, type AmoEmulator } from '../../../src/emulators/amocrm/index.js';
 import type { AmoEmulatorOptions } from '../../../src/emulators/amocrm/index.js';
 import type { AmoConnector } from '../../../src/connectors/amocrm/index.js';
-import type { ModuleFactory } from '../../../src/platform/module.js';
+import type { AnyModule } from '../../../src/platform/module.js';
 import { testHub, type TestHub } from '../../helpers/hub.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1/quiz/webhook/create';
@@ -18,7 +18,7 @@ export interface AmoTestBed {
 
 export async function amoTestBed(
   t: TestContext,
-  opts: { emulator?: AmoEmulatorOptions; env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {},
+  opts: { emulator?: AmoEmulatorOptions; env?: Record<string, string>; modules?: readonly AnyModule[] } = {},
 ): Promise<AmoTestBed> {
   const emu = createAmoEmulator({ redirectUri: REDIRECT_URI, ...opts.emulator });
   const origin = await emu.listen();

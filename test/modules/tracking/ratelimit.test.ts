@@ -83,7 +83,7 @@ test('two instances share one limit through Redis (and one database: revocation 
     const p = await provision(a, { id: 77, limit: 10 });
     if (!sharedDb) {
       await admin(b, 'POST', '/tracking/bots', { id: 77, name: 'copy' });
-      const copy = await new KeyService(b.hub).store(77, p.key, { rateLimitPerMinute: 10 });
+      const copy = await new KeyService(b.hub, 60).store(77, p.key, { rateLimitPerMinute: 10 });
       assert.equal(copy.id, p.keyId, 'same key id on both instances, so the same Redis bucket');
     }
     // A spends 6 of the 10; B then has exactly the 4 left. Each wave is concurrent (one pipeline per instance).

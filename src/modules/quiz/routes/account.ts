@@ -2,17 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import type { HubConfig } from '../../../config.js';
-import { HubError } from '../../../platform/http/errors.js';
+import { answerCallback, type AmoConnector } from '../../../connectors/amocrm/index.js';
 import { ConnectAccountResp, DisconnectHookQuery, OAuthRedirectQuery, User } from '../contract.js';
 import { accountOf, QUIZ_SECURITY, type QuizJwtVerifier } from '../auth.js';
 import type { AccountService } from '../accounts.js';
 import { jsonString } from '../errors.js';
-import { connectedPage, failedPage } from '../pages.js';
 import { E401, E404, E500, E502, E503, Html, OK, TAG } from './common.js';
 
-export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifier; accounts: AccountService; config: HubConfig }): void {
-  const { auth, accounts, config } = deps;
+export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifier; accounts: AccountService; amo: AmoConnector }): void {
+  const { auth, accounts, amo } = deps;
   const tags = [TAG];
   const guarded = { onRequest: auth.guard };
 
@@ -83,21 +81,10 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
       },
     },
     async (req, reply) => {
-      try {
-        const account = await accounts.completeConnect(req.query as Record<string, string | undefined>);
-        if (config.quiz.afterConnectUrl) {
-          const to = new URL(config.quiz.afterConnectUrl);
-          to.searchParams.set('amo', 'connected');
-          to.searchParams.set('subdomain', account.subdomain);
-          return reply.redirect(to.toString(), 303);
-        }
-        return reply.type('text/html; charset=utf-8').send(connectedPage(account));
-      } catch (err) {
-        if (!(err instanceof HubError) || err.status >= 500) req.log.error({ err }, 'quiz: amoCRM connect failed');
-        const status = err instanceof HubError && err.status < 500 ? 400 : 502;
-        const message = err instanceof HubError ? err.message : 'Внутренняя ошибка';
-        return reply.status(status).type('text/html; charset=utf-8').send(failedPage(message));
-      }
+      // The connector does the work and tells whichever module asked (the state names it); this is the seed's path.
+      const answer = await answerCallback(amo, req.query as Record<string, string | undefined>, req.log);
+      if (answer.status === 303) return reply.redirect(answer.location, 303);
+      return reply.status(answer.status).type('text/html; charset=utf-8').send(answer.html);
     },
   );
 
@@ -114,7 +101,7 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
       },
     },
     async (req, reply) => {
-      await accounts.disconnectedByAmo(req.query as Record<string, string | undefined>);
+      await accounts.disconnectHook(req.query as Record<string, string | undefined>);
       return reply.type('application/json; charset=utf-8').send(jsonString('Success'));
     },
   );

@@ -1,0 +1,20 @@
+// The quiz module's settings (QUIZ_*): how the quiz platform's JWT is verified and where the browser goes after
+// amoCRM consent. Parsed once by config.ts from this declaration.
+import { defineSettings, type SettingsOf } from '../../config.js';
+
+export const QUIZ_SETTINGS = defineSettings({
+  jwtSecret: { env: 'QUIZ_JWT_SECRET', kind: 'string', secret: true, description: 'HS256 secret verifying the quiz platform bearer JWT.' },
+  jwtPublicKey: {
+    env: 'QUIZ_JWT_PUBLIC_KEY',
+    kind: 'string',
+    description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.',
+  },
+  jwtAccountClaim: { env: 'QUIZ_JWT_ACCOUNT_CLAIM', kind: 'string', default: 'sub', description: 'JWT claim holding the quiz account id.' },
+  afterConnectUrl: {
+    env: 'QUIZ_AFTER_CONNECT_URL',
+    kind: 'url',
+    description: 'Where the browser goes after amoCRM consent (default: a small confirmation page).',
+  },
+});
+
+export type QuizSettings = SettingsOf<typeof QUIZ_SETTINGS>;
