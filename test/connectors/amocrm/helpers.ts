@@ -18,7 +18,12 @@ export interface AmoTestBed {
 
 export async function amoTestBed(
   t: TestContext,
-  opts: { emulator?: AmoEmulatorOptions; env?: Record<string, string>; modules?: readonly AnyModule[] } = {},
+  opts: {
+    emulator?: AmoEmulatorOptions;
+    env?: Record<string, string>;
+    modules?: readonly AnyModule[];
+    connectors?: readonly AnyModule[];
+  } = {},
 ): Promise<AmoTestBed> {
   const emu = createAmoEmulator({ redirectUri: REDIRECT_URI, ...opts.emulator });
   const origin = await emu.listen();
@@ -28,6 +33,7 @@ export async function amoTestBed(
       ...opts.env,
     },
     ...(opts.modules ? { modules: opts.modules } : {}),
+    ...(opts.connectors ? { connectors: opts.connectors } : {}),
   });
   // Registered after the hub: node:test runs `after` hooks in order, so the hub closes first.
   t.after(() => emu.close());
