@@ -79,7 +79,7 @@ export interface Queue<in out T extends object> extends QueueBase {
 }
 
 export function defineQueue<T extends object>(name: string, settings: QueueSettings = {}): Queue<T> {
-  const declared = Object.freeze({ ...settings });
+  const declared = { ...settings };
   return Object.freeze({
     ...declared,
     name,
