@@ -12,10 +12,11 @@ import { loadHubConfig, startHub, type StartedHub } from '../src/app.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { defineModule, type AnyModule } from '../src/platform/module.js';
+import { defineQueue } from '../src/platform/jobs/queue.js';
 import type { AmoConnector, ComplexLeadInput, ComplexLeadResult } from '../src/connectors/amocrm/index.js';
 import { createAmoEmulator, type AmoEmulator } from '../src/emulators/amocrm/index.js';
 
-const REPLIES = 'bench-amo.replies';
+const REPLIES = defineQueue<{ n: number; result: ComplexLeadResult }>('bench-amo.replies', { batchSize: 500, concurrency: 2 });
 const REDIRECT_URI = 'http://127.0.0.1/quiz/webhook/create';
 const CEILING_PER_ACCOUNT = 7 * 50;
 
@@ -58,16 +59,11 @@ function collector(): { module: AnyModule; collector: Collector } {
     prefix: '/bench-amo',
     create: () => ({
       queues: [
-        {
-          name: REPLIES,
-          batchSize: 500,
-          concurrency: 2,
-          handleBatch: async (jobs: ReadonlyArray<{ id: string; data: { result: ComplexLeadResult } }>) => {
-            for (const j of jobs) results.push(j.data.result);
-            if (waiter && results.length >= waiter.count) waiter.resolve();
-            return jobs.map((j) => ({ id: j.id, ok: true }));
-          },
-        },
+        REPLIES.batchWorker(async (jobs) => {
+          for (const j of jobs) results.push(j.data.result);
+          if (waiter && results.length >= waiter.count) waiter.resolve();
+          return jobs.map((j) => ({ id: j.id, ok: true }));
+        }),
       ],
     }),
   });

@@ -11,16 +11,20 @@ import { createLogger } from '../src/platform/observability/logger.js';
 import type { Database } from '../src/platform/db/database.js';
 import { acceptWebhook } from '../src/platform/inbox/accept.js';
 import { defineModule } from '../src/platform/module.js';
+import type { InboxJob } from '../src/platform/inbox/inbox.js';
+import { defineQueue } from '../src/platform/jobs/queue.js';
 import { autocannon, type LoadResult } from './load.js';
+
+const BENCH_WEBHOOK = defineQueue<InboxJob>('bench.webhook');
 
 const benchModule = defineModule({
   name: 'bench',
   prefix: '/bench',
   create: ({ hub }) => ({
-    queues: [hub.inbox.queue('bench.webhook', async () => ({ ok: true }))],
+    queues: [hub.inbox.queue(BENCH_WEBHOOK, async () => ({ ok: true }))],
     routes(app) {
       app.post('/hook', async (req, reply) => {
-        const r = await acceptWebhook(hub, req, { source: 'bench', queue: 'bench.webhook' });
+        const r = await acceptWebhook(hub, req, { source: 'bench', queue: BENCH_WEBHOOK });
         return reply.status(200).send({ accepted: true, id: r.id });
       });
     },

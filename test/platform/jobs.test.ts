@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testHub, waitForJob, eventually } from '../helpers/hub.js';
-import { newControl, probeModule } from '../fixtures/probe-module.js';
+import { newControl, probeModule, PROBE_WORK } from '../fixtures/probe-module.js';
 
 test('a job that keeps failing is retried, then dead-lettered; an operator retries it', async (t) => {
   const ctl = newControl();
   ctl.work = 'fail';
   const h = await testHub(t, { modules: [probeModule(ctl, { retryLimit: 1 })] });
-  const id = await h.hub.jobs.send('probe.work', { n: 1 });
+  const id = await h.hub.jobs.send(PROBE_WORK, { n: 1 });
   assert.ok(id);
   const dead = await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=dead', headers: h.admin });
@@ -46,7 +46,7 @@ test('a permanent error skips the retries and goes straight to the dead-letter q
   const ctl = newControl();
   ctl.work = 'permanent';
   const h = await testHub(t, { modules: [probeModule(ctl, { retryLimit: 5 })] });
-  await h.hub.jobs.send('probe.work', { n: 2 });
+  await h.hub.jobs.send(PROBE_WORK, { n: 2 });
   await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=dead', headers: h.admin });
     return r.json().items.length === 1;
@@ -58,7 +58,7 @@ test('bulk retry by filter', async (t) => {
   const ctl = newControl();
   ctl.work = 'permanent';
   const h = await testHub(t, { modules: [probeModule(ctl, { retryLimit: 0 })] });
-  for (let n = 0; n < 3; n++) await h.hub.jobs.send('probe.work', { n });
+  for (let n = 0; n < 3; n++) await h.hub.jobs.send(PROBE_WORK, { n });
   await eventually(async () => {
     const r = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work&state=failed', headers: h.admin });
     return r.json().items.length === 3;
@@ -85,13 +85,13 @@ test('a job enqueued in a rolled-back transaction never runs', async (t) => {
   const h = await testHub(t, { modules: [probeModule(ctl)] });
   await assert.rejects(
     h.hub.db.transaction(async (tx) => {
-      await h.hub.jobs.send('probe.work', { n: 99 }, { tx });
+      await h.hub.jobs.send(PROBE_WORK, { n: 99 }, { tx });
       throw new Error('business write failed');
     }),
   );
   const committed = waitForJob(h, (e) => e.queue === 'probe.work');
   await h.hub.db.transaction(async (tx) => {
-    await h.hub.jobs.send('probe.work', { n: 100 }, { tx });
+    await h.hub.jobs.send(PROBE_WORK, { n: 100 }, { tx });
   });
   await committed;
   const all = await h.app.inject({ method: 'GET', url: '/admin/v1/jobs?queue=probe.work', headers: h.admin });
@@ -105,7 +105,7 @@ test('job metrics count outcomes by queue', async (t) => {
   const ctl = newControl();
   const h = await testHub(t, { modules: [probeModule(ctl)] });
   const done = waitForJob(h, (e) => e.queue === 'probe.work' && e.state === 'completed');
-  await h.hub.jobs.send('probe.work', { n: 1 });
+  await h.hub.jobs.send(PROBE_WORK, { n: 1 });
   await done;
   const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
   assert.match(metrics.body, /hub_jobs_total\{queue="probe.work",state="completed"\} 1/);

@@ -3,57 +3,57 @@
 // amoCRM rejects for some items is retried without them (those get ok:false, never retried); an outage, 429 or
 // block fails the jobs retryably, so the queue tries again later and nothing is lost.
 import type { Hub } from '../../platform/hub.js';
-import type { BatchOutcome, BatchQueueDef } from '../../platform/jobs/queue.js';
+import { defineQueue, type BatchJob, type BatchOutcome, type BatchQueueDef } from '../../platform/jobs/queue.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
 import type { AmoApi, AmoValidationError, ComplexLeadInput, ComplexLeadResult } from './types.js';
 
-export const COMPLEX_QUEUE = 'amocrm.complex-leads';
 /** Retries cover a long amoCRM outage: 2 s doubling up to 5 min, about 40 minutes in all. */
 const RETRY_LIMIT = 12;
 
 export interface ComplexLeadJob {
   readonly amoAccountId: number;
   readonly item: ComplexLeadInput;
+  /** The caller's ComplexLeadReply, its queue by name: the job is stored and may run after an upgrade. */
   readonly reply: { readonly queue: string; readonly data: object };
 }
 
-type Job = { id: string; data: ComplexLeadJob; retryCount: number };
+export const COMPLEX_QUEUE = defineQueue<ComplexLeadJob>('amocrm.complex-leads', {
+  // Three full /leads/complex calls per fetch, so jobs of up to three busy accounts still fill their calls.
+  batchSize: AMO_FACTS.complexBatchMax * 3,
+  concurrency: 3,
+  retryLimit: RETRY_LIMIT,
+  retryDelay: 2,
+  retryDelayMax: 300,
+});
+
+type Job = BatchJob<ComplexLeadJob>;
 type Settled = { job: Job; result: ComplexLeadResult } | { job: Job; retry: AmoError | Error };
 
 export function complexLeadQueue(hub: Hub, apiFor: (amoAccountId: number) => AmoApi): BatchQueueDef<ComplexLeadJob> {
-  return {
-    name: COMPLEX_QUEUE,
-    // Three full /leads/complex calls per fetch, so jobs of up to three busy accounts still fill their calls.
-    batchSize: AMO_FACTS.complexBatchMax * 3,
-    concurrency: 3,
-    retryLimit: RETRY_LIMIT,
-    retryDelay: 2,
-    retryDelayMax: 300,
-    async handleBatch(jobs, ctx) {
-      const byAccount = new Map<number, Job[]>();
-      for (const job of jobs) {
-        const list = byAccount.get(job.data.amoAccountId) ?? [];
-        list.push(job);
-        byAccount.set(job.data.amoAccountId, list);
-      }
-      const chunks: Array<{ amoAccountId: number; jobs: Job[] }> = [];
-      for (const [amoAccountId, list] of byAccount) {
-        for (let i = 0; i < list.length; i += AMO_FACTS.complexBatchMax)
-          chunks.push({ amoAccountId, jobs: list.slice(i, i + AMO_FACTS.complexBatchMax) });
-      }
-      // Chunks run concurrently: each waits for its own slot on its account's shared schedule.
-      const settled = (await Promise.all(chunks.map((c) => sendChunk(apiFor(c.amoAccountId), c.jobs)))).flat();
-      const outcomes = await reply(hub, settled);
-      const retried = settled.filter((s) => 'retry' in s);
-      if (retried.length)
-        ctx.log.warn(
-          { count: retried.length, error: (retried[0] as { retry: Error }).retry.message },
-          'amoCRM complex leads will be retried',
-        );
-      return outcomes;
-    },
-  };
+  return COMPLEX_QUEUE.batchWorker(async (jobs, ctx) => {
+    const byAccount = new Map<number, Job[]>();
+    for (const job of jobs) {
+      const list = byAccount.get(job.data.amoAccountId) ?? [];
+      list.push(job);
+      byAccount.set(job.data.amoAccountId, list);
+    }
+    const chunks: Array<{ amoAccountId: number; jobs: Job[] }> = [];
+    for (const [amoAccountId, list] of byAccount) {
+      for (let i = 0; i < list.length; i += AMO_FACTS.complexBatchMax)
+        chunks.push({ amoAccountId, jobs: list.slice(i, i + AMO_FACTS.complexBatchMax) });
+    }
+    // Chunks run concurrently: each waits for its own slot on its account's shared schedule.
+    const settled = (await Promise.all(chunks.map((c) => sendChunk(apiFor(c.amoAccountId), c.jobs)))).flat();
+    const outcomes = await reply(hub, settled);
+    const retried = settled.filter((s) => 'retry' in s);
+    if (retried.length)
+      ctx.log.warn(
+        { count: retried.length, error: (retried[0] as { retry: Error }).retry.message },
+        'amoCRM complex leads will be retried',
+      );
+    return outcomes;
+  });
 }
 
 /** One /leads/complex call; on item-level validation errors, the valid rest is sent again. */
@@ -140,7 +140,7 @@ async function reply(hub: Hub, settled: Settled[]): Promise<BatchOutcome[]> {
   }
   for (const [queue, list] of byQueue) {
     try {
-      await hub.jobs.sendMany(
+      await hub.jobs.sendManyByName(
         queue,
         list.map(({ job, result }) => ({ ...job.data.reply.data, result })),
       );

@@ -8,11 +8,19 @@ import type { DbExecutor } from '../../platform/db/database.js';
 import type { QueueDef } from '../../platform/jobs/queue.js';
 import type { HttpClient } from '../../platform/outbound/http-client.js';
 import { safeEqual } from '../../platform/security/secrets.js';
-import type { AmoAccount, AmoAccountState, AmoConnector, ConnectionOwner, ConnectOutcome, RefreshReport } from './port.js';
+import type {
+  AmoAccount,
+  AmoAccountState,
+  AmoConnector,
+  ComplexLeadReply,
+  ConnectionOwner,
+  ConnectOutcome,
+  RefreshReport,
+} from './port.js';
 import type { AmoSettings } from './settings.js';
 import { isAmoError } from './errors.js';
 import { createAmoApi } from './api.js';
-import { complexLeadQueue, COMPLEX_QUEUE, type ComplexLeadJob } from './complex-queue.js';
+import { complexLeadQueue, COMPLEX_QUEUE } from './complex-queue.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
 import { amoAccounts } from './schema.js';
@@ -37,7 +45,7 @@ export class AmoConnectorImpl implements AmoConnector {
     this.#http = http;
     this.transport = new AmoTransport(hub, settings, http, () => this.tokens);
     this.tokens = new AmoTokens(hub, settings, http, now, (id) => this.transport.pace(id));
-    this.queues = [complexLeadQueue(hub, (id) => this.api(id)) as QueueDef<never>];
+    this.queues = [complexLeadQueue(hub, (id) => this.api(id))];
   }
 
   registerOwner(name: string, owner: ConnectionOwner): void {
@@ -215,27 +223,28 @@ export class AmoConnectorImpl implements AmoConnector {
     return createAmoApi(this.transport, amoAccountId);
   }
 
-  async enqueueComplexLead(
+  async enqueueComplexLead<D extends object>(
     amoAccountId: number,
     item: ComplexLeadInput,
-    reply: { queue: string; data: object },
+    reply: ComplexLeadReply<D>,
     opts: { tx?: DbExecutor } = {},
   ): Promise<void> {
     await this.enqueueComplexLeads(amoAccountId, [{ item, reply }], opts);
   }
 
-  async enqueueComplexLeads(
+  async enqueueComplexLeads<D extends object>(
     amoAccountId: number,
-    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D> }>,
     opts: { tx?: DbExecutor } = {},
   ): Promise<void> {
     for (const { item, reply } of entries) {
       if ((item._embedded?.contacts?.length ?? 0) > 1 || (item._embedded?.companies?.length ?? 0) > 1) {
         throw new RangeError('a complex lead carries at most one contact and one company');
       }
-      if (!this.hub.jobs.definition(reply.queue)) throw new Error(`reply queue ${reply.queue} is not defined`);
+      if (!this.hub.jobs.definition(reply.queue.name)) throw new Error(`reply queue ${reply.queue.name} is not defined`);
     }
-    const jobs: ComplexLeadJob[] = entries.map(({ item, reply }) => ({ amoAccountId, item, reply }));
+    // The job stores the reply queue by name: it outlives this process, and its handler sends by that name.
+    const jobs = entries.map(({ item, reply }) => ({ amoAccountId, item, reply: { queue: reply.queue.name, data: reply.data } }));
     await this.hub.jobs.sendMany(COMPLEX_QUEUE, jobs, opts.tx ? { tx: opts.tx } : {});
   }
 

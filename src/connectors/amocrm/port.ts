@@ -1,9 +1,9 @@
 // What the amoCRM connector offers modules: connecting accounts on behalf of an owner, the per-account API, and
 // the complex-lead queue. Types only (the implementation is connector.ts), so index.ts and connector.ts both
 // depend on this file and not on each other.
-import type { QueueDef } from '../../platform/jobs/queue.js';
+import type { Queue, QueueDef } from '../../platform/jobs/queue.js';
 import type { DbExecutor } from '../../platform/db/database.js';
-import type { AmoApi, ComplexLeadInput } from './types.js';
+import type { AmoApi, ComplexLeadInput, ComplexLeadResult } from './types.js';
 
 export interface AmoAccount {
   amoAccountId: number;
@@ -90,19 +90,28 @@ export interface AmoConnector {
   api(amoAccountId: number): AmoApi;
   /**
    * Enqueue one complex lead (lead + contact + company); the connector coalesces queued items per account into
-   * /leads/complex calls of up to 50, then enqueues `reply.queue` with `{ ...reply.data, result }` for each item,
-   * where result is a ComplexLeadResult. `tx` enqueues inside the caller's transaction.
+   * /leads/complex calls of up to 50, then enqueues `reply.queue` with `{ ...reply.data, result }` for each item.
+   * `tx` enqueues inside the caller's transaction.
    */
-  enqueueComplexLead(
+  enqueueComplexLead<D extends object>(
     amoAccountId: number,
     item: ComplexLeadInput,
-    reply: { queue: string; data: object },
+    reply: ComplexLeadReply<D>,
     opts?: { tx?: DbExecutor },
   ): Promise<void>;
   /** The same for many items at once (one insert): what a caller dispatching a batch should use. */
-  enqueueComplexLeads(
+  enqueueComplexLeads<D extends object>(
     amoAccountId: number,
-    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: { queue: string; data: object } }>,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D> }>,
     opts?: { tx?: DbExecutor },
   ): Promise<void>;
+}
+
+/**
+ * Where the answer to an enqueued complex lead goes: `queue` receives `{ ...data, result }`. Its payload type must
+ * be exactly that, so a queue whose jobs lack `result` (or expect fields `data` does not carry) does not compile.
+ */
+export interface ComplexLeadReply<D extends object> {
+  readonly queue: Queue<NoInfer<D> & { readonly result: ComplexLeadResult }>;
+  readonly data: D;
 }

@@ -6,7 +6,7 @@ import type { Hub } from '../../platform/hub.js';
 import { isAmoError, type AmoAccount, type AmoConnector, type ConnectOutcome } from '../../connectors/amocrm/index.js';
 import { quizAccounts, quizUsers } from './schema.js';
 import { quizError } from './errors.js';
-import { QUEUES, type SyncJob } from './queues.js';
+import { QUEUES } from './queues.js';
 import { ALL_DIRECTORIES } from './directories.js';
 import type { Static } from '@sinclair/typebox';
 import type { User } from './contract.js';
@@ -63,7 +63,7 @@ export class AccountService {
           country: account.country ?? '',
         })
         .returning();
-      await this.hub.jobs.send<SyncJob>(QUEUES.sync, { amoAccountId: account.amoAccountId, directories: [...ALL_DIRECTORIES] }, { tx });
+      await this.hub.jobs.send(QUEUES.sync, { amoAccountId: account.amoAccountId, directories: [...ALL_DIRECTORIES] }, { tx });
       return inserted!;
     });
     if (this.afterConnectUrl) {

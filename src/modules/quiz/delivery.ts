@@ -6,9 +6,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import { rows, sql as rawSql, type DbExecutor } from '../../platform/db/database.js';
 import type { BatchOutcome } from '../../platform/jobs/queue.js';
-import type { AmoConnector, ComplexLeadInput } from '../../connectors/amocrm/index.js';
+import type { AmoConnector, ComplexLeadInput, ComplexLeadReply } from '../../connectors/amocrm/index.js';
 import { quizAccounts, quizResults, quizRules, type ResultError } from './schema.js';
-import { QUEUES, type DeliveredJob, type PrepareJob } from './queues.js';
+import { QUEUES, type DeliveredJob, type DeliveredReply, type PrepareJob } from './queues.js';
 import { loadCache, type AccountCache } from './cache.js';
 import { buildLead } from './lead-builder.js';
 import type { QuizResult } from './results-contract.js';
@@ -47,7 +47,7 @@ export class DeliveryService {
       // One batch usually comes from one quiz account and a few quizzes: look each up once, not per result.
       const accounts = new Map<string, typeof quizAccounts.$inferSelect | undefined>();
       const rules = new Map<string, typeof quizRules.$inferSelect | undefined>();
-      const outgoing = new Map<number, Array<{ item: ComplexLeadInput; reply: { queue: string; data: DeliveredJob | object } }>>();
+      const outgoing = new Map<number, Array<{ item: ComplexLeadInput; reply: ComplexLeadReply<DeliveredReply> }>>();
       const plain: Array<{ id: number; amoAccountId: number }> = [];
       for (const row of rows) {
         const fail = async (error: ResultError) => {
@@ -185,7 +185,7 @@ export class DeliveryService {
     if (error.retryable && attempt < this.opts.maxAttempts) {
       const delay = Math.min(this.opts.retryBaseSeconds * 2 ** (attempt - 1), 1800);
       await tx.update(quizResults).set({ dispatchedAt: null, error, updatedAt: new Date() }).where(eq(quizResults.id, resultId));
-      await this.hub.jobs.send<PrepareJob>(QUEUES.prepare, { resultIds: [resultId] }, { tx, startAfterSeconds: delay });
+      await this.hub.jobs.send(QUEUES.prepare, { resultIds: [resultId] }, { tx, startAfterSeconds: delay });
       this.hub.log.warn({ resultId: row.resultId, attempt, delay, code: error.code }, 'quiz: delivery failed, will retry');
       return { ok: true, output: { resultId: row.resultId, retryInSeconds: delay, error } };
     }

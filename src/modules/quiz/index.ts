@@ -11,7 +11,7 @@ import { RuleService } from './rules.js';
 import { ResultService } from './results.js';
 import { DEFAULT_DELIVERY, DeliveryService, type DeliveryOptions } from './delivery.js';
 import { useQuizEnvelope } from './errors.js';
-import { QUEUES, type DeliveredJob, type PrepareJob, type RuleCheckJob, type SyncJob } from './queues.js';
+import { QUEUES } from './queues.js';
 import { accountRoutes } from './routes/account.js';
 import { directoryRoutes } from './routes/directories.js';
 import { ruleRoutes } from './routes/rules.js';
@@ -45,29 +45,10 @@ export function createQuizModule(opts: Partial<DeliveryOptions> = {}) {
 
       return {
         queues: [
-          {
-            name: QUEUES.sync,
-            retryLimit: 5,
-            retryDelay: 5,
-            batchSize: 1,
-            handle: (d: SyncJob) => directories.sync(d.amoAccountId, d.directories),
-          },
-          { name: QUEUES.ruleCheck, retryLimit: 5, retryDelay: 5, batchSize: 1, handle: (d: RuleCheckJob) => rules.check(d.ruleId) },
-          {
-            name: QUEUES.prepare,
-            retryLimit: 10,
-            retryDelay: 5,
-            batchSize: 4,
-            concurrency: 2,
-            handle: (d: PrepareJob) => delivery.prepare(d),
-          },
-          {
-            name: QUEUES.delivered,
-            retryLimit: 10,
-            retryDelay: 2,
-            batchSize: 100,
-            handleBatch: (jobs: ReadonlyArray<{ id: string; data: DeliveredJob }>) => delivery.delivered(jobs),
-          },
+          QUEUES.sync.worker((d) => directories.sync(d.amoAccountId, d.directories)),
+          QUEUES.ruleCheck.worker((d) => rules.check(d.ruleId)),
+          QUEUES.prepare.worker((d) => delivery.prepare(d)),
+          QUEUES.delivered.batchWorker((jobs) => delivery.delivered(jobs)),
         ],
         routes(app) {
           useQuizEnvelope(app);

@@ -6,7 +6,7 @@ import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
 import { quizRules, type StoredFieldsRule, type StoredTags } from './schema.js';
 import { quizError } from './errors.js';
-import { QUEUES, type RuleCheckJob } from './queues.js';
+import { QUEUES } from './queues.js';
 import type { AccountService } from './accounts.js';
 import type { DirectoryService } from './directories.js';
 import type { Rule, RulesReq } from './contract.js';
@@ -55,7 +55,7 @@ export class RuleService {
         .onConflictDoNothing()
         .returning({ id: quizRules.id });
       if (!row) throw quizError('RULE_EXISTS'); // a concurrent POST won
-      await this.hub.jobs.send<RuleCheckJob>(QUEUES.ruleCheck, { ruleId: row.id }, { tx });
+      await this.hub.jobs.send(QUEUES.ruleCheck, { ruleId: row.id }, { tx });
     });
   }
 
@@ -71,7 +71,7 @@ export class RuleService {
         .update(quizRules)
         .set({ ...rule, amoAccountId: account.amoAccountId, state: 'pending', problems: [], updatedAt: new Date() })
         .where(eq(quizRules.id, existing.id));
-      await this.hub.jobs.send<RuleCheckJob>(QUEUES.ruleCheck, { ruleId: existing.id }, { tx });
+      await this.hub.jobs.send(QUEUES.ruleCheck, { ruleId: existing.id }, { tx });
     });
   }
 

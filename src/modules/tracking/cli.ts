@@ -65,7 +65,7 @@ export function importReportCsv(result: ImportResult): string {
 /** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
 async function importerFor(hub: Hub): Promise<Importer> {
   const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { attempts: 1 }), DEFAULT_OPTIONS);
-  if (!hub.jobs.definition(WEBHOOK_QUEUE)) hub.jobs.define(webhooks.queue());
+  if (!hub.jobs.definition(WEBHOOK_QUEUE.name)) hub.jobs.define(webhooks.queue());
   if (!hub.jobs.running) await hub.jobs.start();
   return new Importer(hub, new TrackingService(hub, webhooks));
 }

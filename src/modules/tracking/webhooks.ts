@@ -8,14 +8,13 @@ import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { HttpClient } from '../../platform/outbound/http-client.js';
 import { OutboundError } from '../../platform/outbound/http-client.js';
-import type { SingleQueueDef } from '../../platform/jobs/queue.js';
+import { defineQueue, type SingleQueueDef } from '../../platform/jobs/queue.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { TrackingNumberView } from './contract.js';
 import { trackingError } from './errors.js';
 import type { TrackingOptions } from './options.js';
 import type { Status } from './statuses.js';
 
-export const WEBHOOK_QUEUE = 'tracking.webhook';
 export const STATUS_CHANGED = 'tracking.status_changed';
 
 export interface DeliveryJob {
@@ -24,6 +23,9 @@ export interface DeliveryJob {
   readonly step: number;
   readonly trigger: 'auto' | 'manual';
 }
+
+/** One delivery attempt per job. The retry ladder is ours (a job per step), the queue's retries cover crashes and database errors. */
+export const WEBHOOK_QUEUE = defineQueue<DeliveryJob>('tracking.webhook', { retryLimit: 3, retryDelay: 5, batchSize: 5 });
 
 export const generateWebhookSecret = (): string => `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -165,7 +167,7 @@ export class WebhookService {
         sql`insert into tracking_webhook_deliveries (webhook_id, bot_id, event_id, event_type, body, next_attempt_at)
             values (${hook.id}, ${e.botId}, ${`msg_${randomUUID().replaceAll('-', '')}`}, ${STATUS_CHANGED}, ${body}, now()) returning id`,
       );
-      await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: d!.id, step: 0, trigger: 'auto' } satisfies DeliveryJob, { tx });
+      await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: d!.id, step: 0, trigger: 'auto' }, { tx });
     }
   }
 
@@ -214,19 +216,13 @@ export class WebhookService {
   async redeliver(id: number): Promise<{ job_id: string | null }> {
     const [row] = await this.hub.database.query('select 1 from tracking_webhook_deliveries where id = $1', [id]);
     if (!row) throw trackingError('DELIVERY_NOT_FOUND');
-    const jobId = await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: id, step: 0, trigger: 'manual' } satisfies DeliveryJob);
+    const jobId = await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: id, step: 0, trigger: 'manual' });
     return { job_id: jobId };
   }
 
   queue(): SingleQueueDef<DeliveryJob> {
-    return {
-      name: WEBHOOK_QUEUE,
-      retryLimit: 3,
-      retryDelay: 5,
-      expireInSeconds: Math.ceil(this.options.webhookTimeoutMs / 1000) + 30,
-      batchSize: 5,
-      handle: (job) => this.attempt(job),
-    };
+    // A job outlives its request's timeout, which is configuration: only the running hub knows it.
+    return WEBHOOK_QUEUE.worker((job) => this.attempt(job), { expireInSeconds: Math.ceil(this.options.webhookTimeoutMs / 1000) + 30 });
   }
 
   /** One delivery attempt; the outcome and the next step (if any) are written in one transaction. */
@@ -304,10 +300,14 @@ export class WebhookService {
           sql`update tracking_webhooks set is_active = false, disabled_reason = '410 Gone from the receiver' where id = ${d.webhook_id}`,
         );
       if (retryIn !== undefined) {
-        await this.hub.jobs.send(WEBHOOK_QUEUE, { deliveryId: d.id, step: job.step + 1, trigger: 'auto' } satisfies DeliveryJob, {
-          tx,
-          startAfterSeconds: retryIn,
-        });
+        await this.hub.jobs.send(
+          WEBHOOK_QUEUE,
+          { deliveryId: d.id, step: job.step + 1, trigger: 'auto' },
+          {
+            tx,
+            startAfterSeconds: retryIn,
+          },
+        );
       }
     });
     if (!ok)

@@ -3,12 +3,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.js';
-import type { AcceptResult } from './inbox.js';
+import type { Queue } from '../jobs/queue.js';
+import type { AcceptResult, InboxJob } from './inbox.js';
 
 export interface AcceptOptions {
   readonly source: string;
-  /** The queue that processes this webhook (defined with hub.inbox.queue(...)). */
-  readonly queue: string;
+  /** The queue that processes this webhook (bound with hub.inbox.queue(...)). */
+  readonly queue: Queue<InboxJob>;
   /** The partner's own id for the event when it has one; by default the SHA-256 of the raw body. */
   readonly dedupeKey?: string;
 }

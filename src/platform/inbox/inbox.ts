@@ -6,7 +6,7 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
-import type { JobQueue, QueueDef } from '../jobs/queue.js';
+import type { JobQueue, Queue, QueueSettings, SingleQueueDef } from '../jobs/queue.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export type InboxMessage = typeof inboxMessages.$inferSelect;
@@ -14,7 +14,8 @@ export type InboxMessage = typeof inboxMessages.$inferSelect;
 export interface IncomingWebhook {
   readonly source: string;
   readonly dedupeKey: string;
-  readonly queue: string;
+  /** The queue that processes it, bound with `Inbox.queue`; its name is stored on the inbox row. */
+  readonly queue: Queue<InboxJob>;
   readonly method: string;
   readonly path: string;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -49,9 +50,16 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
+/** The payload of every webhook queue: the inbox row to process. */
 export interface InboxJob {
   readonly inboxId: number;
 }
+
+/** What a webhook queue runs on each stored message; throw to have the job retried. */
+export type InboxProcessor = (message: InboxMessage, log: Logger) => Promise<unknown>;
+
+/** Webhook queues retry longer than most, and poll (see QueueSettings.pickup). */
+const INBOX_QUEUE_DEFAULTS: QueueSettings = { retryLimit: 8, retryDelay: 5, pickup: 'poll' };
 
 export class Inbox {
   constructor(
@@ -104,7 +112,7 @@ export class Inbox {
       headers: storableHeaders(w.headers),
       contentType: w.contentType ?? null,
       body: w.body,
-      queue: w.queue,
+      queue: w.queue.name,
       jobId: randomUUID(),
       requestId: w.requestId ?? null,
     }));
@@ -122,6 +130,7 @@ export class Inbox {
           queue: inboxMessages.queue,
         });
       const stored = new Map(inserted.map((r) => [key(r.source, r.dedupeKey), r]));
+      const queues = new Map(items.map((w) => [w.queue.name, w.queue]));
       const byQueue = new Map<string, Array<{ id: string; data: InboxJob }>>();
       for (const r of inserted) {
         const list = byQueue.get(r.queue) ?? [];
@@ -130,7 +139,7 @@ export class Inbox {
       }
       for (const [queue, jobs] of byQueue)
         await this.jobs.sendMany(
-          queue,
+          queues.get(queue)!,
           jobs.map((j) => j.data),
           { tx, ids: jobs.map((j) => j.id) },
         );
@@ -166,35 +175,32 @@ export class Inbox {
   }
 
   /**
-   * A queue definition that loads the stored message, runs `process` on it and records the outcome on the
-   * inbox row. Failures are retried by the queue; the row shows the last error and the attempt count.
+   * Binds a webhook queue (declared `defineQueue<InboxJob>(name)`) to a handler that loads the stored message,
+   * runs `process` on it and records the outcome on the inbox row. Failures are retried by the queue; the row
+   * shows the last error and the attempt count. Settings the queue declares, then `settings`, override the
+   * inbox defaults.
    */
-  queue(name: string, process: (message: InboxMessage, log: Logger) => Promise<unknown>, opts: Partial<QueueDef> = {}): QueueDef<InboxJob> {
-    return {
-      retryLimit: 8,
-      retryDelay: 5,
-      pickup: 'poll',
-      ...opts,
-      name,
-      handle: async ({ inboxId }, ctx) => {
-        const [message] = await this.database.db.select().from(inboxMessages).where(eq(inboxMessages.id, inboxId));
-        if (!message) return { skipped: 'message deleted' };
-        try {
-          const output = await process(message, ctx.log.child({ inboxId, source: message.source }));
-          await this.database.db
-            .update(inboxMessages)
-            .set({ status: 'processed', processedAt: new Date(), error: null, attempts: sql`${inboxMessages.attempts} + 1` })
-            .where(eq(inboxMessages.id, inboxId));
-          return output;
-        } catch (err) {
-          await this.database.db
-            .update(inboxMessages)
-            .set({ status: 'failed', error: (err as Error).message.slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
-            .where(eq(inboxMessages.id, inboxId));
-          throw err;
-        }
-      },
-    };
+  queue(queue: Queue<InboxJob>, process: InboxProcessor, settings: QueueSettings = {}): SingleQueueDef<InboxJob> {
+    return { ...INBOX_QUEUE_DEFAULTS, ...queue.worker(({ inboxId }, ctx) => this.#process(inboxId, process, ctx.log), settings) };
+  }
+
+  async #process(inboxId: number, process: InboxProcessor, log: Logger): Promise<unknown> {
+    const [message] = await this.database.db.select().from(inboxMessages).where(eq(inboxMessages.id, inboxId));
+    if (!message) return { skipped: 'message deleted' };
+    try {
+      const output = await process(message, log.child({ inboxId, source: message.source }));
+      await this.database.db
+        .update(inboxMessages)
+        .set({ status: 'processed', processedAt: new Date(), error: null, attempts: sql`${inboxMessages.attempts} + 1` })
+        .where(eq(inboxMessages.id, inboxId));
+      return output;
+    } catch (err) {
+      await this.database.db
+        .update(inboxMessages)
+        .set({ status: 'failed', error: (err as Error).message.slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
+        .where(eq(inboxMessages.id, inboxId));
+      throw err;
+    }
   }
 
   async list(filter: { source?: string; status?: string; beforeId?: number; limit: number }): Promise<InboxMessage[]> {
@@ -220,7 +226,7 @@ export class Inbox {
     return this.database.db.transaction(async (tx) => {
       const [message] = await tx.select().from(inboxMessages).where(eq(inboxMessages.id, id)).for('update');
       if (!message) return undefined;
-      const jobId = await this.jobs.send<InboxJob>(message.queue, { inboxId: id }, { tx });
+      const jobId = await this.jobs.sendByName(message.queue, { inboxId: id } satisfies InboxJob, { tx });
       await tx.update(inboxMessages).set({ jobId, status: 'received', error: null }).where(eq(inboxMessages.id, id));
       return jobId;
     });

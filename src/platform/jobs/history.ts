@@ -128,7 +128,7 @@ export class JobHistory {
       runId = original.id;
     } else {
       // The original is gone (retention) or not failed: the letter's payload is all we have.
-      runId = (await this.jobs.send(job.queue, (job.data ?? {}) as object)) ?? undefined;
+      runId = (await this.jobs.sendByName(job.queue, (job.data ?? {}) as object)) ?? undefined;
     }
     await this.database.query(
       `update pgboss.job set state = 'completed', completed_on = now(), output = jsonb_build_object('retriedAs', $2::text)

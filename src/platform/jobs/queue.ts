@@ -1,63 +1,29 @@
 // The hub's job queue: pg-boss on the same database as the business data (its built-in PGlite backend in
 // embedded mode), so a job can be enqueued in the same transaction as the write that caused it.
-// Modules declare queues as data (QueueDef); this file turns them into pg-boss queues with retry, backoff,
-// a dead-letter queue per queue, fast pickup (LISTEN/NOTIFY + burst) and crash recovery in seconds.
+// Modules declare typed queues (define.ts) and bind handlers to them (QueueDef); this file turns them into
+// pg-boss queues with retry, backoff, a dead-letter queue per queue, fast pickup (LISTEN/NOTIFY + burst) and
+// crash recovery in seconds.
 import { EventEmitter } from 'node:events';
 import { PgBoss, fromDrizzle, fromPglite, type Job, type JobResult } from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database, DbExecutor } from '../db/database.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { BatchOutcome, Queue, QueueDef } from './define.js';
 
-export interface JobContext {
-  readonly jobId: string;
-  readonly retryCount: number;
-  readonly signal: AbortSignal;
-  readonly log: Logger;
-}
-
-interface QueueBase {
-  readonly name: string;
-  /** Attempts after the first one before the job is dead-lettered. */
-  readonly retryLimit?: number;
-  /** First retry delay in seconds; doubles with jitter on every attempt. */
-  readonly retryDelay?: number;
-  readonly retryDelayMax?: number;
-  /** Seconds a job may stay active before it is considered crashed and retried. */
-  readonly expireInSeconds?: number;
-  /** Jobs fetched together; handlers that batch (one partner call for many jobs) raise it. */
-  readonly batchSize?: number;
-  /** Parallel fetch loops in this process. */
-  readonly concurrency?: number;
-  /**
-   * How workers learn about new jobs. `notify` (default): LISTEN/NOTIFY, picked up in milliseconds.
-   * `poll`: every half second. PostgreSQL serialises the commits of every transaction that sends a NOTIFY, so
-   * queues fed by high-rate intake (the webhook inbox) poll instead and keep their writers concurrent.
-   */
-  readonly pickup?: 'notify' | 'poll';
-}
-
-/** A queue whose handler takes one job at a time (jobs of a fetched batch run concurrently). */
-export interface SingleQueueDef<T> extends QueueBase {
-  readonly handle: (data: T, ctx: JobContext) => Promise<unknown>;
-}
-
-/** A queue whose handler takes the whole fetched batch and settles each job itself. */
-export interface BatchQueueDef<T> extends QueueBase {
-  readonly handleBatch: (
-    jobs: ReadonlyArray<{ id: string; data: T; retryCount: number }>,
-    ctx: Omit<JobContext, 'jobId' | 'retryCount'>,
-  ) => Promise<BatchOutcome[]>;
-}
-
-export type QueueDef<T = unknown> = SingleQueueDef<T> | BatchQueueDef<T>;
-export interface BatchOutcome {
-  readonly id: string;
-  readonly ok: boolean;
-  readonly output?: unknown;
-  /** No retry can help (validation error): go straight to the dead-letter queue. */
-  readonly permanent?: boolean;
-}
+export { defineQueue } from './define.js';
+export type {
+  BatchHandler,
+  BatchJob,
+  BatchOutcome,
+  BatchQueueDef,
+  JobContext,
+  JobHandler,
+  Queue,
+  QueueDef,
+  QueueSettings,
+  SingleQueueDef,
+} from './define.js';
 
 /** Throw from a handler when retrying cannot help; the job goes to the dead-letter queue at once. */
 export class PermanentJobError extends Error {
@@ -78,6 +44,11 @@ export interface SendOptions {
   readonly priority?: number;
   /** A job id chosen by the caller (a UUID), e.g. to store it before the job exists. */
   readonly id?: string;
+}
+
+export interface SendManyOptions {
+  readonly tx?: DbExecutor;
+  readonly ids?: readonly string[];
 }
 
 export interface JobEvent {
@@ -130,9 +101,9 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
     this.boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
   }
 
-  define<T>(def: QueueDef<T>): void {
+  define(def: QueueDef<never>): void {
     if (this.#defs.has(def.name)) throw new Error(`queue ${def.name} defined twice`);
-    this.#defs.set(def.name, def as QueueDef<never>);
+    this.#defs.set(def.name, def);
   }
 
   get queueNames(): string[] {
@@ -235,7 +206,31 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
     });
   }
 
-  async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+  /** Enqueues one job; the queue's reference types the payload. */
+  send<T extends object>(queue: Queue<T>, data: NoInfer<T>, options: SendOptions = {}): Promise<string | null> {
+    return this.#send(queue.name, data, options);
+  }
+
+  /** Enqueues several jobs in one statement; `ids` (UUIDs, one per item) when the caller stored them already. */
+  sendMany<T extends object>(queue: Queue<T>, items: ReadonlyArray<NoInfer<T>>, options: SendManyOptions = {}): Promise<void> {
+    return this.#sendMany(queue.name, items, options);
+  }
+
+  /**
+   * Enqueues on a queue known only by a name read back from storage: an inbox row's queue, a reply queue
+   * recorded in a job, a dead letter being retried. The payload is not checked against the queue's type, so
+   * code that holds the queue's reference uses `send`.
+   */
+  sendByName(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    return this.#send(name, data, options);
+  }
+
+  /** `sendMany` for a queue name read back from storage; see `sendByName`. */
+  sendManyByName(name: string, items: readonly object[], options: SendManyOptions = {}): Promise<void> {
+    return this.#sendMany(name, items, options);
+  }
+
+  async #send(name: string, data: object, options: SendOptions): Promise<string | null> {
     if (!this.#defs.has(name) && !name.endsWith('.dead')) throw new Error(`unknown queue ${name}`);
     return this.boss.send(name, data, {
       ...(options.tx ? { db: fromDrizzle(options.tx as never, sql as never) } : {}),
@@ -246,12 +241,7 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
     });
   }
 
-  /** Enqueues several jobs in one statement; `ids` (UUIDs, one per item) when the caller stored them already. */
-  async sendMany<T extends object>(
-    name: string,
-    items: readonly T[],
-    options: { tx?: DbExecutor; ids?: readonly string[] } = {},
-  ): Promise<void> {
+  async #sendMany(name: string, items: readonly object[], options: SendManyOptions): Promise<void> {
     if (items.length === 0) return;
     await this.boss.insert(
       name,

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComplexLeadInput, ComplexLeadResult } from '../../../src/connectors/amocrm/index.js';
 import { defineModule, type AnyModule } from '../../../src/platform/module.js';
+import { defineQueue } from '../../../src/platform/jobs/queue.js';
 import { eventually } from '../../helpers/hub.js';
 import { amoTestBed, connect } from './helpers.js';
 
-const REPLIES = 'amo-test.replies';
 type Reply = { n: number; result: ComplexLeadResult };
+const REPLIES = defineQueue<Reply>('amo-test.replies', { batchSize: 200 });
 
 /** A module whose only job is to collect the connector's replies. */
 function replyCollector(into: Reply[]): AnyModule {
@@ -15,14 +16,10 @@ function replyCollector(into: Reply[]): AnyModule {
     prefix: '/amo-test',
     create: () => ({
       queues: [
-        {
-          name: REPLIES,
-          batchSize: 200,
-          handleBatch: async (jobs: ReadonlyArray<{ id: string; data: Reply }>) => {
-            into.push(...jobs.map((j) => j.data));
-            return jobs.map((j) => ({ id: j.id, ok: true }));
-          },
-        },
+        REPLIES.batchWorker(async (jobs) => {
+          into.push(...jobs.map((j) => j.data));
+          return jobs.map((j) => ({ id: j.id, ok: true }));
+        }),
       ],
     }),
   });
@@ -159,5 +156,5 @@ test('jobs for an account that is not connected get a permanent failure reply', 
   await eventually(async () => replies.length >= 1, 20_000);
   const r = replies[0]!.result;
   assert.ok(!r.ok && r.error.code === 'NOT_CONNECTED' && r.error.retryable === false);
-  await assert.rejects(amo.enqueueComplexLead(1, lead(1), { queue: 'no.such.queue', data: {} }), /not defined/);
+  await assert.rejects(amo.enqueueComplexLead(1, lead(1), { queue: defineQueue<Reply>('no.such.queue'), data: { n: 1 } }), /not defined/);
 });

@@ -210,8 +210,8 @@ test('worker processes schedule the refresh check at start-up', async (t) => {
   const { h } = await amoTestBed(t);
   // The check was enqueued while the hub started (before a listener could attach): read the job history.
   const job = await eventually(async () => {
-    const res = await h.app.inject({ url: `/admin/v1/jobs?queue=${REFRESH_QUEUE}&state=completed`, headers: h.admin });
-    return res.json().jobs?.[0] as { output: unknown } | undefined;
+    const res = await h.app.inject({ url: `/admin/v1/jobs?queue=${REFRESH_QUEUE.name}&state=completed`, headers: h.admin });
+    return res.json().items?.[0] as { output: unknown } | undefined;
   }, 30_000);
   assert.deepEqual(job.output, { checked: 0, refreshed: 0, needsReauth: 0, failed: 0 });
 });

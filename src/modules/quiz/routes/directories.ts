@@ -16,7 +16,7 @@ import { accountOf, QUIZ_SECURITY, type QuizJwtVerifier } from '../auth.js';
 import type { AccountService } from '../accounts.js';
 import type { DirectoryService } from '../directories.js';
 import { jsonString, quizError } from '../errors.js';
-import { QUEUES, type Directory, type SyncJob } from '../queues.js';
+import { QUEUES, type Directory } from '../queues.js';
 import { E400, E401, E404, E500, OK, TAG } from './common.js';
 
 interface Deps {
@@ -114,7 +114,7 @@ export function directoryRoutes(app: FastifyInstance, deps: Deps): void {
       },
       async (req: FastifyRequest, reply: FastifyReply) => {
         const { amoAccountId } = await accounts.live(accountOf(req));
-        await hub.jobs.send<SyncJob>(QUEUES.sync, { amoAccountId, directories: [list.dir] });
+        await hub.jobs.send(QUEUES.sync, { amoAccountId, directories: [list.dir] });
         return reply.type('application/json; charset=utf-8').send(jsonString('Success'));
       },
     );
