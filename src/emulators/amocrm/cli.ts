@@ -1,7 +1,8 @@
 // `hub emulator amocrm`: runs the emulator standalone and prints where it listens and the integration's
 // credentials, ready to paste into the hub's settings. Stops on SIGINT/SIGTERM.
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
 import type { ModuleCli } from '../../platform/module.js';
+import { CONTROL_PREFIX, emulatorGroup, serveUntilSignal, settingsLines } from '../kit/index.js';
 import { createAmoEmulator } from './index.js';
 
 interface EmulatorCliOptions {
@@ -15,14 +16,6 @@ interface EmulatorCliOptions {
   autoConsent?: 'allow' | 'deny';
   duplicateControl?: boolean;
   rateLimit: string;
-}
-
-/** The `emulator` command group is shared with other emulators: reuse it when one already registered it. */
-export function emulatorGroup(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'emulator') ??
-    program.command('emulator').description('Run a partner emulator standalone (for the sandbox and manual testing)')
-  );
 }
 
 export const amoEmulatorCli: ModuleCli = (program) => {
@@ -56,21 +49,14 @@ export const amoEmulatorCli: ModuleCli = (program) => {
       });
       const origin = await emulator.listen({ port: Number(opts.port), host: opts.host });
       const d = emulator.defaults;
-      process.stdout.write(
-        [
-          `amoCRM emulator listening on ${origin}`,
-          `  account:        ${d.subdomain} (id ${d.accountId})   base URL: ${emulator.baseUrl()}`,
-          `  consent page:   ${emulator.authorizeUrl()}?client_id=${d.clientId}&state=…`,
-          `  token endpoint: ${emulator.baseUrl()}/oauth2/access_token`,
-          `  control API:    ${origin}/_emulator/state`,
-          '',
-          '  Hub settings:',
-          ...Object.entries(emulator.hubSettings()).map(([k, v]) => `    ${k}=${v}`),
-          '',
-        ].join('\n'),
-      );
-      const stop = () => void emulator.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      serveUntilSignal(emulator, [
+        `amoCRM emulator listening on ${origin}`,
+        `  account:        ${d.subdomain} (id ${d.accountId})   base URL: ${emulator.baseUrl()}`,
+        `  consent page:   ${emulator.authorizeUrl()}?client_id=${d.clientId}&state=…`,
+        `  token endpoint: ${emulator.baseUrl()}/oauth2/access_token`,
+        `  control API:    ${origin}${CONTROL_PREFIX}/state`,
+        '',
+        ...settingsLines(emulator.hubSettings()),
+      ]);
     });
 };

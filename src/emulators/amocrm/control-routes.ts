@@ -1,30 +1,21 @@
-// The control API over HTTP under /_emulator (for the standalone `hub emulator amocrm`). Same operations as
-// the in-process `control` object; JSON in and out; errors are `{ "error": "…" }` with 400.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// The control API over HTTP under /_emulator (for the standalone `hub emulator amocrm`): the kit's routes (state,
+// reset, clock, faults, outage, request log) plus amoCRM's (accounts, integrations, OAuth, rate limit, webhooks,
+// entities). Same operations as the in-process `control` object; JSON in and out; errors are 400 `{ "error": "…" }`.
+import type { FastifyInstance } from 'fastify';
+import { bodyOf as body, num, ok, registerControlRoutes, str } from '../kit/index.js';
 import type { AmoEmulatorControl } from './control.js';
+import type { AmoLogFields } from './runtime.js';
 import type { EntityType } from './types.js';
 
 type B = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
 
 export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl): void {
-  const ok = (reply: FastifyReply, body: unknown = { ok: true }) => reply.type('application/json').send(JSON.stringify(body));
-  const body = (b: unknown): B => (typeof b === 'object' && b !== null ? (b as B) : {});
-
-  app.register(
-    async (c) => {
-      c.setErrorHandler((err: Error, _req, reply) =>
-        reply
-          .code(400)
-          .type('application/json')
-          .send(JSON.stringify({ error: err.message })),
-      );
-
-      c.get('/state', async (_req, reply) =>
-        ok(reply, { clock: control.clock.now(), accounts: control.accounts(), integration: control.integration() }),
-      );
-      c.post('/reset', async (_req, reply) => (control.reset(), ok(reply)));
+  registerControlRoutes<AmoLogFields, never>(app, {
+    core: control,
+    reset: () => control.reset(),
+    state: () => ({ accounts: control.accounts(), integration: control.integration() }),
+    requestFilters: ['subdomain'],
+    routes: (c) => {
       c.post('/accounts', async (req, reply) => {
         const b = body(req.body);
         return ok(reply, control.addAccount({ subdomain: String(b.subdomain), id: num(b.id), name: str(b.name) }));
@@ -57,47 +48,8 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
       );
       c.post('/oauth', async (req, reply) => (control.oauth.configure(body(req.body)), ok(reply)));
 
-      c.get('/clock', async (_req, reply) => ok(reply, { now: control.clock.now() }));
-      c.post(
-        '/clock/advance',
-        async (req, reply) => (control.clock.advance(Number(body(req.body).seconds)), ok(reply, { now: control.clock.now() })),
-      );
-      c.post('/clock/set', async (req, reply) => {
-        const t = body(req.body).time;
-        control.clock.set(typeof t === 'string' ? new Date(t) : Number(t));
-        return ok(reply, { now: control.clock.now() });
-      });
-
-      c.post('/clock/freeze', async (_req, reply) => (control.clock.freeze(), ok(reply, { now: control.clock.now() })));
-      c.post('/clock/unfreeze', async (_req, reply) => (control.clock.unfreeze(), ok(reply, { now: control.clock.now() })));
-
       c.post('/rate-limit', async (req, reply) => (control.rateLimit.configure(body(req.body)), ok(reply)));
       c.post('/rate-limit/unblock', async (_req, reply) => (control.rateLimit.unblock(), ok(reply)));
-
-      c.post('/faults', async (req, reply) =>
-        ok(reply, { id: control.faults.add(body(req.body) as unknown as Parameters<AmoEmulatorControl['faults']['add']>[0]) }),
-      );
-      c.delete('/faults', async (_req, reply) => (control.faults.clear(), ok(reply)));
-      c.delete('/faults/:id', async (req, reply) => ok(reply, { removed: control.faults.remove(Number((req.params as B).id)) }));
-      c.post('/outage', async (req, reply) => {
-        const b = body(req.body);
-        control.faults.outage(Number(b.seconds), b.mode === 'reset' ? 'reset' : '503');
-        return ok(reply);
-      });
-      c.delete('/outage', async (_req, reply) => (control.faults.endOutage(), ok(reply)));
-
-      c.get('/requests', async (req, reply) => {
-        const q = req.query as B;
-        const filter = {
-          method: str(q.method),
-          path: str(q.path),
-          subdomain: str(q.subdomain),
-          status: num(q.status),
-          sinceMs: num(q.sinceMs),
-        };
-        return ok(reply, { maxPerSecond: control.requests.maxPerSecond(filter), requests: control.requests.list(filter) });
-      });
-      c.delete('/requests', async (_req, reply) => (control.requests.clear(), ok(reply)));
 
       c.get('/webhooks', async (req, reply) => ok(reply, control.webhooks.list(str((req.query as B).subdomain))));
       c.post('/webhooks', async (req, reply) => {
@@ -136,6 +88,5 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
               .send(JSON.stringify({ error: 'not found' }));
       });
     },
-    { prefix: '/_emulator' },
-  );
+  });
 }

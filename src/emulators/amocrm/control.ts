@@ -1,14 +1,12 @@
-// The typed in-process control API of an emulator (the same operations are served over HTTP under /_emulator
-// for the standalone mode): accounts and integrations, clock, OAuth shortcuts, faults, rate limits, the request
-// log, webhooks, admin actions (disconnect, rotate secret) and direct reads of entities.
+// The typed in-process control API of the amoCRM emulator (the same operations are served over HTTP under
+// /_emulator for the standalone mode): accounts and integrations, OAuth shortcuts, rate limits, webhooks, admin
+// actions (disconnect, rotate secret) and direct reads of entities, plus the kit's clock, faults and request log.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import qs from 'qs';
 import { request } from 'undici';
 import { serialiseEntity } from './entity-read.js';
-import type { FaultRuleInput, OutageMode } from './faults.js';
 import type { OAuthOptions, TokenPair } from './oauth.js';
 import type { RateLimitOptions } from './ratelimit.js';
-import type { RequestLogFilter } from './request-log.js';
 import type { EmulatorRuntime } from './runtime.js';
 import { seedAccount, seedField, type NewAccount } from './seed.js';
 import type { AccountState, Integration } from './store.js';
@@ -121,18 +119,8 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
       return { ...integration(clientId) };
     },
 
-    clock: {
-      /** Emulated unix seconds. */
-      now: (): number => rt.clock.nowSeconds(),
-      advance: (seconds: number): void => {
-        if (!Number.isFinite(seconds)) throw new Error('seconds must be a number');
-        rt.clock.advance(seconds);
-      },
-      set: (time: Date | number): void => rt.clock.set(time),
-      /** Stops time (still moved by advance/set): makes per-second rate limits deterministic in tests. */
-      freeze: (): void => rt.clock.freeze(),
-      unfreeze: (): void => rt.clock.unfreeze(),
-    },
+    /** The kit's operations: `clock` (now, advance, set, freeze, unfreeze), `faults`, `requests`. */
+    ...rt.core.control,
 
     oauth: {
       /** An authorisation code as if the admin clicked "Allow" (exchange it at the account's token endpoint). */
@@ -147,21 +135,6 @@ export function createControl(rt: EmulatorRuntime, defaults: { subdomain: string
     rateLimit: {
       configure: (patch: Partial<RateLimitOptions>): void => void Object.assign(rt.limiter.options, patch),
       unblock: (): void => rt.limiter.unblock(),
-    },
-
-    faults: {
-      add: (rule: FaultRuleInput): number => rt.faults.add(rule).id,
-      remove: (id: number): boolean => rt.faults.remove(id),
-      clear: (): void => rt.faults.clear(),
-      /** All account calls answer 503 (or drop the connection) for `seconds` of real time. */
-      outage: (seconds: number, mode: OutageMode = '503'): void => rt.faults.startOutage(seconds, mode),
-      endOutage: (): void => rt.faults.endOutage(),
-    },
-
-    requests: {
-      list: (filter?: RequestLogFilter) => rt.requests.list(filter),
-      maxPerSecond: (filter?: RequestLogFilter) => rt.requests.maxPerSecond(filter),
-      clear: (): void => rt.requests.clear(),
     },
 
     webhooks: {

@@ -1,7 +1,8 @@
-// What happens to an account request before any route runs, in amoCRM's order: outage window, injected faults,
-// IP/token block (nginx HTML 403), rate limit (429), unpaid account (402). Also records every request in the log.
+// amoCRM's side of the kit's request gate, in amoCRM's order: outage window and injected faults (the kit), then
+// IP/token block (nginx HTML 403), rate limit (429), unpaid account (402). Faults look as amoCRM's do: gateway
+// errors as nginx pages, the rest as problem+json. The log entry names the account and the token's owner.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { registerGate } from '../kit/index.js';
 import { NGINX_FORBIDDEN_HTML, problem, sendProblem } from './problem.js';
 import { accountPath, type EmulatorRuntime } from './runtime.js';
 
@@ -13,12 +14,6 @@ function bearer(req: FastifyRequest): string | null {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
 
-function dropConnection(rt: EmulatorRuntime, req: FastifyRequest, reply: FastifyReply): void {
-  record(rt, req, 0);
-  reply.hijack();
-  req.raw.socket.destroy();
-}
-
 /** Sends an injected status: 5xx gateway errors as nginx pages, 500 and others as problem+json. */
 function sendFault(reply: FastifyReply, status: number): FastifyReply {
   if (GATEWAY_TEXT[status]) return reply.code(status).type('text/html').send(GATEWAY_HTML(status, GATEWAY_TEXT[status]));
@@ -27,62 +22,39 @@ function sendFault(reply: FastifyReply, status: number): FastifyReply {
   return sendProblem(reply, problem(status, status === 402 ? 'Payment Required' : 'Injected fault'));
 }
 
-/** When each request arrived: the log is about the rate amoCRM sees, so a slow handler must not shift it. */
-const arrivals = new WeakMap<FastifyRequest, number>();
-
-export function registerGate(app: FastifyInstance, rt: EmulatorRuntime): void {
-  app.addHook('onRequest', async (req, reply) => {
-    arrivals.set(req, Date.now());
-    reply.header('x-request-id', req.id);
-    const { subdomain, path } = accountPath(req.url);
-    if (subdomain === null) return;
-
-    const outage = rt.faults.currentOutage();
-    if (outage === 'reset') return dropConnection(rt, req, reply);
-    if (outage === '503') return sendFault(reply, 503);
-
-    const fault = rt.faults.match(req.method, path);
-    if (fault) {
-      if (fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault.reset) return dropConnection(rt, req, reply);
-      if (fault.status !== null) return sendFault(reply, fault.status);
-    }
-
-    if (!path.startsWith('/api/')) return; // the token endpoint is not rate limited
-    const token = bearer(req);
-    const key = rt.limiter.options.key === 'ip' || !token ? `ip:${req.ip}` : `token:${token}`;
-    const decision = rt.limiter.check(key, subdomain);
-    if (decision.kind === 'blocked') return reply.code(403).type('text/html').send(NGINX_FORBIDDEN_HTML);
-    if (decision.kind === 'limited') {
-      if (rt.limiter.options.plainText429) return reply.code(429).type('text/plain').send('Too Many Requests');
-      return sendProblem(reply, problem(429, 'Too many requests', { retry_after: decision.retryAfterSeconds }));
-    }
-    if (rt.store.account(subdomain)?.unpaid) return sendProblem(reply, problem(402, 'Payment Required'));
-  });
-
-  app.addHook('onResponse', async (req, reply) => {
-    record(rt, req, reply.statusCode);
-  });
+/** Block, rate limit and unpaid account: what amoCRM checks after its gateway lets a call through. */
+function admit(rt: EmulatorRuntime, req: FastifyRequest, reply: FastifyReply, path: string): FastifyReply | void {
+  if (!path.startsWith('/api/')) return; // the token endpoint is not rate limited
+  const subdomain = accountPath(req.url).subdomain!;
+  const token = bearer(req);
+  const key = rt.limiter.options.key === 'ip' || !token ? `ip:${req.ip}` : `token:${token}`;
+  const decision = rt.limiter.check(key, subdomain);
+  if (decision.kind === 'blocked') return reply.code(403).type('text/html').send(NGINX_FORBIDDEN_HTML);
+  if (decision.kind === 'limited') {
+    if (rt.limiter.options.plainText429) return reply.code(429).type('text/plain').send('Too Many Requests');
+    return sendProblem(reply, problem(429, 'Too many requests', { retry_after: decision.retryAfterSeconds }));
+  }
+  if (rt.store.account(subdomain)?.unpaid) return sendProblem(reply, problem(402, 'Payment Required'));
 }
 
-function record(rt: EmulatorRuntime, req: FastifyRequest, status: number): void {
-  const { subdomain, path } = accountPath(req.url);
-  if (path.startsWith('/_emulator')) return;
-  const token = bearer(req);
-  const owner = token ? rt.oauth.peek(token) : undefined;
-  const body = req.body;
-  rt.requests.record({
-    at: arrivals.get(req) ?? Date.now(),
-    emulatedAt: rt.clock.nowSeconds(),
-    method: req.method,
-    path,
-    url: req.url,
-    subdomain,
-    tokenAccountId: owner?.accountId ?? null,
-    clientId: owner?.clientId ?? null,
-    status,
-    items: Array.isArray(body) ? body.length : null,
-    requestId: req.id,
-    body: path.includes('access_token') ? '[redacted]' : body,
+export function registerAmoGate(app: FastifyInstance, rt: EmulatorRuntime): void {
+  registerGate(app, {
+    clock: rt.clock,
+    faults: rt.core.faults,
+    requests: rt.core.requests,
+    // Only account calls (`/{sub}/api/…`, `/{sub}/oauth2/…`) are amoCRM's API; the consent page is not.
+    classify: (req) => {
+      const { subdomain, path } = accountPath(req.url);
+      return { path, api: subdomain !== null };
+    },
+    describe: (req) => {
+      const token = bearer(req);
+      const owner = token ? rt.oauth.peek(token) : undefined;
+      return { subdomain: accountPath(req.url).subdomain, tokenAccountId: owner?.accountId ?? null, clientId: owner?.clientId ?? null };
+    },
+    // amoCRM's catalogue has no fault kinds, so a fault always carries its status.
+    renderFault: (reply, fault) => sendFault(reply, fault.status ?? 500),
+    admit: (req, reply, path) => admit(rt, req, reply, path),
+    logBody: (path, body) => (path.includes('access_token') ? '[redacted]' : body),
   });
 }

@@ -3,21 +3,19 @@
 // `http://127.0.0.1:PORT/sub` (set AMO_BASE_URL_TEMPLATE=http://127.0.0.1:PORT/{subdomain}); `Host: sub.amocrm.ru`
 // requests without the prefix work too. See docs/emulators/amocrm.md.
 import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import qs from 'qs';
+import { createEmulatorApp, createEmulatorCore, emulatorListener } from '../kit/index.js';
 import { catalogRoutes } from './catalog-routes.js';
-import { EmulatorClock } from './clock.js';
 import { createControl, type AmoEmulatorControl } from './control.js';
 import { controlRoutes } from './control-routes.js';
 import { entityRoutes } from './entity-routes.js';
-import { FaultInjector } from './faults.js';
-import { registerGate } from './gate.js';
+import { registerAmoGate } from './gate.js';
 import { DEFAULT_OAUTH, OAuthService, type OAuthOptions } from './oauth.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { AmoProblem, notFound, problem, sendProblem } from './problem.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './ratelimit.js';
-import { RequestLog } from './request-log.js';
-import { accountBase, hostRouted, setApiContext, type EmulatorRuntime } from './runtime.js';
+import { accountBase, hostRouted, setApiContext, type AmoLogFields, type EmulatorRuntime } from './runtime.js';
 import { seedAccount } from './seed.js';
 import { EmulatorStore, type Integration } from './store.js';
 import { DEFAULT_WEBHOOKS, WebhookDispatcher, type WebhookOptions } from './webhooks.js';
@@ -84,15 +82,15 @@ function rewriteByHost(req: { headers: Record<string, string | string[] | undefi
 }
 
 export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator {
-  const clock = new EmulatorClock(options.startTime);
+  const core = createEmulatorCore<AmoLogFields>({ startTime: options.startTime });
+  const clock = core.clock;
   const store = new EmulatorStore(clock);
   const rt: EmulatorRuntime = {
+    core,
     clock,
     store,
     oauth: new OAuthService(store, clock, { ...DEFAULT_OAUTH, ...options.oauth }),
     limiter: new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, () => clock.nowMs()),
-    faults: new FaultInjector(),
-    requests: new RequestLog(),
     webhooks: new WebhookDispatcher(store, clock, { ...DEFAULT_WEBHOOKS, ...options.webhooks }),
   };
   const defaults = {
@@ -106,14 +104,11 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
     store.clear();
     rt.oauth.clear();
     rt.limiter.clear();
-    rt.faults.clear();
-    rt.requests.clear();
+    core.reset(); // faults, request log, clock back to its start
     rt.webhooks.clear();
     Object.assign(rt.oauth.options, DEFAULT_OAUTH, options.oauth);
     Object.assign(rt.limiter.options, DEFAULT_RATE_LIMIT, options.rateLimit);
     Object.assign(rt.webhooks.options, DEFAULT_WEBHOOKS, options.webhooks);
-    clock.reset();
-    if (options.startTime !== undefined) clock.set(options.startTime);
     seedAccount(store, { subdomain: defaults.subdomain, id: defaults.accountId, name: options.account?.name ?? 'Тестовый аккаунт' });
     const integration: Integration = {
       clientId: defaults.clientId,
@@ -129,24 +124,18 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
   seed();
   const control = createControl(rt, defaults, seed);
   const app = buildApp(rt, control, options);
-  let origin: string | null = null;
+  const server = emulatorListener(app, () => rt.webhooks.close());
 
   return {
     app,
     control,
     defaults,
-    async listen(opts = {}) {
-      const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
-      origin = address.replace('://[::1]', '://localhost');
-      return origin;
-    },
+    listen: server.listen,
     baseUrl(subdomain = defaults.subdomain) {
-      if (!origin) throw new Error('the emulator is not listening yet');
-      return `${origin}/${subdomain}`;
+      return `${server.origin()}/${subdomain}`;
     },
     authorizeUrl() {
-      if (!origin) throw new Error('the emulator is not listening yet');
-      return `${origin}/oauth`;
+      return `${server.origin()}/oauth`;
     },
     hubSettings() {
       return {
@@ -156,44 +145,21 @@ export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator
         AMO_BASE_URL_TEMPLATE: `${this.baseUrl('{subdomain}')}`,
         AMO_AUTHORIZE_URL: this.authorizeUrl(),
         // The emulator listens on loopback, which the SSRF guard refuses unless allowed.
-        OUTBOUND_ALLOW_HOSTS: `${new URL(origin!).hostname},localhost`,
+        OUTBOUND_ALLOW_HOSTS: `${new URL(server.origin()).hostname},localhost`,
       };
     },
-    async close() {
-      rt.webhooks.close();
-      await app.close();
-    },
+    close: server.close,
   };
 }
 
 function buildApp(rt: EmulatorRuntime, control: AmoEmulatorControl, options: AmoEmulatorOptions): FastifyInstance {
-  const app = Fastify({
-    logger: options.logger ?? false,
-    genReqId: () => randomBytes(16).toString('hex'),
+  const app = createEmulatorApp({
+    logger: options.logger,
     rewriteUrl: rewriteByHost,
-    routerOptions: { querystringParser: (s: string) => qs.parse(s, { depth: 6, arrayLimit: 1000, parameterLimit: 5000 }) },
-    bodyLimit: 16 * 1024 * 1024,
-    forceCloseConnections: true,
+    // amoCRM's filters are PHP-style (`filter[statuses][0][pipeline_id]=…`), and lists can be long.
+    querystringParser: (s: string) => qs.parse(s, { depth: 6, arrayLimit: 1000, parameterLimit: 5000 }),
+    invalidJson: () => problem(400, 'Syntax error: the body is not valid JSON'),
   });
-
-  // Bodies: JSON (an empty body is "no data", answered by the route), forms (token endpoint, consent page),
-  // and anything else tried as JSON — clients do not always send a content type.
-  const parseJson = (_req: unknown, text: string, done: (err: Error | null, body?: unknown) => void) => {
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(problem(400, 'Syntax error: the body is not valid JSON'));
-    }
-  };
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/hal+json'], { parseAs: 'string' }, (req, body, done) =>
-    parseJson(req, body as string, done),
-  );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, qs.parse(body as string, { depth: 6 })),
-  );
-  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => parseJson(req, body as string, done));
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof AmoProblem) return sendProblem(reply, err);
@@ -203,7 +169,7 @@ function buildApp(rt: EmulatorRuntime, control: AmoEmulatorControl, options: Amo
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, notFound(req.method, req.url.split('?')[0]!)));
 
-  registerGate(app, rt);
+  registerAmoGate(app, rt);
   oauthRoutes(app, rt);
   controlRoutes(app, control);
   app.register(

@@ -1,7 +1,7 @@
 // amoCRM OAuth 2.0: authorisation codes, JWT access tokens, rotating refresh tokens with the documented grace
 // period, long-lived tokens and revocation. Every expiry reads the emulated clock.
 import { createSign, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import type { EmulatorClock } from './clock.js';
+import type { EmulatorClock } from '../kit/index.js';
 import { oauthProblem, unauthorized, AmoProblem } from './problem.js';
 import type { AccountState, EmulatorStore, Integration } from './store.js';
 

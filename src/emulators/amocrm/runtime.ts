@@ -1,21 +1,28 @@
 // Everything one emulator instance holds, handed to its routes and to the control API.
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import type { EmulatorClock } from './clock.js';
-import type { FaultInjector } from './faults.js';
+import type { EmulatorClock, EmulatorCore } from '../kit/index.js';
 import type { AccessContext, OAuthService } from './oauth.js';
 import type { RateLimiter } from './ratelimit.js';
-import type { RequestLog } from './request-log.js';
 import type { AccountState, EmulatorStore } from './store.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
+/** amoCRM's fields of a request-log entry, next to the kit's. */
+export interface AmoLogFields {
+  readonly subdomain: string | null;
+  /** The account and client the bearer token belongs to (null without a known token). */
+  readonly tokenAccountId: number | null;
+  readonly clientId: string | null;
+}
+
 export interface EmulatorRuntime {
+  /** The kit's parts: clock, faults (amoCRM has no fault kinds beyond a status), request log. */
+  readonly core: EmulatorCore<AmoLogFields>;
+  /** `core.clock`, which nearly every part reads. */
   readonly clock: EmulatorClock;
   readonly store: EmulatorStore;
   readonly oauth: OAuthService;
   readonly limiter: RateLimiter;
-  readonly faults: FaultInjector;
-  readonly requests: RequestLog;
   readonly webhooks: WebhookDispatcher;
 }
 

@@ -1,7 +1,7 @@
 // In-memory state of the emulator: accounts (each with its own users, pipelines, fields, tags, entities, notes,
 // links and webhooks) and integrations. Plain maps: the emulator is a test double, but the benchmark pushes
 // thousands of leads through it, so lookups are by key, never by scanning when avoidable.
-import type { EmulatorClock } from './clock.js';
+import type { EmulatorClock } from '../kit/index.js';
 import type { CustomField, Entity, EntityType, Link, Note, Pipeline, Tag, User, WebhookSubscription } from './types.js';
 
 /** amoCRM ids are integers unique across the platform; each kind gets its own range so they are easy to tell apart. */

@@ -2,7 +2,7 @@
 // answer rule, retries on a schedule, auto-disable after many failures, and a delivery log for assertions.
 import { request } from 'undici';
 import { linkedIds } from './links.js';
-import type { EmulatorClock } from './clock.js';
+import type { EmulatorClock } from '../kit/index.js';
 import type { AccountState, EmulatorStore } from './store.js';
 import type { WebhookSubscription } from './types.js';
 import { buildWebhookBody, settingFor, type WebhookEvent } from './webhook-payload.js';

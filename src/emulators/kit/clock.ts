@@ -1,6 +1,6 @@
-// The emulated clock. Every expiry (codes, tokens, refresh tokens, rate-limit windows, blocks) reads it, so a
-// test can jump 24 hours or 3 months without waiting. It keeps ticking in real time from wherever it was set,
-// because a frozen clock would make the per-second rate limit meaningless.
+// The emulated clock. Every expiry an emulator models (codes, tokens, rate-limit windows, blocks, schedules)
+// reads it, so a test can jump 24 hours or 3 months without waiting. It keeps ticking in real time from wherever
+// it was set, because a frozen clock would make per-second rate limits meaningless; `freeze` stops it on request.
 
 export class EmulatorClock {
   private offsetMs = 0;
@@ -16,7 +16,7 @@ export class EmulatorClock {
     return this.frozenAtMs ?? Date.now() + this.offsetMs;
   }
 
-  /** Unix seconds, emulated (what amoCRM puts in timestamps). */
+  /** Unix seconds, emulated (what most partner APIs put in timestamps). */
   nowSeconds(): number {
     return Math.floor(this.nowMs() / 1000);
   }
