@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { HubConfig } from '../../src/config.js';
-import { loadHubConfig, startHub, type StartedHub } from '../../src/app.js';
+import { loadConfig, type HubConfig } from '../../src/config.js';
+import { MODULES, settingGroups, startHub, type StartedHub } from '../../src/app.js';
+import { CONNECTORS } from '../../src/connectors/index.js';
 import { createLogger } from '../../src/platform/observability/logger.js';
 import type { AnyModule } from '../../src/platform/module.js';
 import type { Role } from '../../src/platform/hub.js';
@@ -32,16 +33,21 @@ export interface TestHubOptions {
 export async function testHub(t: TestContext | undefined, opts: TestHubOptions = {}): Promise<TestHub> {
   const fresh = await freshDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
-  const config = loadHubConfig({
-    DATA_DIR: dataDir,
-    HUB_SECRET_KEY: TEST_SECRET_KEY,
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    LOG_LEVEL: 'debug',
-    PORT: '0',
-    JOB_MONITOR_SECONDS: '1',
-    ...(fresh.databaseUrl ? { DATABASE_URL: fresh.databaseUrl } : {}),
-    ...opts.env,
-  });
+  // The settings of exactly the parts this hub runs (a test's own module declares its own).
+  const groups = settingGroups([...(opts.connectors ?? CONNECTORS), ...(opts.modules ?? MODULES)]);
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      HUB_SECRET_KEY: TEST_SECRET_KEY,
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      LOG_LEVEL: 'debug',
+      PORT: '0',
+      JOB_MONITOR_SECONDS: '1',
+      ...(fresh.databaseUrl ? { DATABASE_URL: fresh.databaseUrl } : {}),
+      ...opts.env,
+    },
+    { groups },
+  );
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -33,6 +33,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/bots',
     {
       schema: {
+        operationId: 'AdminTrackingBotCreate',
         ...base,
         tags: botTags,
         summary: 'Create a bot (tenant)',
@@ -53,20 +54,38 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
   );
   app.get(
     '/tracking/bots',
-    { schema: { ...base, tags: botTags, summary: 'List bots', response: { 200: Type.Object({ bots: Type.Array(A.AdminBot) }), 401: E } } },
+    {
+      schema: {
+        operationId: 'AdminTrackingBotList',
+        ...base,
+        tags: botTags,
+        summary: 'List bots',
+        response: { 200: Type.Object({ bots: Type.Array(A.AdminBot) }), 401: E },
+      },
+    },
     async () => ({
       bots: await bots.list(),
     }),
   );
   app.get(
     '/tracking/bots/:id',
-    { schema: { ...base, tags: botTags, summary: 'One bot', params: A.IdParams, response: { 200: A.AdminBot, 401: E, 404: E } } },
+    {
+      schema: {
+        operationId: 'AdminTrackingBotGet',
+        ...base,
+        tags: botTags,
+        summary: 'One bot',
+        params: A.IdParams,
+        response: { 200: A.AdminBot, 401: E, 404: E },
+      },
+    },
     async (req) => bots.get(req.params.id),
   );
   app.patch(
     '/tracking/bots/:id',
     {
       schema: {
+        operationId: 'AdminTrackingBotUpdate',
         ...base,
         tags: botTags,
         summary: 'Change a bot (disable: is_active=false — its keys get 403)',
@@ -88,6 +107,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/bots/:id/keys',
     {
       schema: {
+        operationId: 'AdminTrackingKeyCreate',
         ...base,
         tags: botTags,
         summary: 'Issue an API key (the full key is in this answer only)',
@@ -108,6 +128,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/bots/:id/keys',
     {
       schema: {
+        operationId: 'AdminTrackingKeyList',
         ...base,
         tags: botTags,
         summary: "A bot's API keys (hashes are never shown)",
@@ -123,6 +144,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/keys/:id/revoke',
     {
       schema: {
+        operationId: 'AdminTrackingKeyRevoke',
         ...base,
         tags: botTags,
         summary: 'Revoke a key (effective at once on every instance)',
@@ -136,6 +158,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/keys/:id',
     {
       schema: {
+        operationId: 'AdminTrackingKeyUpdate',
         ...base,
         tags: botTags,
         summary: "Change a key's rate limit",
@@ -150,6 +173,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/keys/:id/usage',
     {
       schema: {
+        operationId: 'AdminTrackingKeyUsage',
         ...base,
         tags: botTags,
         summary: "A key's usage: daily counts and the latest requests",
@@ -173,6 +197,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/bots/:id/webhooks',
     {
       schema: {
+        operationId: 'AdminTrackingWebhookCreate',
         ...base,
         tags: hookTags,
         summary: 'Add a status-change webhook endpoint (the whsec_ secret is in this answer only)',
@@ -187,6 +212,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/bots/:id/webhooks',
     {
       schema: {
+        operationId: 'AdminTrackingWebhookList',
         ...base,
         tags: hookTags,
         summary: "A bot's webhook endpoints",
@@ -202,6 +228,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/webhooks/:id',
     {
       schema: {
+        operationId: 'AdminTrackingWebhookDelete',
         ...base,
         tags: hookTags,
         summary: 'Disable an endpoint (its delivery log stays)',
@@ -215,6 +242,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/webhooks/:id/deliveries',
     {
       schema: {
+        operationId: 'AdminTrackingWebhookDeliveries',
         ...base,
         tags: hookTags,
         summary: 'Delivery log of an endpoint, newest first',
@@ -234,6 +262,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/webhook-deliveries/:id',
     {
       schema: {
+        operationId: 'AdminTrackingDeliveryGet',
         ...base,
         tags: hookTags,
         summary: 'One delivery with its body and every attempt',
@@ -247,6 +276,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     '/tracking/webhook-deliveries/:id/redeliver',
     {
       schema: {
+        operationId: 'AdminTrackingRedeliver',
         ...base,
         tags: hookTags,
         summary: 'Send a delivery again now (any state)',

@@ -40,6 +40,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/tracking/:bot_id',
     {
       schema: {
+        operationId: 'ListTrackingNumbers',
         tags,
         summary: 'Список трек-номеров',
         description: 'Новые сначала. `total` — точное число с учётом фильтров.',
@@ -63,6 +64,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/tracking/:bot_id',
     {
       schema: {
+        operationId: 'CreateTrackingNumber',
         tags,
         summary: 'Создать трек-номер',
         description: 'Клиент находится по client_code или создаётся. Повтор трек-номера у того же бота — 409.',
@@ -79,6 +81,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/tracking/:bot_id/by-client/:client_code',
     {
       schema: {
+        operationId: 'GetTrackingNumbersByClient',
         tags,
         summary: 'Трек-номера клиента',
         security: SECURITY,
@@ -95,6 +98,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/tracking/:bot_id/:tracking_id',
     {
       schema: {
+        operationId: 'GetTrackingNumber',
         tags,
         summary: 'Трек-номер с историей статусов',
         security: SECURITY,
@@ -109,6 +113,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/tracking/:bot_id/:tracking_id',
     {
       schema: {
+        operationId: 'UpdateTrackingStatus',
         tags,
         summary: 'Обновить трек-номер (статус и/или поля)',
         description:
@@ -126,6 +131,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/clients/:bot_id',
     {
       schema: {
+        operationId: 'ListClients',
         tags,
         summary: 'Список клиентов',
         security: SECURITY,
@@ -139,13 +145,31 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/clients/:bot_id/:client_id',
-    { schema: { tags, summary: 'Клиент', security: SECURITY, params: C.ClientParams, response: responses({ 200: C.Client }, { 404: E }) } },
+    {
+      schema: {
+        operationId: 'GetClient',
+        tags,
+        summary: 'Клиент',
+        security: SECURITY,
+        params: C.ClientParams,
+        response: responses({ 200: C.Client }, { 404: E }),
+      },
+    },
     async (req) => clients.get(req.params.bot_id, req.params.client_id),
   );
 
   app.get(
     '/statistics/:bot_id/overview',
-    { schema: { tags, summary: 'Общая статистика', security: SECURITY, params: C.BotParams, response: responses({ 200: C.Overview }) } },
+    {
+      schema: {
+        operationId: 'GetOverviewStatistics',
+        tags,
+        summary: 'Общая статистика',
+        security: SECURITY,
+        params: C.BotParams,
+        response: responses({ 200: C.Overview }),
+      },
+    },
     async (req) => clients.overview(req.params.bot_id),
   );
 
@@ -153,6 +177,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/statistics/:bot_id/tracking',
     {
       schema: {
+        operationId: 'GetTrackingStatistics',
         tags,
         summary: 'Статистика по трек-номерам за период',
         description:
@@ -171,6 +196,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
     '/bots/:bot_id',
     {
       schema: {
+        operationId: 'GetBot',
         tags,
         summary: 'Информация о боте',
         security: SECURITY,

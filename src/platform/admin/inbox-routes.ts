@@ -57,6 +57,7 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/inbox',
     {
       schema: {
+        operationId: 'AdminInboxList',
         tags,
         summary: 'List inbound webhooks, newest first',
         security: ADMIN_SECURITY,
@@ -75,6 +76,7 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/inbox/:id',
     {
       schema: {
+        operationId: 'AdminInboxGet',
         tags,
         summary: 'One inbound webhook with its stored headers and body',
         security: ADMIN_SECURITY,
@@ -93,6 +95,7 @@ export const inboxAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/inbox/:id/replay',
     {
       schema: {
+        operationId: 'AdminInboxReplay',
         tags,
         summary: 'Process a stored webhook again',
         security: ADMIN_SECURITY,

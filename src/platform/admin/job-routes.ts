@@ -43,6 +43,7 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/jobs/queues',
     {
       schema: {
+        operationId: 'AdminJobQueues',
         tags,
         summary: 'Job counts per queue and state',
         security: ADMIN_SECURITY,
@@ -61,6 +62,7 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/jobs',
     {
       schema: {
+        operationId: 'AdminJobList',
         tags,
         summary: 'Job runs, newest first',
         security: ADMIN_SECURITY,
@@ -75,6 +77,7 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/jobs/:id',
     {
       schema: {
+        operationId: 'AdminJobGet',
         tags,
         summary: 'One job run with its data, error output and attempts',
         security: ADMIN_SECURITY,
@@ -93,6 +96,7 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/jobs/:id/retry',
     {
       schema: {
+        operationId: 'AdminJobRetry',
         tags,
         summary: 'Retry a failed or dead-lettered job',
         security: ADMIN_SECURITY,
@@ -114,6 +118,7 @@ export const jobAdminRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/jobs/retry',
     {
       schema: {
+        operationId: 'AdminJobRetryMany',
         tags,
         summary: 'Retry failed or dead-lettered jobs matching a filter',
         security: ADMIN_SECURITY,

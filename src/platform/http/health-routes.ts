@@ -1,5 +1,6 @@
 // Liveness, readiness and metrics: what an orchestrator and Prometheus scrape.
 import type { FastifyInstance } from 'fastify';
+import { PlatformError } from '../admin/schemas.js';
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from './schema-types.js';
 import type { Hub } from '../hub.js';
@@ -16,9 +17,10 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/healthz',
     {
       schema: {
+        operationId: 'Healthz',
         tags: ['platform'],
         summary: 'Liveness: the process answers',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), 500: PlatformError },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -28,6 +30,7 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     '/readyz',
     {
       schema: {
+        operationId: 'Readyz',
         tags: ['platform'],
         summary: 'Readiness: database reachable, migrations current, queue running',
         response: { 200: Ready, 503: Ready },
@@ -46,8 +49,19 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['platform'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
-    reply.header('content-type', hub.metrics.registry.contentType);
-    return hub.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'Metrics',
+        tags: ['platform'],
+        summary: 'Prometheus metrics',
+        response: { 200: Type.String({ description: 'Prometheus text exposition format' }), 500: PlatformError },
+      },
+    },
+    async (_req, reply) => {
+      reply.header('content-type', hub.metrics.registry.contentType);
+      return hub.metrics.registry.metrics();
+    },
+  );
 };

@@ -1,6 +1,7 @@
 // Operator routes under /admin/v1/quiz: see failed results with their amoCRM error, and deliver them again
 // (after the account is re-connected, a rule fixed, or an outage outlasted the retries).
 import type { FastifyInstance } from 'fastify';
+import { PlatformError } from '../../../platform/admin/schemas.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../../../platform/http/schema-types.js';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
@@ -36,11 +37,12 @@ export function quizAdminRoutes(app: FastifyInstance, deps: { hub: Hub; delivery
     '/quiz/results',
     {
       schema: {
+        operationId: 'AdminQuizResults',
         tags,
         summary: 'Quiz results, newest first (e.g. status=failed with the amoCRM error)',
         security: ADMIN_SECURITY,
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(ResultRow) }) },
+        response: { 200: Type.Object({ items: Type.Array(ResultRow) }), 400: PlatformError, 401: PlatformError },
       },
     },
     async (req) => {
@@ -73,11 +75,12 @@ export function quizAdminRoutes(app: FastifyInstance, deps: { hub: Hub; delivery
     '/quiz/results/redeliver',
     {
       schema: {
+        operationId: 'AdminQuizRedeliver',
         tags,
         summary: 'Queue failed quiz results for delivery again',
         security: ADMIN_SECURITY,
         body: RedeliverBody,
-        response: { 200: Type.Object({ requeued: Type.Integer() }) },
+        response: { 200: Type.Object({ requeued: Type.Integer() }), 400: PlatformError, 401: PlatformError },
       },
     },
     async (req) => ({ requeued: await deps.delivery.redeliver(req.body ?? {}) }),
