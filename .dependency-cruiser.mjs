@@ -65,7 +65,7 @@ export default {
       comment: 'The `hub emulator` command starts an emulator through its cli.ts entry, not its internals.',
       severity: 'error',
       from: { path: CLI },
-      to: { path: EMULATORS, pathNot: '^src/emulators/[^/]+/cli\\.ts$' },
+      to: { path: EMULATORS, pathNot: ['^src/emulators/[^/]+/cli\\.ts$', '^src/emulators/cli\\.ts$'] },
     },
     {
       name: 'emulators-import-platform-only',
