@@ -80,10 +80,12 @@ function run(label, files, env) {
 
 run('PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' });
 if (process.env.TEST_DATABASE_URL) {
-  // Unit tests do not touch a database; everything else runs again on PostgreSQL.
+  // test/unit (the fast lane, `npm run test:unit`) and test/bench touch no database; everything else runs again
+  // on PostgreSQL.
+  const noDatabase = /(^|\/)test\/(unit|bench)\//;
   run(
     'PostgreSQL',
-    all.filter((f) => !f.includes('/test/unit/')),
+    all.filter((f) => !noDatabase.test(f)),
     { HUB_TEST_DB: 'postgres' },
   );
 }

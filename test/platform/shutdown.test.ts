@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,15 @@ const root = new URL('../..', import.meta.url).pathname;
 test('closing finishes in-flight requests and refuses new ones', async (t) => {
   const h = await testHub(t, { modules: [probeModule(newControl())] });
   const origin = await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const inflight = fetch(`${origin}/probe/slow?ms=700`);
-  await new Promise((r) => setTimeout(r, 150)); // let the request reach the handler before closing
+  // Close once the request is inside the server (an event, not a guessed sleep); the handler then still has
+  // its 300 ms to go, so the close has to wait for it.
+  const arrived = once(h.app.server, 'request');
+  const inflight = fetch(`${origin}/probe/slow?ms=300`);
+  await arrived;
   const closing = h.close();
   const res = await inflight;
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { slept: 700 });
+  assert.deepEqual(await res.json(), { slept: 300 });
   await closing;
   await assert.rejects(fetch(`${origin}/healthz`), 'the port is closed after shutdown');
 });

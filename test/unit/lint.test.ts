@@ -1,29 +1,87 @@
+// The import-direction rules of .dependency-cruiser.mjs (run by `npm run lint`): each wrong import is reported under
+// its rule's name, the allowed directions are not, and the real src/ tree passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ESLint } from 'eslint';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
+import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-test('a module may not import another module’s internals, only its index', async () => {
-  const eslint = new ESLint({ cwd: root });
-  const lint = async (file: string, code: string) => {
-    const [result] = await eslint.lintText(code, { filePath: `${root}${file}` });
-    return result!.messages.filter((m) => m.ruleId === 'hub/module-boundaries');
-  };
-  const internal = await lint('src/modules/quiz/service.ts', "import { x } from '../tracking/keys/service.js';\nexport const y = x;\n");
-  assert.equal(internal.length, 1);
-  assert.match(internal[0]!.message, /internal file of module 'tracking'/);
-  assert.equal((await lint('src/modules/quiz/service.ts', "import { x } from '../tracking/index.js';\nexport const y = x;\n")).length, 0);
-  assert.equal(
-    (await lint('src/modules/quiz/routes/a.ts', "import { x } from '../service.js';\nexport const y = x;\n")).length,
-    0,
-    'own files are fine',
-  );
-  assert.equal(
-    (await lint('src/modules/quiz/a.ts', "import { x } from '../../platform/hub.js';\nexport const y = x;\n")).length,
-    0,
-    'the platform is fine',
-  );
-  const reexport = await lint('src/modules/quiz/a.ts', "export * from '../tracking/schema.js';\n");
-  assert.equal(reexport.length, 1, 're-exports count too');
+async function cruiseTree(baseDir: string) {
+  const options = await extractDepcruiseOptions(join(root, '.dependency-cruiser.mjs'));
+  const tsConfig = extractTSConfig(join(root, 'tsconfig.json'));
+  const { output } = await cruise(['src'], { ...options, baseDir }, {}, { tsConfig });
+  return (output as ICruiseResult).summary;
+}
+
+// A small tree shaped like ours. Files named bad-* hold one wrong import each; every other import is allowed.
+const tree: Record<string, string> = {
+  'src/config.ts': "import type { Hub } from './platform/bad-for-config.js';\nexport const config = 1;\nexport type H = Hub;\n",
+  'src/platform/bad-for-config.ts': 'export type Hub = number;\n',
+  'src/platform/hub.ts': "import { config } from '../config.js';\nexport const hub = config;\n",
+  'src/platform/bad-connector.ts': "import type { Client } from '../connectors/partner/index.js';\nexport type C = Client;\n",
+  'src/platform/bad-module.ts': "export const load = () => import('../modules/a/index.js');\n",
+  'src/connectors/partner/index.ts':
+    "import { hub } from '../../platform/hub.js';\nimport { config } from '../../config.js';\nexport type Client = number;\nexport const client = hub + config;\n",
+  'src/connectors/partner/bad-module.ts': "export * from '../../modules/a/index.js';\n",
+  'src/modules/a/index.ts':
+    "import { client } from '../../connectors/partner/index.js';\nimport { hub } from '../../platform/hub.js';\nimport { b } from '../b/index.js';\nexport * from './internal.js';\nexport const a = client + hub + b;\n",
+  'src/modules/a/internal.ts': 'export const internal = 1;\n',
+  'src/modules/b/index.ts': 'export const b = 1;\n',
+  'src/modules/b/bad-internal.ts': "export { internal } from '../a/internal.js';\n",
+  'src/modules/b/bad-emulator.ts': "export { store } from '../../emulators/partner/store.js';\n",
+  'src/emulators/partner/store.ts': "import { hub } from '../../platform/hub.js';\nexport const store = hub;\n",
+  'src/emulators/partner/cli.ts': "export { store } from './store.js';\n",
+  'src/emulators/partner/bad-connector.ts': "export { client } from '../../connectors/partner/index.js';\n",
+  'src/cli/emulator.ts': "export { store } from '../emulators/partner/cli.js';\n",
+  'src/cli/bad-emulator-internal.ts': "export { store } from '../emulators/partner/store.js';\n",
+  'src/app.ts': "export { a } from './modules/a/index.js';\nexport { store } from './cli/emulator.js';\n",
+  'src/main.ts': "export { store } from './emulators/partner/cli.js';\nexport { helper } from '../test/helper.js';\n",
+  'test/helper.ts': "export { store } from '../src/emulators/partner/store.js';\nexport const helper = 1;\n",
+};
+
+test('dependency-cruiser reports each wrong import under its rule and passes the allowed ones', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-depcruise-'));
+  try {
+    for (const [file, code] of Object.entries(tree)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), code);
+    }
+    const summary = await cruiseTree(dir);
+    const found = summary.violations
+      .filter((v) => v.rule.severity === 'error')
+      .map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)
+      .sort();
+    assert.deepEqual(
+      found,
+      [
+        'config-imports-nothing: src/config.ts → src/platform/bad-for-config.ts',
+        'cli-imports-emulator-cli-only: src/cli/bad-emulator-internal.ts → src/emulators/partner/store.ts',
+        'connectors-import-platform-and-config: src/connectors/partner/bad-module.ts → src/modules/a/index.ts',
+        'emulators-import-platform-only: src/emulators/partner/bad-connector.ts → src/connectors/partner/index.ts',
+        'emulators-only-in-tests: src/main.ts → src/emulators/partner/cli.ts',
+        'emulators-only-in-tests: src/modules/b/bad-emulator.ts → src/emulators/partner/store.ts',
+        'module-boundaries: src/modules/b/bad-internal.ts → src/modules/a/internal.ts',
+        'modules-import-connectors-platform-config: src/modules/b/bad-emulator.ts → src/emulators/partner/store.ts',
+        // a type-only import and a dynamic import count like any other
+        'platform-imports-config-only: src/platform/bad-connector.ts → src/connectors/partner/index.ts',
+        'platform-imports-config-only: src/platform/bad-module.ts → src/modules/a/index.ts',
+        'src-imports-no-tests: src/main.ts → test/helper.ts',
+      ].sort(),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the real src/ tree keeps the import direction', async () => {
+  const summary = await cruiseTree(root);
+  const broken = summary.violations.filter((v) => v.rule.severity !== 'ignore').map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
+  assert.deepEqual(broken, []);
+  assert.equal(summary.baselineStale ?? 0, 0, 'a known (temporary) violation that no longer exists must be deleted from the config');
+  assert.ok(summary.totalCruised > 100, `cruised ${summary.totalCruised} modules`);
 });

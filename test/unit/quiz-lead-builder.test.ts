@@ -2,9 +2,9 @@
 // tags by our ids, a company only when the rule maps company fields, and impossible values reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildLead } from '../../../src/modules/quiz/lead-builder.js';
-import type { AccountCache, FieldRow, TagRow } from '../../../src/modules/quiz/cache.js';
-import type { RuleRow } from '../../../src/modules/quiz/rules.js';
+import { buildLead } from '../../src/modules/quiz/lead-builder.js';
+import type { AccountCache, FieldRow, TagRow } from '../../src/modules/quiz/cache.js';
+import type { RuleRow } from '../../src/modules/quiz/rules.js';
 
 const now = new Date();
 const field = (entityType: string, amoId: number, type: string, extra: Partial<FieldRow> = {}): FieldRow => ({

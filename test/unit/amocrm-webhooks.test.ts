@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAmoWebhook } from '../../../src/connectors/amocrm/index.js';
-import { parseForm } from '../../../src/platform/http/body.js';
+import { parseAmoWebhook } from '../../src/connectors/amocrm/index.js';
+import { parseForm } from '../../src/platform/http/body.js';
 
 const form = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCustomFieldsValues, type AmoCustomField } from '../../../src/connectors/amocrm/index.js';
+import { buildCustomFieldsValues, type AmoCustomField } from '../../src/connectors/amocrm/index.js';
 
 const field = (id: number, name: string, type: string, extra: Partial<AmoCustomField> = {}): AmoCustomField => ({
   id,
