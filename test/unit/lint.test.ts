@@ -37,9 +37,12 @@ const tree: Record<string, string> = {
   'src/emulators/partner/store.ts': "import { hub } from '../../platform/hub.js';\nexport const store = hub;\n",
   'src/emulators/partner/cli.ts': "export { store } from './store.js';\n",
   'src/emulators/partner/bad-connector.ts': "export { client } from '../../connectors/partner/index.js';\n",
-  'src/cli/emulator.ts': "export { store } from '../emulators/partner/cli.js';\n",
-  'src/cli/bad-emulator-internal.ts': "export { store } from '../emulators/partner/store.js';\n",
-  'src/app.ts': "export { a } from './modules/a/index.js';\nexport { store } from './cli/emulator.js';\n",
+  // The one command file that lists emulators may use an emulator's cli.ts (and nothing deeper); other CLI files none.
+  'src/cli/emulators.ts':
+    "export { store } from '../emulators/partner/cli.js';\nexport { store as internal } from '../emulators/partner/store.js';\n",
+  'src/cli/bad-program.ts': "export { store } from '../emulators/partner/cli.js';\n",
+  'src/app.ts':
+    "export { a } from './modules/a/index.js';\nexport { store } from './cli/emulators.js';\nexport { store as s } from './cli/bad-program.js';\n",
   'src/main.ts': "export { store } from './emulators/partner/cli.js';\nexport { helper } from '../test/helper.js';\n",
   'test/helper.ts': "export { store } from '../src/emulators/partner/store.js';\nexport const helper = 1;\n",
 };
@@ -60,7 +63,8 @@ test('dependency-cruiser reports each wrong import under its rule and passes the
       found,
       [
         'config-imports-nothing: src/config.ts → src/platform/bad-for-config.ts',
-        'cli-imports-emulator-cli-only: src/cli/bad-emulator-internal.ts → src/emulators/partner/store.ts',
+        'cli-imports-emulator-cli-only: src/cli/emulators.ts → src/emulators/partner/store.ts',
+        'emulators-only-in-tests: src/cli/bad-program.ts → src/emulators/partner/cli.ts',
         'connectors-import-platform-and-config: src/connectors/partner/bad-module.ts → src/modules/a/index.ts',
         'emulators-import-platform-only: src/emulators/partner/bad-connector.ts → src/connectors/partner/index.ts',
         'emulators-only-in-tests: src/main.ts → src/emulators/partner/cli.ts',
