@@ -2,6 +2,7 @@
 // API per connected account, and a coalescing queue that turns many single complex leads into /leads/complex
 // calls of up to 50. Modules use only what this file exports; see docs/amocrm.md.
 import type { Hub } from '../../platform/hub.js';
+import type { Clock } from '../../platform/outbound/clock.js';
 import type { QueueDef } from '../../platform/jobs/queue.js';
 import type { DbExecutor } from '../../platform/db/database.js';
 import type { AmoApi, ComplexLeadInput } from './types.js';
@@ -59,6 +60,7 @@ export interface AmoAccount {
   connectedAt: Date;
 }
 
-export function createAmoConnector(hub: Hub, opts: { now?: () => number } = {}): AmoConnector {
-  return new AmoConnectorImpl(hub, opts.now ?? Date.now);
+/** `now`: the token-expiry clock; `clock`: pacing and retry waits (tests that do not measure them skip them). */
+export function createAmoConnector(hub: Hub, opts: { now?: () => number; clock?: Clock } = {}): AmoConnector {
+  return new AmoConnectorImpl(hub, opts.now ?? Date.now, opts.clock);
 }

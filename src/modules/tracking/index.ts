@@ -6,6 +6,7 @@ import { KeyService } from './keys.js';
 import { KeyCache } from './key-cache.js';
 import { UsageRecorder } from './usage.js';
 import { ActivityMonitor } from './monitor.js';
+import { senderPolicy } from '../../platform/outbound/policy.js';
 import { WebhookService } from './webhooks.js';
 import { TrackingService } from './tracking.js';
 import { ClientService } from './clients.js';
@@ -23,7 +24,11 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}): 
     const keys = new KeyService(hub);
     const usage = new UsageRecorder(hub, options.usageFlushMs);
     const monitor = new ActivityMonitor(hub, options);
-    const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { timeoutMs: options.webhookTimeoutMs, attempts: 1 }), options);
+    const webhooks = new WebhookService(
+      hub,
+      hub.transport(senderPolicy('tracking-webhooks'), { timeoutMs: options.webhookTimeoutMs }),
+      options,
+    );
     const tracking = new TrackingService(hub, webhooks);
     const clients = new ClientService(hub);
     return {
