@@ -103,6 +103,14 @@ test('retries only what the policy and the call kind allow; a write only when it
   );
   assert.equal(clock.sleeps.length - before, 2, 'a write that never left (connection refused) is tried 3 times');
 
+  const onlyUnreachable = h.hub.transport(
+    { partner: 'test-retry-on', retry: { attempts: 3, baseDelayMs: 100, on: ['unreachable'] } },
+    on(clock),
+  );
+  script.set('/read-once', [{ status: 503 }]);
+  await assert.rejects(onlyUnreachable.request({ method: 'GET', url: `${origin}/read-once` }), (err: OutboundError) => err.retryable);
+  assert.equal(hitsOf('/read-once').length, 1, 'a policy may retry only unreachable partners, not their 5xx');
+
   const guarded = h.hub.transport({ partner: 'test-ssrf', retry: { attempts: 3, baseDelayMs: 100 } }, { clock, allowHosts: [] });
   await assert.rejects(guarded.request({ method: 'GET', url: `${origin}/read` }), (err: OutboundError) => {
     assert.equal(err.retryable, false, 'an SSRF refusal does not pass on a retry');

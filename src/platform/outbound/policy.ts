@@ -6,7 +6,7 @@ import { OutboundError, statusError, type OutboundRequest, type OutboundResponse
 import type { PacingSpec } from './pacing.js';
 
 /**
- * - `read`: idempotent; retried on the failures the policy's `retry.reads` names.
+ * - `read`: idempotent; retried on the transient failures the policy's `retry` names.
  * - `write`: not idempotent; retried only when the request surely never reached the partner (no connection).
  * - `none`: never retried in the call (the caller or the job queue decides).
  * 429 waits (`rateLimit`) apply to reads and writes: a request answered 429 was not carried out.
@@ -53,6 +53,8 @@ export interface RetryPolicy {
   readonly attempts: number;
   /** Back-off before attempt n+1: baseDelayMs·2^(n-1), jittered to between half and one and a half of it. */
   readonly baseDelayMs: number;
+  /** Which transient failures are retried (default both); a write only ever on `unreachable` that never left. */
+  readonly on?: ReadonlyArray<'unreachable' | 'unavailable'>;
 }
 
 export interface RetryAfterSpec {

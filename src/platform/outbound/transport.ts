@@ -112,7 +112,8 @@ export class PartnerTransport<K = undefined, C = undefined, E extends Error = Ou
         case 'unreachable':
         case 'unavailable': {
           const retryable = cause ? cause.retryable : true;
-          const again = retryable && (kind === 'read' || (kind === 'write' && cause?.neverSent === true));
+          const retried = policy.retry?.on?.includes(outcome.failure) ?? true;
+          const again = retryable && retried && (kind === 'read' || (kind === 'write' && cause?.neverSent === true));
           if (again && ++failures < (policy.retry?.attempts ?? 1) && !req.signal?.aborted) {
             const delay = this.#backoff(failures, response);
             this.deps.log.warn(
@@ -138,8 +139,7 @@ export class PartnerTransport<K = undefined, C = undefined, E extends Error = Ou
     if (status === 429 && policy.rateLimit) return { failure: 'rate-limited', response: res };
     if (policy.block?.detect(res)) return { failure: 'blocked', response: res };
     if (status >= 500 || status === 408 || status === 429) return { failure: 'unavailable', response: res };
-    if (status >= 400) return { failure: 'rejected', response: res };
-    // 1xx/3xx: undici follows no redirects; a partner answering one is not speaking the protocol we expect.
+    // Other 4xx; and 3xx: no redirects are followed, a partner answering one is not where the policy expects it.
     return { failure: 'rejected', response: res };
   }
 
