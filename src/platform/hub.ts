@@ -10,7 +10,10 @@ import { Inbox } from './inbox/inbox.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { SecretBox, loadOrCreateKeyFile } from './security/secrets.js';
 import { AdminToken } from './admin/token.js';
-import { HttpClient, type HttpClientOptions } from './outbound/http-client.js';
+import { HttpClient } from './outbound/http-client.js';
+import type { Clock } from './outbound/clock.js';
+import type { PartnerPolicy } from './outbound/policy.js';
+import { PartnerTransport } from './outbound/transport.js';
 import { PgRateLimiter, type RateLimiter } from './ratelimit/limiter.js';
 import { RedisRateLimiter } from './ratelimit/redis.js';
 
@@ -28,11 +31,23 @@ export interface Hub {
   readonly metrics: Metrics;
   readonly adminToken: AdminToken;
   readonly rateLimiter: RateLimiter;
-  /** An outbound client for one partner, with the hub's timeouts, SSRF guard and metrics. */
-  http(partner: string, opts?: Partial<Omit<HttpClientOptions, 'partner' | 'log' | 'metrics'>>): HttpClient;
+  /**
+   * The way to call a partner: its policy (pacing shared through `rateLimiter`, retries, credentials, errors) over
+   * an HTTP client with the hub's timeouts, SSRF guard and metrics. `clock` is for tests that skip the waits.
+   */
+  transport<K = undefined, C = undefined, E extends Error = Error>(
+    policy: PartnerPolicy<K, C, E>,
+    opts?: TransportOptions,
+  ): PartnerTransport<K, C, E>;
   /** Runs `fn` on close (modules register their own cleanup). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
+}
+
+export interface TransportOptions {
+  readonly timeoutMs?: number;
+  readonly allowHosts?: readonly string[];
+  readonly clock?: Clock;
 }
 
 export interface OpenHubOptions {
@@ -84,7 +99,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
     });
     const inbox = new Inbox(database, jobs, metrics);
     const rateLimiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new PgRateLimiter(database);
-    const clients: HttpClient[] = [];
+    const transports: Array<{ close(): Promise<void> }> = [];
     let closed = false;
 
     const hub: Hub = {
@@ -99,18 +114,24 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
       metrics,
       adminToken,
       rateLimiter,
-      http(partner, o = {}) {
-        const client = new HttpClient({
-          partner,
-          log: log.child({ partner }),
+      transport(policy, o = {}) {
+        const partnerLog = log.child({ partner: policy.partner });
+        const http = new HttpClient({
+          partner: policy.partner,
+          log: partnerLog,
           metrics,
           timeoutMs: o.timeoutMs ?? config.outbound.timeoutMs,
           allowHosts: o.allowHosts ?? config.outbound.allowHosts,
-          ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-          ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
         });
-        clients.push(client);
-        return client;
+        const transport = new PartnerTransport(policy, {
+          http,
+          limiter: rateLimiter,
+          log: partnerLog,
+          metrics,
+          ...(o.clock ? { clock: o.clock } : {}),
+        });
+        transports.push(transport);
+        return transport;
       },
       onClose(fn) {
         cleanups.push(fn);
@@ -120,7 +141,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
         closed = true;
         await jobs.stop(config.shutdownTimeoutMs).catch((err) => log.error({ err }, 'stopping jobs failed'));
         for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => log.error({ err }, 'cleanup failed'));
-        await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+        await Promise.all(transports.map((c) => c.close().catch(() => undefined)));
         await rateLimiter.close();
         await database.close();
         lock?.release();

@@ -6,7 +6,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
 import type { QueueDef } from '../../platform/jobs/queue.js';
-import type { HttpClient } from '../../platform/outbound/http-client.js';
+import type { Clock } from '../../platform/outbound/clock.js';
+import type { PartnerTransport } from '../../platform/outbound/transport.js';
 import { safeEqual } from '../../platform/security/secrets.js';
 import type {
   AmoAccount,
@@ -24,6 +25,7 @@ import { complexLeadQueue, COMPLEX_QUEUE } from './complex-queue.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
 import { amoAccounts } from './schema.js';
+import { amoApiPolicy, amoOauthPolicy } from './policy.js';
 import { AmoTokens, type AccountRow } from './tokens.js';
 import { AmoTransport } from './transport.js';
 import type { AmoAccountInfo, AmoApi, ComplexLeadInput } from './types.js';
@@ -32,19 +34,26 @@ export class AmoConnectorImpl implements AmoConnector {
   readonly queues: ReadonlyArray<QueueDef<never>>;
   readonly tokens: AmoTokens;
   readonly transport: AmoTransport;
-  readonly #http: HttpClient;
+  readonly #http: PartnerTransport<number, undefined, Error>;
   readonly #owners = new Map<string, ConnectionOwner>();
 
   constructor(
     private readonly hub: Hub,
     readonly settings: AmoSettings,
     private readonly now: () => number,
+    /** Pacing and retry waits (tests skip them); `now` is the token-expiry clock. */
+    clock?: Clock,
   ) {
-    // amoCRM-specific retries happen in AmoTransport; the client only adds transport, SSRF guard and metrics.
-    const http = hub.http('amocrm');
-    this.#http = http;
-    this.transport = new AmoTransport(hub, settings, http, () => this.tokens);
-    this.tokens = new AmoTokens(hub, settings, http, now, (id) => this.transport.pace(id));
+    // Pacing, retries, 429/403 and errors are amoCRM's partner policies (policy.ts), run by the hub's transport.
+    const opts = clock ? { clock } : {};
+    this.#http = hub.transport(amoOauthPolicy(), opts);
+    this.transport = new AmoTransport(
+      hub.transport(
+        amoApiPolicy(() => this.tokens, settings.rateLimitPerSecond),
+        opts,
+      ),
+    );
+    this.tokens = new AmoTokens(hub, settings, this.#http, now, (id) => this.transport.pace(id));
     this.queues = [complexLeadQueue(hub, (id) => this.api(id))];
   }
 

@@ -1,4 +1,5 @@
-// amoCRM facts the connector depends on, in one place (sources: /work/shared/reference/amocrm.md).
+// amoCRM facts the connector depends on, in one place (sources: /work/shared/reference/amocrm.md). policy.ts turns
+// the call-handling ones into the partner policy the hub's transport runs.
 export const AMO_FACTS = {
   /** Redirect `referer` hosts we accept; the token call goes to AMO_BASE_URL_TEMPLATE with the subdomain. */
   accountDomains: ['amocrm.ru', 'amocrm.com', 'kommo.com'],
@@ -25,6 +26,8 @@ export const AMO_FACTS = {
   maxInlineRateLimitWaitMs: 45_000,
   /** A 429 without retry_after: wait this long. */
   default429WaitMs: 1_000,
+  /** A 429 asking for less (retry_after 0) still waits this long. */
+  min429WaitMs: 100,
   /** An IP/account block (403) is long; every process stops calling this account for this long. */
   blockBackoffMs: 10 * 60_000,
   /** Reads retried in-process on 5xx/timeouts (writes go back to the job queue instead: a 504 may have landed). */

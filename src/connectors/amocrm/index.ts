@@ -5,6 +5,7 @@
 import { settingsOf } from '../../config.js';
 import type { Hub } from '../../platform/hub.js';
 import { defineModule, settingGroupOf } from '../../platform/module.js';
+import type { Clock } from '../../platform/outbound/clock.js';
 import { AmoConnectorImpl } from './connector.js';
 import { amoCli } from './cli.js';
 import { AMO_CONNECTOR_NAME } from './name.js';
@@ -25,8 +26,10 @@ export { CALLBACK_PATH, DISCONNECT_PATH } from './settings.js';
 export { AMO_CONNECTOR_NAME } from './name.js';
 
 export interface AmoConnectorOptions {
-  /** The connector's clock (tests move it forward with the emulator's). */
+  /** The token-expiry clock (tests move it forward with the emulator's). */
   readonly now?: () => number;
+  /** Pacing and retry waits (tests that do not measure them skip them with a test clock). */
+  readonly clock?: Clock;
 }
 
 /** The connector with tunable options (tests pass a clock); `amocrmConnector` is the default. */
@@ -45,7 +48,12 @@ export function createAmocrmConnector(opts: AmoConnectorOptions = {}) {
     ],
     cli: amoCli,
     create({ hub, settings }) {
-      const amo: AmoConnector = new AmoConnectorImpl(hub, resolveAmoSettings(settings, hub.config.publicUrl), opts.now ?? Date.now);
+      const amo: AmoConnector = new AmoConnectorImpl(
+        hub,
+        resolveAmoSettings(settings, hub.config.publicUrl),
+        opts.now ?? Date.now,
+        opts.clock,
+      );
       return {
         api: amo,
         queues: [...amo.queues, refreshQueue(() => amo)],
@@ -65,5 +73,5 @@ export const amocrmConnector = createAmocrmConnector();
  */
 export function createAmoConnector(hub: Hub, opts: AmoConnectorOptions = {}): AmoConnector {
   const settings = settingsOf(hub.config, settingGroupOf(amocrmConnector));
-  return new AmoConnectorImpl(hub, resolveAmoSettings(settings as never, hub.config.publicUrl), opts.now ?? Date.now);
+  return new AmoConnectorImpl(hub, resolveAmoSettings(settings as never, hub.config.publicUrl), opts.now ?? Date.now, opts.clock);
 }

@@ -5,7 +5,7 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
-import type { HttpClient } from '../../platform/outbound/http-client.js';
+import type { PartnerTransport } from '../../platform/outbound/transport.js';
 import { randomToken, sha256Hex } from '../../platform/security/secrets.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
@@ -34,7 +34,8 @@ export class AmoTokens {
   constructor(
     private readonly hub: Hub,
     private readonly settings: AmoSettings,
-    private readonly http: HttpClient,
+    /** Token calls go out under the amoCRM OAuth policy (policy.ts). */
+    private readonly http: PartnerTransport<number, undefined, Error>,
     private readonly now: () => number,
     /** Books a pacing slot for the account before a token call (the token endpoint is on the account's host). */
     private readonly pace: (amoAccountId: number) => Promise<() => void>,

@@ -12,6 +12,7 @@ import type { ModuleCli } from '../../platform/module.js';
 import { BotService } from './bots.js';
 import { KeyService } from './keys.js';
 import { usageReport } from './usage.js';
+import { senderPolicy } from '../../platform/outbound/policy.js';
 import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
 import { TrackingService } from './tracking.js';
 import { Importer, readImportFile, type ImportResult } from './import.js';
@@ -64,7 +65,7 @@ export function importReportCsv(result: ImportResult): string {
 
 /** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
 async function importerFor(hub: Hub): Promise<Importer> {
-  const webhooks = new WebhookService(hub, hub.http('tracking-webhooks', { attempts: 1 }), DEFAULT_OPTIONS);
+  const webhooks = new WebhookService(hub, hub.transport(senderPolicy('tracking-webhooks')), DEFAULT_OPTIONS);
   if (!hub.jobs.definition(WEBHOOK_QUEUE.name)) hub.jobs.define(webhooks.queue());
   if (!hub.jobs.running) await hub.jobs.start();
   return new Importer(hub, new TrackingService(hub, webhooks));

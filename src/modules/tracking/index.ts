@@ -8,6 +8,7 @@ import { KeyService } from './keys.js';
 import { KeyCache } from './key-cache.js';
 import { UsageRecorder } from './usage.js';
 import { ActivityMonitor } from './monitor.js';
+import { senderPolicy } from '../../platform/outbound/policy.js';
 import { WebhookService } from './webhooks.js';
 import { TrackingService } from './tracking.js';
 import { ClientService } from './clients.js';
@@ -43,7 +44,7 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}) {
       const monitor = new ActivityMonitor(hub, options);
       const webhooks = new WebhookService(
         hub,
-        hub.http('tracking-webhooks', { timeoutMs: options.webhookTimeoutMs, attempts: 1 }),
+        hub.transport(senderPolicy('tracking-webhooks'), { timeoutMs: options.webhookTimeoutMs }),
         options,
       );
       const tracking = new TrackingService(hub, webhooks);

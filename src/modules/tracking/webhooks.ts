@@ -6,8 +6,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
-import type { HttpClient } from '../../platform/outbound/http-client.js';
 import { OutboundError } from '../../platform/outbound/http-client.js';
+import type { PartnerTransport } from '../../platform/outbound/transport.js';
 import { defineQueue, type SingleQueueDef } from '../../platform/jobs/queue.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { TrackingNumberView } from './contract.js';
@@ -95,7 +95,8 @@ const DELIVERY_COLUMNS =
 export class WebhookService {
   constructor(
     private readonly hub: Hub,
-    private readonly http: HttpClient,
+    /** Under `senderPolicy` (one attempt a call): the retry ladder below is the retry. */
+    private readonly http: PartnerTransport<undefined, undefined, OutboundError>,
     private readonly options: TrackingOptions,
   ) {}
 

@@ -1,17 +1,12 @@
-// Outbound HTTP for connectors (undici). Every call has a timeout, a retry policy chosen by the kind of call,
-// and fails with an OutboundError that says which partner, what request, what came back and whether a retry
-// can help. Private targets are refused (see ssrf.ts) unless configuration allows them.
+// Outbound HTTP for partner calls (undici): ONE attempt with a timeout, the SSRF guard (private targets are
+// refused unless configuration allows them, see ssrf.ts) and metrics. A failure is an OutboundError that says which
+// partner, what request, what came back, whether a retry can help and whether the request surely never left.
+// Retries, pacing, credentials and partner error types live in PartnerTransport (transport.ts), driven by a
+// PartnerPolicy (policy.ts); nothing here loops.
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import { assertUrlAllowed, guardedLookup, SsrfBlockedError } from './ssrf.js';
-
-/**
- * - `read`: idempotent; retried on network errors, timeouts, 429 and 5xx.
- * - `write`: not idempotent; retried only when the request surely never reached the partner (connect errors).
- * - `none`: never retried here (the caller or the job queue decides).
- */
-export type CallKind = 'read' | 'write' | 'none';
 
 export interface OutboundRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,7 +15,6 @@ export interface OutboundRequest {
   readonly json?: unknown;
   readonly form?: Record<string, string>;
   readonly body?: string;
-  readonly kind?: CallKind;
   readonly timeoutMs?: number;
   readonly requestId?: string;
   readonly signal?: AbortSignal;
@@ -44,7 +38,8 @@ export class OutboundError extends Error {
     readonly body: string,
     readonly retryable: boolean,
     message: string,
-    readonly retryAfterSeconds?: number,
+    /** The request surely never reached the partner (the connection was never made): even a write may be sent again. */
+    readonly neverSent = false,
   ) {
     super(message);
     this.name = 'OutboundError';
@@ -69,17 +64,9 @@ export interface HttpClientOptions {
   readonly metrics?: Metrics;
   readonly timeoutMs: number;
   readonly allowHosts: readonly string[];
-  /** Attempts for a retryable failure, including the first. */
-  readonly attempts?: number;
-  readonly baseDelayMs?: number;
 }
 
 const TRIM = 2000;
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /** Strips credentials and query secrets from a URL before it is logged or stored in an error. */
 export function safeUrl(url: string): string {
@@ -101,30 +88,16 @@ export class HttpClient {
     this.#agent = new Agent({ connect: { lookup: guardedLookup(opts.allowHosts) as never }, keepAliveTimeout: 10_000 });
   }
 
+  /** One attempt. Throws OutboundError for a network failure, and for a status >= 400 unless `anyStatus`. */
   async request(req: OutboundRequest): Promise<OutboundResponse> {
-    const kind = req.kind ?? 'read';
-    const attempts = kind === 'none' ? 1 : (this.opts.attempts ?? 3);
-    let last: OutboundError | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const res = await this.#once(req);
-        if (res.status >= 400 && !req.anyStatus) throw this.#statusError(req, res);
-        return res;
-      } catch (err) {
-        const e = err instanceof OutboundError ? err : this.#networkError(req, err);
-        last = e;
-        const canRetry = e.retryable && (kind === 'read' || (kind === 'write' && isConnectError(err)));
-        if (!canRetry || attempt === attempts || req.signal?.aborted) throw e;
-        const base = (this.opts.baseDelayMs ?? 250) * 2 ** (attempt - 1);
-        const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : base / 2 + Math.random() * base;
-        this.opts.log.warn(
-          { partner: this.opts.partner, url: safeUrl(req.url), status: e.status, attempt, delayMs: Math.round(delay) },
-          'outbound call failed, retrying',
-        );
-        await sleep(delay, req.signal);
-      }
+    let res: OutboundResponse;
+    try {
+      res = await this.#once(req);
+    } catch (err) {
+      throw this.#networkError(req, err);
     }
-    throw last!;
+    if (res.status >= 400 && !req.anyStatus) throw statusError(this.opts.partner, req, res);
+    return res;
   }
 
   async #once(req: OutboundRequest): Promise<OutboundResponse> {
@@ -175,21 +148,6 @@ export class HttpClient {
     }
   }
 
-  #statusError(req: OutboundRequest, res: OutboundResponse): OutboundError {
-    const retryAfter = Number(res.headers['retry-after']);
-    const retryable = res.status === 429 || res.status === 408 || res.status >= 500;
-    return new OutboundError(
-      this.opts.partner,
-      req.method,
-      safeUrl(req.url),
-      res.status,
-      res.text.slice(0, TRIM),
-      retryable,
-      `${this.opts.partner} answered ${res.status} to ${req.method} ${safeUrl(req.url)}`,
-      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
-    );
-  }
-
   #networkError(req: OutboundRequest, err: unknown): OutboundError {
     const e = err as Error & { code?: string };
     const ssrf = err instanceof SsrfBlockedError || (e as { cause?: unknown }).cause instanceof SsrfBlockedError;
@@ -198,6 +156,7 @@ export class HttpClient {
         ? err.message
         : String((e as { cause?: Error }).cause?.message)
       : `${e.code ?? e.name}: ${e.message}`;
+    const neverSent = ssrf || isConnectError(err);
     return new OutboundError(
       this.opts.partner,
       req.method,
@@ -206,6 +165,7 @@ export class HttpClient {
       '',
       !ssrf,
       `${this.opts.partner} unreachable for ${req.method} ${safeUrl(req.url)}: ${reason}`,
+      neverSent,
     );
   }
 
@@ -214,6 +174,20 @@ export class HttpClient {
   }
 }
 
+/** A partner's answer >= 400 as an OutboundError: 408, 429 and 5xx are worth another try, other 4xx are not. */
+export function statusError(partner: string, req: OutboundRequest, res: OutboundResponse, retryable?: boolean): OutboundError {
+  return new OutboundError(
+    partner,
+    req.method,
+    safeUrl(req.url),
+    res.status,
+    res.text.slice(0, TRIM),
+    retryable ?? (res.status === 429 || res.status === 408 || res.status >= 500),
+    `${partner} answered ${res.status} to ${req.method} ${safeUrl(req.url)}`,
+  );
+}
+
+/** The connection was never made, so the partner cannot have seen the request. */
 function isConnectError(err: unknown): boolean {
   const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';

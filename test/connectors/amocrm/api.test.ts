@@ -1,15 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AmoError, buildCustomFieldsValues, createAmoConnector } from '../../../src/connectors/amocrm/index.js';
+import { TestClock } from '../../helpers/clock.js';
 import { amoTestBed, connect } from './helpers.js';
+
+/** These tests are not about the 7 req/s pacing: its waits go on a test clock, and the emulator does not count. */
+const unpaced = { emulator: { rateLimit: { enabled: false } } };
 
 const isAmo = (code: string, retryable?: boolean) => (err: unknown) =>
   err instanceof AmoError && err.code === code && (retryable === undefined || err.retryable === retryable);
 
 test('typed API: catalogues, create/update in batches of 50, get, notes, links, custom field helper', async (t) => {
-  const { emu, amo } = await amoTestBed(t);
+  const { emu, h, amo } = await amoTestBed(t, unpaced);
   const { account } = await connect(amo);
-  const api = amo.api(account.amoAccountId);
+  const clock = new TestClock();
+  const api = createAmoConnector(h.hub, { clock }).api(account.amoAccountId);
+  const started = clock.now();
 
   const [users, pipelines, leadFields, contactFields, tags] = [
     await api.users(),
@@ -56,12 +62,14 @@ test('typed API: catalogues, create/update in batches of 50, get, notes, links, 
   assert.equal(linked?._embedded?.contacts?.[0]?.id, contact!.id);
   const notes = await api.notes.add('leads', [{ entity_id: created[0]!.id, note_type: 'common', params: { text: 'из квиза' } }]);
   assert.equal(notes.length, 1);
+  // 17 calls on the account's schedule: the last slot lies 16 intervals (≈150 ms) after the first, on the test clock.
+  assert.ok(clock.now() - started >= 16 * 149, `the calls were paced, on the test clock (${clock.now() - started} ms)`);
 });
 
 test('lists follow _links.next and treat 204 as the end', async (t) => {
-  const { emu, amo } = await amoTestBed(t);
+  const { emu, h, amo } = await amoTestBed(t, unpaced);
   const { account } = await connect(amo);
-  const api = amo.api(account.amoAccountId);
+  const api = createAmoConnector(h.hub, { clock: new TestClock() }).api(account.amoAccountId);
   await api.leads.create(Array.from({ length: 70 }, (_, i) => ({ name: `Paged ${i}` })));
   const all = await api.leads.listAll({ query: 'Paged', limit: 30 });
   assert.equal(all.length, 70);
@@ -99,11 +107,24 @@ test('validation errors surface with their paths and are not retried', async (t)
 });
 
 test('reads are retried on 5xx; writes are not; a 403 block pauses the account and alerts', async (t) => {
-  const { emu, h, amo } = await amoTestBed(t);
+  const { emu, h, amo } = await amoTestBed(t, unpaced);
   const { account } = await connect(amo);
-  const api = amo.api(account.amoAccountId);
+  const clock = new TestClock();
+  const api = createAmoConnector(h.hub, { clock }).api(account.amoAccountId);
   emu.control.faults.add({ path: '/api/v4/account', status: 500, times: 2 });
   assert.equal((await api.account()).id, account.amoAccountId);
+  // Backed off 300 ms, then 600 ms, each jittered ±50 %: on the test clock, not in real time.
+  const retries = h.logs.filter((l) => /call failed, retrying/.test(String(l.msg)));
+  assert.deepEqual(
+    retries.map((l) => [l.amoAccountId, l.status, l.attempt]),
+    [
+      [account.amoAccountId, 500, 1],
+      [account.amoAccountId, 500, 2],
+    ],
+  );
+  const [first, second] = retries.map((l) => Number(l.delayMs));
+  assert.ok(first! >= 150 && first! <= 450 && second! >= 300 && second! <= 900, `back-offs ${first}, ${second} ms`);
+  assert.ok(clock.sleeps.some((ms) => Math.round(ms) === second));
   assert.deepEqual(
     emu.control.requests
       .list({ path: '/api/v4/account' })
