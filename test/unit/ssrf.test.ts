@@ -32,6 +32,7 @@ test('private, loopback, link-local and special ranges are recognised', () => {
 test('literal private targets are refused unless allowed', () => {
   assert.throws(() => assertUrlAllowed(new URL('http://169.254.169.254/latest/meta-data'), []), SsrfBlockedError);
   assert.throws(() => assertUrlAllowed(new URL('http://localhost:8080/'), []), SsrfBlockedError);
+  assert.throws(() => assertUrlAllowed(new URL('http://LOCALHOST.:8080/'), []), SsrfBlockedError);
   assert.throws(() => assertUrlAllowed(new URL('http://[::1]/'), []), SsrfBlockedError);
   assert.doesNotThrow(() => assertUrlAllowed(new URL('http://127.0.0.1:9001/x'), ['127.0.0.1']));
   assert.doesNotThrow(() => assertUrlAllowed(new URL('http://10.0.0.5:8443/x'), ['10.0.0.5:8443']));

@@ -70,7 +70,8 @@ export function hostAllowed(allowHosts: readonly string[], host: string, port?: 
 export function assertUrlAllowed(url: URL, allowHosts: readonly string[]): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (hostAllowed(allowHosts, host, url.port)) return;
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new SsrfBlockedError(host, '127.0.0.1');
+  const name = host.toLowerCase().replace(/\.$/, ''); // "localhost." is localhost too
+  if (name === 'localhost' || name.endsWith('.localhost')) throw new SsrfBlockedError(host, '127.0.0.1');
   if (isIP(host) && isPrivateAddress(host)) throw new SsrfBlockedError(host, host);
 }
 
