@@ -13,8 +13,8 @@ const MAX_ENTRIES = 10_000;
 const MAX_AGE_MS = 60_000;
 /**
  * Unknown (or revoked) key hashes are remembered this long, so a client repeating a bad key costs no query each.
- * Short, because a key created through another process (the CLI, another instance) cannot tell this one: a key
- * created here clears its entry at once (forgetUnknown). A new random key is never in here — nobody could have
+ * Short, because a key stored by another process (the CLI, another instance) cannot tell this one; a key stored in
+ * this process clears its entry at once (forgetUnknown). A new random key is never in here — nobody could have
  * tried it before it existed —, so only a key stored with a plaintext known beforehand can meet an entry.
  */
 export const NEGATIVE_TTL_MS = 5_000;
@@ -33,6 +33,8 @@ export class KeyCache {
   readonly #entries = new Map<string, Entry>();
   /** Hashes found unknown (or revoked), with the time they were; oldest first. */
   readonly #unknown = new Map<string, number>();
+  /** Counts keys stored in this process: a lookup that overlapped one must not leave a negative entry behind. */
+  #stored = 0;
   /** The generation the last check of this process saw (a safe label for an entry read after it). */
   #lastSeen: string | undefined;
 
@@ -51,8 +53,9 @@ export class KeyCache {
       if (decision?.generation !== undefined && decision.generation === entry.generation) return { identity: entry.identity, decision };
       // Something changed since the entry was read (or the limiter could not say): read the key again.
       this.#entries.delete(hash);
+      const storedBefore = this.#stored;
       const identity = await this.keys.identifyHash(hash);
-      if (!identity) return this.#rememberUnknown(hash);
+      if (!identity) return this.#rememberUnknown(hash, storedBefore);
       this.#remember(hash, identity, decision?.generation);
       // A changed limit is a different bucket: check again under the new one.
       if (identity.rateLimitPerMinute !== entry.identity.rateLimitPerMinute)
@@ -62,8 +65,9 @@ export class KeyCache {
     const unknownAt = this.#unknown.get(hash);
     if (unknownAt !== undefined && Date.now() - unknownAt < NEGATIVE_TTL_MS) return { identity: null };
     const seenBefore = this.#lastSeen;
+    const storedBefore = this.#stored;
     const identity = await this.keys.identifyHash(hash);
-    if (!identity) return this.#rememberUnknown(hash);
+    if (!identity) return this.#rememberUnknown(hash, storedBefore);
     this.#remember(hash, identity, seenBefore);
     const decision = await this.#check(check, identity);
     return { identity, ...(decision ? { decision } : {}) };
@@ -76,13 +80,15 @@ export class KeyCache {
     return entry !== undefined && Date.now() - entry.at < MAX_AGE_MS;
   }
 
-  /** A key was just created in this process: a negative entry for it must not outlive it. */
+  /** A key was just stored in this process: a negative entry for it must not outlive it. */
   forgetUnknown(hash: string): void {
+    this.#stored++;
     this.#unknown.delete(hash);
   }
 
-  #rememberUnknown(hash: string): { identity: null } {
+  #rememberUnknown(hash: string, storedBefore: number): { identity: null } {
     this.#unknown.delete(hash);
+    if (this.#stored !== storedBefore) return { identity: null }; // the read may predate a key stored meanwhile
     if (this.#unknown.size >= MAX_UNKNOWN) this.#unknown.delete(this.#unknown.keys().next().value!);
     this.#unknown.set(hash, Date.now());
     return { identity: null };
