@@ -1,6 +1,7 @@
 // The hub's settings: parsed once at start-up into a typed, frozen object. This is the only file that reads
 // process.env; everything else receives a HubConfig. The table below is also what `hub config` prints and what
 // the README documents, so a setting is described in exactly one place.
+import { isIP } from 'node:net';
 
 export type SettingKind = 'string' | 'int' | 'bool' | 'url' | 'list' | 'enum';
 type Kind = SettingKind;
@@ -61,6 +62,30 @@ export const SETTINGS = [
     description: 'pino log level.',
   },
   { env: 'LOG_PRETTY', kind: 'bool', description: 'Human-readable logs (default: when stdout is a TTY).' },
+  {
+    env: 'TRUST_PROXY',
+    kind: 'string',
+    default: 'false',
+    description:
+      'Which proxies may name the client (X-Forwarded-For/-Proto/-Host): false (none; the socket address is the client), a comma list of proxy addresses or CIDRs (10.0.0.0/8,127.0.0.1; also loopback, linklocal, uniquelocal), or — only when nothing reaches the hub but the proxy — a hop count or true (any).',
+  },
+  {
+    env: 'AUTH_FAILURE_LIMIT',
+    kind: 'int',
+    default: '20',
+    min: 1,
+    max: 100_000,
+    description:
+      'Failed authentications (admin token, module API keys) one client address (IPv6: its /64) may make within AUTH_FAILURE_WINDOW_SECONDS; beyond it the address is answered 429 with Retry-After and an alert is raised.',
+  },
+  {
+    env: 'AUTH_FAILURE_WINDOW_SECONDS',
+    kind: 'int',
+    default: '60',
+    min: 1,
+    max: 86_400,
+    description: 'The window of AUTH_FAILURE_LIMIT.',
+  },
   {
     env: 'BODY_LIMIT_BYTES',
     kind: 'int',
@@ -158,6 +183,10 @@ export interface HubConfig {
   readonly secretKey: string | undefined;
   readonly logLevel: string;
   readonly logPretty: boolean;
+  /** Fastify's trustProxy: false, true, a hop count, or proxy addresses/CIDRs (and proxy-addr's named ranges). */
+  readonly trustProxy: TrustProxy;
+  /** Per client address: at most `limit` failed authentications within `windowMs` (see platform/security/auth-failures.ts). */
+  readonly authFailures: { readonly limit: number; readonly windowMs: number };
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
   readonly jobs: { readonly expireSeconds: number; readonly monitorSeconds: number; readonly retentionDays: number };
@@ -165,6 +194,40 @@ export interface HubConfig {
   readonly redisUrl: string | undefined;
   /** Settings of the hub's connectors and modules, parsed from the same environment (see settingsOf). */
   readonly groups: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+export type TrustProxy = boolean | number | readonly string[];
+
+/** proxy-addr's names for ranges, accepted in a TRUST_PROXY list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: false/true, a hop count, or a comma list of addresses, CIDRs and range names; a problem otherwise. */
+export function parseTrustProxy(raw: string): { value: TrustProxy } | { problem: string } {
+  const text = raw.trim();
+  if (/^(|0|false|no|off)$/i.test(text)) return { value: false };
+  if (/^(true|yes|on)$/i.test(text)) return { value: true };
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 100 ? { value: hops } : { problem: `TRUST_PROXY hop count must be at most 100, got ${hops}` };
+  }
+  const list = text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const bad = list.filter((item) => !PROXY_RANGE_NAMES.includes(item.toLowerCase()) && !isAddressOrCidr(item));
+  if (bad.length > 0)
+    return {
+      problem: `TRUST_PROXY must be false, true, a hop count or a comma list of proxy addresses/CIDRs; not an address or CIDR: ${bad.map((b) => `"${b}"`).join(', ')}`,
+    };
+  return { value: list.map((item) => (PROXY_RANGE_NAMES.includes(item.toLowerCase()) ? item.toLowerCase() : item)) };
+}
+
+function isAddressOrCidr(item: string): boolean {
+  const [address = '', prefix, extra] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {
@@ -229,6 +292,8 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; grou
   if (v.DATABASE_URL && !secretKey) {
     problems.push('HUB_SECRET_KEY is required when DATABASE_URL is set (several processes must share one key)');
   }
+  const trustProxy = parseTrustProxy(v.TRUST_PROXY as string);
+  if ('problem' in trustProxy) problems.push(trustProxy.problem);
   const groups = new Map<string, Readonly<Record<string, unknown>>>();
   for (const group of opts.groups ?? []) {
     if (groups.has(group.name)) throw new Error(`settings group ${group.name} declared twice`);
@@ -253,6 +318,8 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; grou
     secretKey,
     logLevel: v.LOG_LEVEL as string,
     logPretty: (v.LOG_PRETTY as boolean | undefined) ?? opts.isTty ?? false,
+    trustProxy: 'value' in trustProxy ? trustProxy.value : false,
+    authFailures: { limit: v.AUTH_FAILURE_LIMIT as number, windowMs: (v.AUTH_FAILURE_WINDOW_SECONDS as number) * 1000 },
     bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS as number,
     jobs: {

@@ -79,3 +79,25 @@ test('a group’s settings are parsed with the platform’s: typed values, bad o
   assert.throws(() => loadConfig({ DEMO_MODE: 'b' }, { groups: [group] }), /needs something/);
   assert.throws(() => settingsOf(loadConfig({}), group), /not loaded/);
 });
+
+test('TRUST_PROXY is off by default; true, a hop count or proxy addresses/CIDRs are accepted, anything else named', () => {
+  assert.equal(loadConfig({}).trustProxy, false, 'X-Forwarded-For names no client unless a proxy is trusted');
+  assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,fd00::/8, Loopback' }).trustProxy, [
+    '10.0.0.0/8',
+    '127.0.0.1',
+    'fd00::/8',
+    'loopback',
+  ]);
+  assert.deepEqual(loadConfig({ AUTH_FAILURE_LIMIT: '5', AUTH_FAILURE_WINDOW_SECONDS: '30' }).authFailures, { limit: 5, windowMs: 30_000 });
+  for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1', '::1/129', '1000']) {
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: bad }),
+      (err: unknown) => err instanceof ConfigError && err.problems.length === 1 && /TRUST_PROXY/.test(err.message),
+      bad,
+    );
+  }
+  assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '0' }), /AUTH_FAILURE_LIMIT must be at least 1/);
+});

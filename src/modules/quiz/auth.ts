@@ -1,5 +1,7 @@
 // The quiz platform's bearer JWT. HS256 with QUIZ_JWT_SECRET, or RS256/ES256 with QUIZ_JWT_PUBLIC_KEY (PEM); the
 // quiz account id is the claim QUIZ_JWT_ACCOUNT_CLAIM (default `sub`). The token itself is never logged.
+// A token must end: `exp` is enforced when present; without it, `iat` must be at most QUIZ_JWT_MAX_AGE_SECONDS old
+// (0: `exp` required), so a token leaked from a platform that issues no `exp` is not valid forever.
 import { createPublicKey } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { importSPKI, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
@@ -50,6 +52,17 @@ export class QuizJwtVerifier {
     } catch {
       throw quizError('BAD_TOKEN', undefined, undefined, WWW_AUTHENTICATE);
     }
+    if (payload.exp === undefined && !this.#youngEnough(payload.iat)) {
+      const max = this.#config.jwtMaxAgeSeconds;
+      throw quizError(
+        'BAD_TOKEN',
+        max === 0
+          ? 'В токене нет срока действия (claim exp)'
+          : `В токене нет срока действия (claim exp), а iat отсутствует или старше ${max} с`,
+        undefined,
+        WWW_AUTHENTICATE,
+      );
+    }
     const claim = payload[this.#config.jwtAccountClaim];
     if ((typeof claim !== 'string' && typeof claim !== 'number') || String(claim) === '') {
       throw quizError(
@@ -62,11 +75,22 @@ export class QuizJwtVerifier {
     return String(claim);
   }
 
+  /** For a token without `exp`: issued (iat) within the allowed age, and not in the future beyond clock skew. */
+  #youngEnough(iat: number | undefined): boolean {
+    const max = this.#config.jwtMaxAgeSeconds;
+    if (max === 0 || typeof iat !== 'number') return false;
+    const age = Date.now() / 1000 - iat;
+    return age <= max && age >= -CLOCK_SKEW_SECONDS;
+  }
+
   /** A preHandler for protected routes: sets `req.quizAccountId`. */
   readonly guard = async (req: FastifyRequest): Promise<void> => {
     req.quizAccountId = await this.accountOf(req.headers.authorization);
   };
 }
+
+/** How far in the future an `iat` may lie (clocks of the quiz platform and the hub differ a little). */
+const CLOCK_SKEW_SECONDS = 60;
 
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="quiz"' };
 

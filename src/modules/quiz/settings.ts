@@ -9,6 +9,15 @@ export const QUIZ_SETTINGS = defineSettings({
     kind: 'string',
     description: 'PEM public key (RS256/ES256) verifying the quiz platform JWT; used instead of the secret.',
   },
+  jwtMaxAgeSeconds: {
+    env: 'QUIZ_JWT_MAX_AGE_SECONDS',
+    kind: 'int',
+    default: '3600',
+    min: 0,
+    max: 31_536_000,
+    description:
+      'A quiz JWT without `exp` is accepted only while its `iat` is at most this old (seconds); 0 requires `exp`. Tokens with `exp` are held to it.',
+  },
   jwtAccountClaim: { env: 'QUIZ_JWT_ACCOUNT_CLAIM', kind: 'string', default: 'sub', description: 'JWT claim holding the quiz account id.' },
   afterConnectUrl: {
     env: 'QUIZ_AFTER_CONNECT_URL',

@@ -95,7 +95,17 @@ export const CreatedWebhook = Type.Intersect([
   Webhook,
   Type.Object({ secret: Type.String({ description: 'whsec_…: показывается один раз' }) }),
 ]);
-export const CreateWebhook = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const CreateWebhook = Type.Object(
+  {
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description:
+        'http(s) URL of the receiver. Refused (400): credentials in the URL, and a host that does not resolve or resolves to a private, loopback, link-local or other special address (unless OUTBOUND_ALLOW_HOSTS allows it).',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 const DeliveryStatus = StringEnum(['pending', 'delivered', 'failed']);
 export const Delivery = Type.Object({

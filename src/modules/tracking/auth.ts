@@ -1,9 +1,12 @@
 // The public API's gate, run on every request of the /api/v1 scope before validation: the X-API-Key (401 when
 // missing, unknown or revoked), the key's rate limit (429, with X-RateLimit-* and the IETF draft pair on every
 // answer), then the bot binding (403 for another bot's bot_id or a disabled bot). Every answer — accepted or
-// not — goes to the usage log and the activity monitor.
+// not — goes to the usage log and the activity monitor. Each 401/403 counts against the client IP; an IP past
+// AUTH_FAILURE_LIMIT is answered 429 (Retry-After) before any key lookup, unless its key is one this process
+// already holds as valid (so a guesser behind the same NAT does not lock out a working integration).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
+import type { HubError } from '../../platform/http/errors.js';
 import type { LimitDecision } from '../../platform/ratelimit/limiter.js';
 import { trackingError } from './errors.js';
 import type { KeyIdentity } from './keys.js';
@@ -42,8 +45,26 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers['x-api-key'];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
-    if (!key) throw trackingError('KEY_MISSING', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
     const now = Date.now();
+    const ip = req.ip;
+    const waitMs = monitor.authRetryAfterMs(ip, now);
+    if (waitMs > 0 && !keys.knows(key)) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw trackingError(
+        'RATE_LIMITED',
+        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
+        undefined,
+        {
+          'retry-after': String(seconds),
+        },
+      );
+    }
+    /** A 401/403 of this gate, counted against the IP before it is answered. */
+    const refused = (error: HubError, keyId: number | null = null): HubError => {
+      monitor.authFailure(ip, keyId, now);
+      return error;
+    };
+    if (!key) throw refused(trackingError('KEY_MISSING', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' }));
     let limiterDown = false;
     // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
     const check = (identity: KeyIdentity, watch: string) =>
@@ -62,7 +83,7 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
           return undefined;
         });
     const { identity, decision } = await keys.authenticate(key, check);
-    if (!identity) throw trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' });
+    if (!identity) throw refused(trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' }));
     identities.set(req, identity);
     if (decision) {
       reply.headers(rateLimitHeaders(decision, options.rateLimitPeriodMs, now));
@@ -79,8 +100,9 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     }
 
     const botParam = (req.params as { bot_id?: string } | undefined)?.bot_id;
-    if (botParam !== undefined && (!/^\d+$/.test(botParam) || Number(botParam) !== identity.botId)) throw trackingError('BOT_FORBIDDEN');
-    if (!identity.botActive) throw trackingError('BOT_INACTIVE');
+    if (botParam !== undefined && (!/^\d+$/.test(botParam) || Number(botParam) !== identity.botId))
+      throw refused(trackingError('BOT_FORBIDDEN'), identity.keyId);
+    if (!identity.botActive) throw refused(trackingError('BOT_INACTIVE'), identity.keyId);
   });
 
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {

@@ -4,7 +4,7 @@ import { defineModule } from '../../platform/module.js';
 import { TRACKING_SETTINGS } from './settings.js';
 import { trackingCli } from './cli.js';
 import { BotService } from './bots.js';
-import { KeyService } from './keys.js';
+import { KeyService, onKeyCreated } from './keys.js';
 import { KeyCache } from './key-cache.js';
 import { UsageRecorder } from './usage.js';
 import { ActivityMonitor } from './monitor.js';
@@ -40,6 +40,8 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}) {
     create({ hub, settings }) {
       const bots = new BotService(hub);
       const keys = new KeyService(hub, settings.rateLimitPerMinute);
+      const keyCache = new KeyCache(keys);
+      onKeyCreated(hub, (hash) => keyCache.forgetUnknown(hash));
       const usage = new UsageRecorder(hub, options.usageFlushMs);
       const monitor = new ActivityMonitor(hub, options);
       const webhooks = new WebhookService(
@@ -51,7 +53,7 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}) {
       const clients = new ClientService(hub);
       return {
         queues: [webhooks.queue()],
-        routes: (app) => publicRoutes(app, { hub, keys: new KeyCache(keys), usage, monitor, options, bots, tracking, clients }),
+        routes: (app) => publicRoutes(app, { hub, keys: keyCache, usage, monitor, options, bots, tracking, clients }),
         adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
       };
     },

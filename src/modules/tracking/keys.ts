@@ -76,6 +76,16 @@ const view = (r: KeyRow): ApiKeyView => ({
   last_used_at: iso(r.last_used_at),
 });
 
+/** Per hub (one process): who hears of each key stored through any KeyService of it (the key cache). */
+const createdListeners = new WeakMap<Hub, Set<(hash: string) => void>>();
+
+/** Calls `listener` with the hash of every key stored in this process from now on. */
+export function onKeyCreated(hub: Hub, listener: (hash: string) => void): void {
+  const set = createdListeners.get(hub) ?? new Set();
+  set.add(listener);
+  createdListeners.set(hub, set);
+}
+
 export class KeyService {
   constructor(
     private readonly hub: Hub,
@@ -95,6 +105,8 @@ export class KeyService {
       `insert into tracking_api_keys (bot_id, name, key_hash, prefix, rate_limit_per_minute) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
       [botId, opts.name ?? '', hashApiKey(key), displayPrefix(key), opts.rateLimitPerMinute ?? this.defaultRateLimitPerMinute],
     );
+    // A negative cache entry for this key (only possible when its plaintext was known before) must go at once.
+    for (const listener of createdListeners.get(this.hub) ?? []) listener(hashApiKey(key));
     return { ...view(row!), key };
   }
 

@@ -1,39 +1,39 @@
-// Unusual API activity, watched per instance in memory: a burst of 401/403 answers from one IP (key guessing,
-// a leaked key of another bot) and one key used from many IPs (a leaked key). Each is logged as a warning once
-// per window and counted in hub_alerts_total{kind, partner="tracking"}.
+// Unusual API activity, watched per instance in memory: failed authentications from one IP (key guessing, a leaked
+// key of another bot) — throttled and alerted through the platform's AuthFailureThrottle, which admin auth uses too —
+// and one key used from many IPs (a leaked key). Each is logged as a warning once per window and counted in
+// hub_alerts_total{kind, partner="tracking"}.
 import type { Hub } from '../../platform/hub.js';
+import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
 import type { TrackingOptions } from './options.js';
 
 export class ActivityMonitor {
-  /** Per IP, the times of its last `authFailureThreshold` failures at most: O(threshold) per answer, however fast a flood comes. */
-  readonly #authFailures = new Map<string, { times: number[]; alertedAt: number }>();
+  /** 401/403 answers per IP (AUTH_FAILURE_LIMIT within AUTH_FAILURE_WINDOW_SECONDS): refused with 429 beyond it. */
+  readonly #authFailures: AuthFailureThrottle;
   readonly #keyIps = new Map<number, { ips: Map<string, number>; alertedAt: number }>();
 
   constructor(
     private readonly hub: Hub,
     private readonly opts: TrackingOptions,
-  ) {}
-
-  observe(e: { ip: string; status: number; keyId: number | null; now?: number }): void {
-    const now = e.now ?? Date.now();
-    if (e.status === 401 || e.status === 403) this.#authFailure(e.ip, e.keyId, now);
-    if (e.keyId !== null && e.status !== 401) this.#keyUse(e.keyId, e.ip, now);
+  ) {
+    this.#authFailures = new AuthFailureThrottle(hub.config.authFailures);
   }
 
-  #authFailure(ip: string, keyId: number | null, now: number): void {
-    const windowMs = this.opts.authFailureWindowMs;
-    const threshold = this.opts.authFailureThreshold;
-    const entry = this.#authFailures.get(ip) ?? { times: [], alertedAt: 0 };
-    entry.times.push(now);
-    if (entry.times.length > threshold) entry.times.shift();
-    this.#authFailures.set(ip, entry);
-    // `threshold` failures within the window: the oldest of the last `threshold` is recent enough.
-    if (entry.times.length >= threshold && now - entry.times[0]! < windowMs && now - entry.alertedAt >= windowMs) {
-      entry.alertedAt = now;
-      this.hub.metrics.alerts.inc({ kind: 'tracking_auth_failures', partner: 'tracking' });
-      this.hub.log.warn({ ip, failures: threshold, windowMs, keyId }, 'tracking API: burst of 401/403 answers from one IP');
-    }
-    if (this.#authFailures.size > 10_000) this.#prune(this.#authFailures, (v) => now - (v.times.at(-1) ?? 0) > windowMs);
+  /** Every answer: watches one key's spread over IPs (failures are reported by the gate, as they happen). */
+  observe(e: { ip: string; status: number; keyId: number | null; now?: number }): void {
+    if (e.keyId !== null && e.status !== 401) this.#keyUse(e.keyId, e.ip, e.now ?? Date.now());
+  }
+
+  /** Milliseconds until this IP may try a key again (0: now). */
+  authRetryAfterMs(ip: string, now = Date.now()): number {
+    return this.#authFailures.retryAfterMs(ip, now);
+  }
+
+  /** A 401 or 403 from the gate; counted before the answer leaves, so concurrent tries cannot outrun the count. */
+  authFailure(ip: string, keyId: number | null, now = Date.now()): void {
+    if (!this.#authFailures.fail(ip, now)) return;
+    const { limit, windowMs } = this.#authFailures.limits;
+    this.hub.metrics.alerts.inc({ kind: 'tracking_auth_failures', partner: 'tracking' });
+    this.hub.log.warn({ ip, failures: limit, windowMs, keyId }, 'tracking API: burst of 401/403 answers from one IP');
   }
 
   #keyUse(keyId: number, ip: string, now: number): void {
@@ -47,9 +47,5 @@ export class ActivityMonitor {
       this.hub.metrics.alerts.inc({ kind: 'tracking_key_many_ips', partner: 'tracking' });
       this.hub.log.warn({ keyId, ips: [...entry.ips.keys()].slice(0, 20), windowMs }, 'tracking API: one key used from many IPs');
     }
-  }
-
-  #prune<K, V>(map: Map<K, V>, stale: (v: V) => boolean): void {
-    for (const [k, v] of map) if (stale(v)) map.delete(k);
   }
 }

@@ -1,5 +1,6 @@
 // Tunables of the tracking module in one place. Defaults are production values; tests pass smaller ones through
-// createTrackingModule(options). Deployment settings (the default per-key limit) live in HubConfig instead.
+// createTrackingModule(options). Deployment settings (the default per-key limit, the auth-failure throttle) live in
+// HubConfig instead.
 export interface TrackingOptions {
   /** Rate-limit bucket prefix (shared by instances; tests use a unique one per run). */
   readonly rateLimitPrefix: string;
@@ -14,9 +15,6 @@ export interface TrackingOptions {
   readonly webhookTimeoutMs: number;
   /** Usage log batching: requests are written in batches at least this often. */
   readonly usageFlushMs: number;
-  /** 401/403 answers from one IP within `authFailureWindowMs` that raise a warning. */
-  readonly authFailureThreshold: number;
-  readonly authFailureWindowMs: number;
   /** Distinct client IPs of one key within `keyIpWindowMs` that raise a warning. */
   readonly keyIpThreshold: number;
   readonly keyIpWindowMs: number;
@@ -28,8 +26,6 @@ export const DEFAULT_OPTIONS: TrackingOptions = {
   webhookRetryLadderSeconds: [5, 300, 1800, 7200, 18_000, 36_000, 36_000],
   webhookTimeoutMs: 15_000,
   usageFlushMs: 500,
-  authFailureThreshold: 20,
-  authFailureWindowMs: 60_000,
   keyIpThreshold: 5,
   keyIpWindowMs: 10 * 60_000,
 };

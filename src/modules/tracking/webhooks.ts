@@ -3,11 +3,15 @@
 // "id.timestamp.body">` keyed with the endpoint's `whsec_` secret (stored encrypted). A delivery row and its job
 // are written in the status change's own transaction; a failed attempt schedules the next one on the retry
 // ladder in the same transaction as its log row. 410 Gone disables the endpoint (Standard Webhooks advice).
+// An endpoint URL is checked when it is saved (http(s), no credentials, no private or local address unless
+// OUTBOUND_ALLOW_HOSTS allows it); a delivery the SSRF guard still refuses (the name now resolves elsewhere) fails
+// at once, as no retry can help.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import { OutboundError } from '../../platform/outbound/http-client.js';
 import type { PartnerTransport } from '../../platform/outbound/transport.js';
+import { assertTargetAllowed, HostLookupError, SsrfBlockedError } from '../../platform/outbound/ssrf.js';
 import { defineQueue, type SingleQueueDef } from '../../platform/jobs/queue.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
 import type { TrackingNumberView } from './contract.js';
@@ -84,7 +88,7 @@ const deliveryView = (r: DeliveryRow): DeliveryView => ({
 const webhookView = (r: WebhookView & { created_at: Date | string }): WebhookView => ({
   id: r.id,
   bot_id: r.bot_id,
-  url: r.url,
+  url: withoutPassword(r.url),
   is_active: r.is_active,
   disabled_reason: r.disabled_reason,
   created_at: iso(r.created_at)!,
@@ -108,8 +112,11 @@ export class WebhookService {
       throw trackingError('BAD_WEBHOOK_URL');
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw trackingError('BAD_WEBHOOK_URL');
+    // Credentials in a URL would be stored in clear and shown in every listing; the signature authenticates us.
+    if (parsed.username || parsed.password) throw trackingError('BAD_WEBHOOK_URL', CREDENTIALS_MESSAGE);
     const [bot] = await this.hub.database.query('select 1 from tracking_bots where id = $1', [botId]);
     if (!bot) throw trackingError('BOT_NOT_FOUND');
+    await this.#assertTarget(parsed);
     const secret = generateWebhookSecret();
     const row = await this.hub.db.transaction(async (tx) => {
       const [r] = await rows<WebhookView & { created_at: Date }>(
@@ -124,6 +131,21 @@ export class WebhookService {
       return r!;
     });
     return { ...webhookView(row), secret };
+  }
+
+  /** The SSRF guard's verdict now, as a 400 the operator can act on (not 27 hours of failed retries). */
+  async #assertTarget(url: URL): Promise<void> {
+    try {
+      await assertTargetAllowed(url, this.hub.config.outbound.allowHosts);
+    } catch (err) {
+      if (err instanceof SsrfBlockedError)
+        throw trackingError(
+          'BAD_WEBHOOK_URL',
+          `Адрес вебхука ведёт в частную, локальную или служебную сеть (${err.host} → ${err.address}); такие адреса разрешает только OUTBOUND_ALLOW_HOSTS`,
+        );
+      if (err instanceof HostLookupError) throw trackingError('BAD_WEBHOOK_URL', `Хост вебхука ${err.host} не найден в DNS (${err.code})`);
+      throw err;
+    }
   }
 
   async list(botId: number): Promise<WebhookView[]> {
@@ -248,6 +270,7 @@ export class WebhookService {
     let status: number | undefined;
     let error: string | null = null;
     let responseBody: string | null = null;
+    let refused = false;
     try {
       const res = await this.http.request({
         method: 'POST',
@@ -268,12 +291,14 @@ export class WebhookService {
       status = err instanceof OutboundError ? err.status : undefined;
       error = err instanceof Error ? err.message : String(err);
       responseBody = err instanceof OutboundError ? err.body.slice(0, 1000) : null;
+      // No answer and "a retry cannot help": the SSRF guard refused the target. Retrying it for 27 h helps nobody.
+      refused = err instanceof OutboundError && err.status === undefined && !err.retryable;
     }
     const durationMs = performance.now() - started;
     const ok = status !== undefined && status >= 200 && status < 300;
     const gone = status === 410;
     const ladder = this.options.webhookRetryLadderSeconds;
-    const retryIn = !ok && !gone && job.trigger === 'auto' && job.step < ladder.length ? jitter(ladder[job.step]!) : undefined;
+    const retryIn = !ok && !gone && !refused && job.trigger === 'auto' && job.step < ladder.length ? jitter(ladder[job.step]!) : undefined;
 
     await this.hub.db.transaction(async (tx) => {
       await rows(
@@ -286,7 +311,7 @@ export class WebhookService {
         ? 'delivered'
         : retryIn !== undefined
           ? 'pending'
-          : job.trigger === 'manual' && d.status === 'pending'
+          : job.trigger === 'manual' && d.status === 'pending' && !refused
             ? 'pending'
             : 'failed';
       await rows(
@@ -313,10 +338,25 @@ export class WebhookService {
     });
     if (!ok)
       this.hub.log.warn(
-        { deliveryId: d.id, webhookId: d.webhook_id, status, error, retryInSeconds: retryIn },
-        'tracking webhook delivery failed',
+        { deliveryId: d.id, webhookId: d.webhook_id, status, error, retryInSeconds: retryIn, refused },
+        refused ? 'tracking webhook delivery refused by the SSRF guard; not retried' : 'tracking webhook delivery failed',
       );
     return { delivered: ok, ...(status !== undefined ? { status } : {}), ...(retryIn !== undefined ? { retryInSeconds: retryIn } : {}) };
+  }
+}
+
+const CREDENTIALS_MESSAGE =
+  'Адрес вебхука не должен содержать логин и пароль (https://user:pass@…): получатель проверяет подпись webhook-signature';
+
+/** Endpoints saved before credentials were refused are shown without their password. */
+function withoutPassword(url: string): string {
+  if (!url.includes('@')) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
   }
 }
 

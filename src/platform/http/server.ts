@@ -3,6 +3,7 @@
 // error envelope. The boot order reads top to bottom.
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TrustProxy } from '../../config.js';
 import type { Hub } from '../hub.js';
 import type { StartedModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
@@ -18,6 +19,10 @@ import { jobAdminRoutes } from '../admin/job-routes.js';
 
 export type App = FastifyInstance;
 
+/** Fastify 5.12 ignores a bare hop count (it trusts nothing), so a count becomes the function it used to be. */
+const fastifyTrustProxy = (tp: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) =>
+  typeof tp === 'number' ? (_address, hop) => hop < tp : typeof tp === 'object' ? [...tp] : tp;
+
 export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: hub.log as unknown as FastifyBaseLogger,
@@ -26,7 +31,8 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
     genReqId: () => randomUUID(),
     // Idle keep-alive sockets close at once on shutdown; in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
-    trustProxy: true,
+    // Only the proxies TRUST_PROXY names may set the client address (X-Forwarded-For): per-IP limits depend on it.
+    trustProxy: fastifyTrustProxy(hub.config.trustProxy),
     // Request lines are logged by our onResponse hook (with the route and status), not twice.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     childLoggerFactory: lazyRequestLogger,

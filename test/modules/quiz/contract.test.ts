@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPair, exportSPKI, SignJWT } from 'jose';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { auth, body, quizHub, seedConnectedAccount, token, validRule } from './helpers.js';
+import { auth, body, JWT_SECRET, quizHub, seedConnectedAccount, token, validRule } from './helpers.js';
 import { assertSeedResponse, assertSeedSchema, seed } from './seed-contract.js';
 
 const PROTECTED: Array<[string, string]> = [
@@ -81,10 +81,38 @@ test('RS256 tokens with a custom account claim are verified with QUIZ_JWT_PUBLIC
   // An HS256 token (the algorithm-confusion trick) is refused when a public key is configured.
   const hs = await h.app.inject({ method: 'GET', url: '/quiz/account', headers: await auth('777') });
   assert.equal(hs.statusCode, 401);
-  const noClaim = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('777').sign(privateKey);
+  const noClaim = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('777').setExpirationTime('5m').sign(privateKey);
   const res = await h.app.inject({ method: 'GET', url: '/quiz/account', headers: { authorization: `Bearer ${noClaim}` } });
   assert.equal(res.statusCode, 401);
   assert.match(String(body(res)), /account_id/);
+});
+
+test('a token must end: without exp it is accepted only while iat is at most QUIZ_JWT_MAX_AGE_SECONDS old', async (t) => {
+  const h = await quizHub(t);
+  const secret = new TextEncoder().encode(JWT_SECRET);
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, number>) =>
+    new SignJWT({ sub: 'acc-1', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(secret);
+  const get = async (jwt: string) => h.app.inject({ method: 'GET', url: '/quiz/account', headers: { authorization: `Bearer ${jwt}` } });
+  // 404 (no amoCRM account connected) means the token was accepted.
+  assert.equal((await get(await sign({ iat: now - 60 }))).statusCode, 404, 'no exp, issued a minute ago');
+  assert.equal((await get(await sign({ iat: now - 7200, exp: now + 60 }))).statusCode, 404, 'exp decides when present');
+  for (const [why, claims] of [
+    ['neither exp nor iat', {}],
+    ['no exp, issued two hours ago (default cap 3600 s)', { iat: now - 7200 }],
+    ['no exp, issued in the future', { iat: now + 3600 }],
+  ] as const) {
+    const res = await get(await sign(claims));
+    assert.equal(res.statusCode, 401, why);
+    assert.equal(res.headers['x-error-code'], 'BAD_TOKEN', why);
+    assert.match(String(body(res)), /exp/, why);
+  }
+
+  const strict = await quizHub(t, { QUIZ_JWT_MAX_AGE_SECONDS: '0' });
+  const strictGet = async (jwt: string) =>
+    strict.app.inject({ method: 'GET', url: '/quiz/account', headers: { authorization: `Bearer ${jwt}` } });
+  assert.equal((await strictGet(await sign({ iat: now }))).statusCode, 401, '0 requires exp');
+  assert.equal((await strictGet(await sign({ iat: now, exp: now + 60 }))).statusCode, 404);
 });
 
 test('without a connected amoCRM account: 404 for the account, directory lists and refreshes', async (t) => {

@@ -137,3 +137,56 @@ test('failed deliveries retry on the ladder with the same webhook-id, end as fai
   ];
   assert.equal(n, 2, 'a disabled endpoint gets no new deliveries');
 });
+
+test('webhook URLs: credentials and private or local targets are refused at creation; a delivery the guard refuses fails at once', async (t) => {
+  const h = await trackingHub(t, { env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' }, options: { webhookRetryLadderSeconds: [1] } });
+  const rx = await receiver(t, [200]);
+  const { botId, key } = await provision(h);
+  const create = (url: string) => admin(h, 'POST', `/tracking/bots/${botId}/webhooks`, { url });
+  for (const url of [
+    'http://10.0.0.5/hooks',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::1]:8080/',
+    'http://[::ffff:127.0.0.2]/', // mapped IPv4 loopback, outside the allowed 127.0.0.1
+    'http://[64:ff9b::a9fe:a9fe]/', // NAT64 of the metadata address
+    'http://[2002:a00:5::1]/', // 6to4 of 10.0.0.5
+    'http://localhost:9/hooks',
+    'http://localhost.:9/hooks',
+    'https://hooks.no-such-host.invalid/x', // does not resolve
+  ]) {
+    const res = await create(url);
+    assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+    assert.equal(res.json().error.code, 'BAD_WEBHOOK_URL', url);
+  }
+  const metadata = await create('http://169.254.169.254/latest/meta-data/');
+  assert.match(metadata.body, /169\.254\.169\.254.*OUTBOUND_ALLOW_HOSTS/);
+  const withCredentials = await create(`http://hook-user:s3cret-pw@127.0.0.1:${new URL(rx.url).port}/hooks`);
+  assert.equal(withCredentials.statusCode, 400);
+  assert.match(withCredentials.body, /логин и пароль/);
+  assert.ok(!withCredentials.body.includes('s3cret-pw'), 'the password is not echoed');
+  const [{ n }] = (await h.hub.database.query<{ n: number }>('select count(*)::int as n from tracking_webhooks')) as [{ n: number }];
+  assert.equal(n, 0, 'nothing refused was stored');
+
+  // An endpoint saved before these checks (or whose name now resolves elsewhere): the guard refuses the call at
+  // connect time, and the delivery fails at once instead of climbing the retry ladder.
+  const hook = (await create(rx.url)).json();
+  await h.hub.database.query("update tracking_webhooks set url = 'http://10.0.0.5:9/hooks' where id = $1", [hook.id]);
+  const call = api(h, key);
+  const tn = (await call('POST', `/tracking/${botId}`, parcel('WH-SSRF'))).json();
+  await call('PUT', `/tracking/${botId}/${tn.id}`, { status: 'in_transit' });
+  const failed = await eventually(async () => {
+    const d = await delivery(h, 1);
+    return d.attempts > 0 ? d : undefined;
+  });
+  assert.equal(failed.status, 'failed', 'no retry: the guard will refuse it every time');
+  assert.equal(failed.next_attempt_at, null);
+  assert.match(failed.last_error, /refused: private or local address/);
+  assert.equal(rx.received.length, 0);
+  assert.ok(h.logs.some((l) => l.msg === 'tracking webhook delivery refused by the SSRF guard; not retried'));
+
+  // An old row with credentials is listed without its password.
+  await h.hub.database.query("update tracking_webhooks set url = 'https://hook-user:s3cret-pw@127.0.0.1:9/hooks' where id = $1", [hook.id]);
+  const listed = await admin(h, 'GET', `/tracking/bots/${botId}/webhooks`);
+  assert.ok(!listed.body.includes('s3cret-pw'), listed.body);
+  assert.equal(listed.json().webhooks[0].url, 'https://hook-user:***@127.0.0.1:9/hooks');
+});
