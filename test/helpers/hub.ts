@@ -11,6 +11,7 @@ import { createLogger } from '../../src/platform/observability/logger.js';
 import type { AnyModule } from '../../src/platform/module.js';
 import type { Role } from '../../src/platform/hub.js';
 import { freshDatabase } from './db.js';
+import { scanHub, secretValues } from './secrets-scan.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -25,6 +26,8 @@ export interface TestHub extends StartedHub {
 export interface TestHubOptions {
   readonly env?: Record<string, string>;
   readonly modules?: readonly AnyModule[];
+  /** A test that stores a secret in the clear on purpose (to show the scan) turns the scan at close off. */
+  readonly skipSecretScan?: boolean;
   /** Replaces the connectors (e.g. an amoCRM connector on a moved clock). */
   readonly connectors?: readonly AnyModule[];
   readonly role?: Role;
@@ -35,19 +38,17 @@ export async function testHub(t: TestContext | undefined, opts: TestHubOptions =
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   // The settings of exactly the parts this hub runs (a test's own module declares its own).
   const groups = settingGroups([...(opts.connectors ?? CONNECTORS), ...(opts.modules ?? MODULES)]);
-  const config = loadConfig(
-    {
-      DATA_DIR: dataDir,
-      HUB_SECRET_KEY: TEST_SECRET_KEY,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      LOG_LEVEL: 'debug',
-      PORT: '0',
-      JOB_MONITOR_SECONDS: '1',
-      ...(fresh.databaseUrl ? { DATABASE_URL: fresh.databaseUrl } : {}),
-      ...opts.env,
-    },
-    { groups },
-  );
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    HUB_SECRET_KEY: TEST_SECRET_KEY,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'debug',
+    PORT: '0',
+    JOB_MONITOR_SECONDS: '1',
+    ...(fresh.databaseUrl ? { DATABASE_URL: fresh.databaseUrl } : {}),
+    ...opts.env,
+  };
+  const config = loadConfig(env, { groups });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -69,9 +70,15 @@ export async function testHub(t: TestContext | undefined, opts: TestHubOptions =
     logs,
     admin: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     async close() {
+      // Before the database closes: nothing the hub logged or stored may hold a secret in the clear.
+      const leaks = opts.skipSecretScan
+        ? []
+        : // A test that already shut the database down (an outage test) leaves nothing to scan there.
+          await scanHub({ logs, database: started.hub.database, known: [TEST_ADMIN_TOKEN, ...secretValues(env, groups)] }).catch(() => []);
       await started.close();
       await fresh.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (leaks.length) throw new Error(`secrets in the clear:\n  ${leaks.join('\n  ')}`);
     },
   };
   t?.after(() => hub.close());

@@ -13,6 +13,7 @@ import { renderPlatformError } from './errors.js';
 import { registerOpenApi, registerDocsUi } from '../docs/openapi.js';
 import { healthRoutes } from './health-routes.js';
 import { lazyRequestLogger } from '../observability/request-logger.js';
+import { safePath } from '../observability/safe-path.js';
 import { adminAuth } from '../admin/auth.js';
 import { inboxAdminRoutes } from '../admin/inbox-routes.js';
 import { jobAdminRoutes } from '../admin/job-routes.js';
@@ -62,8 +63,10 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     hub.metrics.httpSeconds.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) req.log.warn({ method: req.method, url: req.url, status: reply.statusCode }, 'request ended with 5xx');
-    else req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (reply.statusCode >= 500)
+      req.log.warn({ method: req.method, url: safePath(req.url), status: reply.statusCode }, 'request ended with 5xx');
+    else
+      req.log.debug({ method: req.method, url: safePath(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   await registerOpenApi(app, hub, parts);
