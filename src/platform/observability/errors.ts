@@ -42,8 +42,8 @@ export function safeErrorMessage(err: unknown): string {
   if (!isErrorLike(err)) return String(err);
   const e = err as ErrorLike;
   const message = String(e.message ?? '');
-  // drizzle: "Failed query: <sql>\nparams: <values>"; the statement is reported on its own.
-  if ('params' in e && message.startsWith('Failed query:')) return 'Failed query';
+  // drizzle: "Failed query: <sql>\nparams: <values>"; the statement is reported on its own, the cause says why.
+  if ('params' in e && message.startsWith('Failed query:')) return e.cause ? `Failed query: ${errorSummary(e.cause)}` : 'Failed query';
   const cut = message.search(/\nparams:/);
   const own = cut >= 0 ? message.slice(0, cut) : message;
   // Class 22 (data exception) messages quote the input: invalid input syntax for type integer: "…".
