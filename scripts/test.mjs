@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on embedded PGlite, then the integration tests again on PostgreSQL when
 // TEST_DATABASE_URL is set. Starts local PostgreSQL/Redis when a test needs them and they are down.
-// Usage: npm test [-- test/path.test.ts …]
+// test/resilience (outages, faults: longer, and they start and kill servers of their own) is its own lane,
+// `npm run test:resilience` (= this script with test/resilience), which .ci/run calls after `npm test`.
+// Usage: npm test [-- test/path.test.ts | test/folder …]
 import { spawnSync, execSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +12,16 @@ import net from 'node:net';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 
-function findTests(dir) {
+/** Lanes of their own, left out when no files are named. */
+const SEPARATE_LANES = [join(root, 'test', 'resilience')];
+
+function findTests(dir, skip = []) {
   const out = [];
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
-    if (statSync(p).isDirectory()) out.push(...findTests(p));
-    else if (f.endsWith('.test.ts')) out.push(p);
+    if (statSync(p).isDirectory()) {
+      if (!skip.includes(p)) out.push(...findTests(p, skip));
+    } else if (f.endsWith('.test.ts')) out.push(p);
   }
   return out.sort();
 }
@@ -58,7 +64,9 @@ process.env.TEST_REDIS_URL ??= 'redis://127.0.0.1:6379';
   );
 }
 
-const all = args.length ? args : findTests(join(root, 'test'));
+const all = args.length
+  ? args.flatMap((a) => (statSync(a).isDirectory() ? findTests(a) : [a]))
+  : findTests(join(root, 'test'), SEPARATE_LANES);
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const totals = { pass: 0, fail: 0, skipped: 0 };
 

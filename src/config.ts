@@ -42,6 +42,14 @@ export const SETTINGS = [
       'PostgreSQL connections per process; once opened they stay open (a fixed-size pool keeps new-connection cost out of request latency).',
   },
   {
+    env: 'DATABASE_CONNECT_TIMEOUT_MS',
+    kind: 'int',
+    default: '5000',
+    min: 100,
+    description:
+      'Longest wait for a PostgreSQL connection (a new one, or a free one from the pool); past it the request answers 503 with Retry-After.',
+  },
+  {
     env: 'ADMIN_TOKEN',
     kind: 'string',
     secret: true,
@@ -142,6 +150,15 @@ export const SETTINGS = [
     secret: true,
     description: 'Optional Redis; when set, rate limits are shared through it instead of PostgreSQL.',
   },
+  {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    kind: 'int',
+    default: '100',
+    min: 10,
+    max: 10000,
+    description:
+      'Longest wait for Redis in a rate-limit check; past it (or with Redis unreachable) limits are kept per process until Redis answers again (docs/operations.md, Outages).',
+  },
 ] as const satisfies readonly Setting[];
 
 /** A connector's or module's settings, by the name its code uses: `{ jwtSecret: { env: 'QUIZ_JWT_SECRET', … } }`. */
@@ -179,6 +196,7 @@ export interface HubConfig {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  readonly databaseConnectTimeoutMs: number;
   readonly adminToken: string | undefined;
   readonly secretKey: string | undefined;
   readonly logLevel: string;
@@ -192,6 +210,7 @@ export interface HubConfig {
   readonly jobs: { readonly expireSeconds: number; readonly monitorSeconds: number; readonly retentionDays: number };
   readonly outbound: { readonly timeoutMs: number; readonly allowHosts: readonly string[] };
   readonly redisUrl: string | undefined;
+  readonly redisCommandTimeoutMs: number;
   /** Settings of the hub's connectors and modules, parsed from the same environment (see settingsOf). */
   readonly groups: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
@@ -314,6 +333,7 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; grou
     dataDir: v.DATA_DIR as string,
     databaseUrl: v.DATABASE_URL as string | undefined,
     databasePoolSize: v.DATABASE_POOL_SIZE as number,
+    databaseConnectTimeoutMs: v.DATABASE_CONNECT_TIMEOUT_MS as number,
     adminToken: v.ADMIN_TOKEN as string | undefined,
     secretKey,
     logLevel: v.LOG_LEVEL as string,
@@ -329,6 +349,7 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; grou
     },
     outbound: { timeoutMs: v.OUTBOUND_TIMEOUT_MS as number, allowHosts: v.OUTBOUND_ALLOW_HOSTS as string[] },
     redisUrl: v.REDIS_URL as string | undefined,
+    redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS as number,
     groups,
   };
   return deepFreeze(config);

@@ -14,8 +14,9 @@ import { HttpClient } from './outbound/http-client.js';
 import type { Clock } from './outbound/clock.js';
 import type { PartnerPolicy } from './outbound/policy.js';
 import { PartnerTransport } from './outbound/transport.js';
-import { PgRateLimiter, type RateLimiter } from './ratelimit/limiter.js';
+import { PgRateLimiter } from './ratelimit/limiter.js';
 import { RedisRateLimiter } from './ratelimit/redis.js';
+import { FallbackRateLimiter, type SharedRateLimiter } from './ratelimit/fallback.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -30,7 +31,8 @@ export interface Hub {
   readonly secrets: SecretBox;
   readonly metrics: Metrics;
   readonly adminToken: AdminToken;
-  readonly rateLimiter: RateLimiter;
+  /** Shared limits (Redis or PostgreSQL), kept per process while that store is unreachable (ratelimit/fallback.ts). */
+  readonly rateLimiter: SharedRateLimiter;
   /**
    * The way to call a partner: its policy (pacing shared through `rateLimiter`, retries, credentials, errors) over
    * an HTTP client with the hub's timeouts, SSRF guard and metrics. `clock` is for tests that skip the waits.
@@ -75,7 +77,12 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
   try {
     const database =
       opts.database ??
-      (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize }));
+      (await openDatabase({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+      }));
     if (!opts.skipMigrations) await applyMigrations(database);
 
     let key = config.secretKey;
@@ -98,7 +105,8 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
       supervise: (opts.role ?? 'all') !== 'api',
     });
     const inbox = new Inbox(database, jobs, metrics);
-    const rateLimiter: RateLimiter = config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new PgRateLimiter(database);
+    const rateLimiter = openRateLimiter(config, database, log, metrics);
+    await rateLimiter.start();
     const transports: Array<{ close(): Promise<void> }> = [];
     let closed = false;
 
@@ -152,4 +160,22 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
     lock?.release();
     throw err;
   }
+}
+
+function openRateLimiter(config: HubConfig, database: Database, log: Logger, metrics: Metrics): FallbackRateLimiter {
+  const opts = { log: log.child({ component: 'ratelimit' }), metrics };
+  if (!config.redisUrl) {
+    return new FallbackRateLimiter(new PgRateLimiter(database, { connectTimeoutMs: config.databaseConnectTimeoutMs }), {
+      ...opts,
+      store: 'postgres',
+    });
+  }
+  // The store reports its connection's state to the limiter that wraps it, which exists only once the store does.
+  let limiter: FallbackRateLimiter | undefined;
+  const redis = new RedisRateLimiter(config.redisUrl, undefined, {
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    onConnectionLost: (err) => limiter?.connectionLost(err),
+    onReconnected: () => limiter?.reconnected(),
+  });
+  return (limiter = new FallbackRateLimiter(redis, { ...opts, store: 'redis' }));
 }

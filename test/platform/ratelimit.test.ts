@@ -6,6 +6,10 @@ import { eventually, testHub } from '../helpers/hub.js';
 import { PgRateLimiter, type LimitDecision, type RateLimiter } from '../../src/platform/ratelimit/limiter.js';
 import { Redis } from 'ioredis';
 import { RedisRateLimiter } from '../../src/platform/ratelimit/redis.js';
+import { FallbackRateLimiter } from '../../src/platform/ratelimit/fallback.js';
+import { createMetrics } from '../../src/platform/observability/metrics.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
+import { Writable } from 'node:stream';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -208,7 +212,7 @@ test('Redis checks asked for together go as one script call; each gets its own a
   // ioredis resends a refused EVALSHA as a command that turns itself into EVAL as it is written.
   assert.deepEqual(sent, ['evalsha', 'evalsha'], '15 checks, one call: the EVALSHA refused with NOSCRIPT, then its resend');
 
-  // A limiter whose Redis is unreachable rejects every check of the batch (the API then fails open, loudly).
+  // A store whose Redis is unreachable rejects every check of the batch at once (FallbackRateLimiter then answers).
   const down = new RedisRateLimiter('redis://127.0.0.1:1', 'hub-test-down:');
   t.after(() => down.close());
   const failed = await Promise.allSettled(Array.from({ length: 3 }, () => down.check(key, 10, 60_000, now)));
@@ -216,4 +220,35 @@ test('Redis checks asked for together go as one script call; each gets its own a
     failed.map((r) => r.status),
     ['rejected', 'rejected', 'rejected'],
   );
+});
+
+test('with its store unreachable the limiter answers from memory at once, by the same GCRA, and defers generation changes', async (t) => {
+  const lines: string[] = [];
+  const log = createLogger({
+    level: 'info',
+    pretty: false,
+    destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }),
+  });
+  const metrics = createMetrics();
+  const limiter = new FallbackRateLimiter(new RedisRateLimiter('redis://127.0.0.1:1', 'hub-test-down:'), { store: 'redis', log, metrics });
+  t.after(() => limiter.close());
+  await limiter.start();
+  assert.equal(limiter.health().degraded, true, 'unreachable at start: degraded from the first check');
+  const t0 = 1_800_000_000_000;
+  const started = performance.now();
+  const decisions = [];
+  for (let i = 0; i < 6; i++) decisions.push(await limiter.check('k', 5, 60_000, t0, 'gen'));
+  assert.ok(performance.now() - started < 50, 'no check waits for the store');
+  assert.deepEqual(
+    decisions.map((d) => [d.allowed, d.remaining, d.generation]),
+    [...[4, 3, 2, 1, 0].map((r) => [true, r, undefined]), [false, 0, undefined]],
+    'the same limits, kept here; no generation (caches then re-read from the database)',
+  );
+  assert.equal(decisions[5]!.retryAfterMs, 12_000);
+  assert.deepEqual(await Promise.all([0, 1, 2].map(() => limiter.reserve('pace', 150, t0))), [0, 150, 300], 'pacing too');
+  assert.deepEqual(await limiter.publish('gen'), { deferred: true });
+  assert.equal(limiter.health().pendingGenerations, 1);
+  assert.match(await metrics.registry.metrics(), /^hub_ratelimit_degraded\{store="redis"\} 1$/m);
+  assert.match(await metrics.registry.metrics(), /^hub_ratelimit_fallback_checks_total\{store="redis"\} 9$/m);
+  assert.equal(lines.filter((l) => l.includes('rate limiter store unavailable')).length, 1, 'one warning, not one per check');
 });

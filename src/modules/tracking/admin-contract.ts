@@ -47,6 +47,17 @@ export const ApiKey = Type.Object({
   revoked_at: NullableTs,
   last_used_at: NullableTs,
 });
+export const RevokedApiKey = Type.Intersect([
+  ApiKey,
+  Type.Object({
+    warning: Type.Optional(
+      Type.String({
+        description:
+          'Present when the revocation is stored but the shared store (Redis) could not be told yet: see docs/operations.md, Outages',
+      }),
+    ),
+  }),
+]);
 export const CreatedApiKey = Type.Intersect([
   ApiKey,
   Type.Object({ key: Type.String({ description: 'Полный ключ: показывается один раз' }) }),

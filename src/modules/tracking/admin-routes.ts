@@ -149,7 +149,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
         tags: botTags,
         summary: 'Revoke a key (effective at once on every instance)',
         params: A.IdParams,
-        response: { 200: A.ApiKey, 401: E, 404: E, 409: E },
+        response: { 200: A.RevokedApiKey, 401: E, 404: E, 409: E },
       },
     },
     async (req) => keys.revoke(req.params.id),

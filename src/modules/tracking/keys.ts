@@ -12,6 +12,12 @@ export const KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
 /** The shared generation of key identities (see KeyCache): replaced after every revocation, limit or bot change. */
 export const KEYS_GENERATION = 'tracking:keys';
 
+/** Why a revocation answer carries a warning (docs/operations.md, Outages). */
+export const REVOKE_DEFERRED =
+  'Revoked and stored. The shared rate-limit store is unreachable from this process, so the change is announced when it ' +
+  'answers again (automatically). Until then, processes that cannot reach it either check keys in the database and ' +
+  'refuse this one already; a process that still reaches it may accept the key from its cache for up to 60 s.';
+
 /** `tb_` + 32 uniformly random alphanumerics (rejection sampling: no modulo bias). */
 export function generateApiKey(): string {
   let out = 'tb_';
@@ -121,16 +127,21 @@ export class KeyService {
     return view(row);
   }
 
-  async revoke(id: number): Promise<ApiKeyView> {
+  /**
+   * Revokes a key: committed in the database first, then announced through the keys generation. The announcement
+   * cannot fail the revocation: when the shared store (Redis) is unreachable, it is written as soon as the store is
+   * back, and the answer says so (`warning`) instead of claiming an error for a revocation that took effect.
+   */
+  async revoke(id: number): Promise<ApiKeyView & { warning?: string }> {
     const [row] = await this.hub.database.query<KeyRow>(
       `update tracking_api_keys set revoked_at = now() where id = $1 and revoked_at is null returning ${COLUMNS}`,
       [id],
     );
     if (!row) await this.get(id); // 404 when it does not exist
-    // Bumped on the "already revoked" answer too: a retry after a failed bump still reaches every instance.
-    await this.hub.rateLimiter.bump(KEYS_GENERATION);
-    if (row) return view(row);
-    throw trackingError('KEY_REVOKED');
+    // Announced on the "already revoked" answer too: a retry reaches every instance whatever happened before.
+    const { deferred } = await this.hub.rateLimiter.publish(KEYS_GENERATION);
+    if (!row) throw trackingError('KEY_REVOKED');
+    return deferred ? { ...view(row), warning: REVOKE_DEFERRED } : view(row);
   }
 
   async setRateLimit(id: number, perMinute: number): Promise<ApiKeyView> {

@@ -50,10 +50,12 @@ export interface OpenOptions {
   loadDataDir?: Blob | File;
   databaseUrl?: string;
   poolSize?: number;
+  /** The longest wait for a connection (new, or free in the pool); past it the query fails as unavailable. */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.connectTimeoutMs ?? 5000);
   return openPglite(opts);
 }
 
@@ -68,13 +70,21 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     backend: 'pglite',
     db,
     pglite,
-    async query<T>(text: string, params: unknown[] = []) {
-      const res = await pglite.query<T>(text, params);
-      return res.rows;
+    async query<T>(text: string, params: unknown[] = [], name?: string) {
+      try {
+        const res = await pglite.query<T>(text, params);
+        return res.rows;
+      } catch (err) {
+        throw named(err, name);
+      }
     },
-    async queryArrays(text: string, params: unknown[] = []) {
-      const res = await pglite.query<unknown[]>(text, params, { rowMode: 'array' });
-      return res.rows;
+    async queryArrays(text: string, params: unknown[] = [], name?: string) {
+      try {
+        const res = await pglite.query<unknown[]>(text, params, { rowMode: 'array' });
+        return res.rows;
+      } catch (err) {
+        throw named(err, name);
+      }
     },
     async close() {
       if (!pglite.closed) await pglite.close();
@@ -82,14 +92,25 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<Database> {
+async function openPostgres(connectionString: string, max: number, connectTimeoutMs: number): Promise<Database> {
   // A fixed-size pool once warm (min = max): a new PostgreSQL connection costs 10–50 ms (a backend process, auth,
   // cold catalog caches), and a pool that closes idle connections pays that again in the next burst's tail latency.
-  const pool = new pg.Pool({ connectionString, max, min: max, application_name: 'integration-hub' });
+  // connectionTimeoutMillis bounds both a connect that hangs (a server gone without a word) and the wait for a free
+  // connection: a request then fails as unavailable (503) instead of hanging until its client gives up.
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    min: max,
+    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: 'integration-hub',
+  });
   // An idle client that loses its server (restart, failover) emits 'error'; unhandled it would crash the process.
   pool.on('error', () => undefined);
+  // So does a client checked out of the pool (a transaction holds one), which has no listener of the pool's: a
+  // connection lost mid-transaction ended the process. The statement in flight fails with the error anyway (503).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   await pool.query('select 1');
-  const db = drizzlePg({ client: pool }) as unknown as Db;
+  const db = drizzlePg({ client: new TransactionSafePool(pool) as unknown as pg.Pool }) as unknown as Db;
   let closed = false;
   return {
     backend: 'postgres',
@@ -97,12 +118,20 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     connectionString,
     // An undefined name is an unnamed statement, parsed and planned at every call.
     async query<T>(text: string, params: unknown[] = [], name?: string) {
-      const res = await pool.query({ name, text, values: params });
-      return res.rows as T[];
+      try {
+        const res = await pool.query({ name, text, values: params });
+        return res.rows as T[];
+      } catch (err) {
+        throw named(err, name);
+      }
     },
     async queryArrays(text: string, params: unknown[] = [], name?: string) {
-      const res = await pool.query<unknown[]>({ name, text, values: params, rowMode: 'array' });
-      return res.rows;
+      try {
+        const res = await pool.query<unknown[]>({ name, text, values: params, rowMode: 'array' });
+        return res.rows;
+      } catch (err) {
+        throw named(err, name);
+      }
     },
     async close() {
       if (closed) return;
@@ -110,6 +139,43 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
       await pool.end();
     },
   };
+}
+
+/**
+ * The pool as drizzle sees it. drizzle's transaction checks a client out and sends BEGIN before its try/finally: a
+ * BEGIN that fails (the connection died, the server went away) never releases the client, and each outage leaked
+ * clients until the pool was empty and `close()` waited forever. Here a checked-out client whose connection ends is
+ * released at once (with the error, so the pool drops it), and a later release by drizzle does nothing. The class
+ * name must contain "Pool": that is how drizzle tells a pool from a single client.
+ */
+class TransactionSafePool {
+  constructor(private readonly pool: pg.Pool) {}
+
+  query(...args: Parameters<pg.Pool['query']>): ReturnType<pg.Pool['query']> {
+    return (this.pool.query as (...a: unknown[]) => ReturnType<pg.Pool['query']>)(...args);
+  }
+
+  async connect(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    const releaseOnce = client.release.bind(client);
+    let released = false;
+    const release = (err?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      client.removeListener('end', lost);
+      releaseOnce(err);
+    };
+    const lost = () => release(new Error('connection lost while checked out'));
+    client.once('end', lost);
+    client.release = release;
+    return client;
+  }
+}
+
+/** Labels a failed statement's error with the statement's name, which logs show instead of its values. */
+function named(err: unknown, name: string | undefined): unknown {
+  if (name && err && typeof err === 'object' && !('statement' in err)) (err as { statement?: string }).statement = name;
+  return err;
 }
 
 /** Runs a drizzle SQL fragment and returns its rows, whichever driver is underneath. */

@@ -3,6 +3,13 @@
 // envelope. Internal error text never leaves the process; it goes to the log with the request id.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, type ErrorRenderer, type RenderableError } from './errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+
+/**
+ * Retry-After of a 503 while the database is unreachable: the pool reconnects at the next request once it is back,
+ * so a few seconds is the useful granularity (docs/operations.md, Outages).
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 interface Messages {
   readonly validation: (detail: string) => string;
@@ -10,6 +17,7 @@ interface Messages {
   readonly tooLarge: string;
   readonly unsupportedMediaType: string;
   readonly badJson: string;
+  readonly unavailable: string;
   readonly internal: string;
 }
 
@@ -19,6 +27,7 @@ export const ENGLISH: Messages = {
   tooLarge: 'Request body is too large',
   unsupportedMediaType: 'Unsupported content type',
   badJson: 'Request body is not valid JSON',
+  unavailable: 'Service temporarily unavailable, retry later',
   internal: 'Internal server error',
 };
 
@@ -28,6 +37,7 @@ export const RUSSIAN: Messages = {
   tooLarge: 'Слишком большое тело запроса',
   unsupportedMediaType: 'Неподдерживаемый тип содержимого',
   badJson: 'Тело запроса не является корректным JSON',
+  unavailable: 'Сервис временно недоступен, повторите запрос позже',
   internal: 'Внутренняя ошибка сервера',
 };
 
@@ -74,6 +84,15 @@ export function toRenderable(
   }
   const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   if (status < 500) return { status, code: fe.code ?? 'BAD_REQUEST', message: fe.message, requestId };
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: messages.unavailable,
+      requestId,
+      headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    };
+  }
   return { status: 500, code: 'INTERNAL', message: messages.internal, requestId };
 }
 
@@ -81,7 +100,8 @@ export function toRenderable(
 export function useErrorEnvelope(app: FastifyInstance, render: ErrorRenderer, messages: Messages = ENGLISH): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const r = toRenderable(err, req.id, messages);
-    if (r.status >= 500) req.log.error({ err }, 'request failed');
+    if (r.code === 'SERVICE_UNAVAILABLE') req.log.warn({ err }, 'request failed: database unavailable');
+    else if (r.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: r.code, status: r.status }, 'request rejected');
     if (r.headers) reply.headers(r.headers);
     return reply.status(r.status).send(render(r));

@@ -5,11 +5,22 @@ import { Type } from '@sinclair/typebox';
 import { StringEnum } from './schema-types.js';
 import type { Hub } from '../hub.js';
 import { migrationStatus } from '../db/migrate.js';
+import { errorSummary } from '../observability/errors.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Ready = Type.Object({
   status: StringEnum(['ready', 'not_ready']),
-  checks: Type.Object({ database: Check, migrations: Check, queue: Check }),
+  checks: Type.Object({
+    database: Check,
+    migrations: Check,
+    queue: Check,
+    ratelimit: Type.Object(
+      { ok: Type.Boolean(), detail: Type.Optional(Type.String()) },
+      {
+        description: 'false while the shared rate-limit store is unreachable: limits are then kept per process and the hub stays ready',
+      },
+    ),
+  }),
 });
 
 export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
@@ -32,7 +43,7 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
       schema: {
         operationId: 'Readyz',
         tags: ['platform'],
-        summary: 'Readiness: database reachable, migrations current, queue running',
+        summary: 'Readiness: database reachable, migrations current, queue running (rate-limit store state shown, not required)',
         response: { 200: Ready, 503: Ready },
       },
     },
@@ -40,12 +51,22 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
       const database = await hub.database
         .query('select 1')
         .then(() => ({ ok: true }))
-        .catch((err: Error) => ({ ok: false, detail: err.message }));
+        .catch((err: unknown) => ({ ok: false, detail: errorSummary(err) }));
       const m = database.ok ? await migrationStatus(hub.database) : { applied: 0, expected: 0 };
       const migrations = { ok: database.ok && m.applied >= m.expected, detail: `${m.applied}/${m.expected} applied` };
       const queue = { ok: hub.jobs.running, ...(hub.jobs.running ? {} : { detail: 'job queue is not running' }) };
+      // A degraded limiter keeps serving by policy (ratelimit/fallback.ts): shown here, but not a reason to stop routing.
+      const limiter = hub.rateLimiter.health();
+      const ratelimit = limiter.degraded
+        ? {
+            ok: false,
+            detail: `${limiter.store} unreachable since ${limiter.since}; limits kept per process${limiter.lastError ? ` (${limiter.lastError})` : ''}`,
+          }
+        : { ok: true, detail: `shared in ${limiter.store}` };
       const ready = database.ok && migrations.ok && queue.ok;
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, queue } });
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, queue, ratelimit } });
     },
   );
 

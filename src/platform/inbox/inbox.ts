@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
 import type { JobQueue, Queue, QueueSettings, SingleQueueDef } from '../jobs/queue.js';
 import type { Metrics } from '../observability/metrics.js';
+import { safeErrorMessage } from '../observability/errors.js';
 
 export type InboxMessage = typeof inboxMessages.$inferSelect;
 
@@ -197,7 +198,7 @@ export class Inbox {
     } catch (err) {
       await this.database.db
         .update(inboxMessages)
-        .set({ status: 'failed', error: (err as Error).message.slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
+        .set({ status: 'failed', error: safeErrorMessage(err).slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
         .where(eq(inboxMessages.id, inboxId));
       throw err;
     }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Database, DbExecutor } from '../db/database.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { BatchOutcome, Queue, QueueDef } from './define.js';
+import { safeErrorMessage } from '../observability/errors.js';
 
 export { defineQueue } from './define.js';
 export type {
@@ -265,7 +266,12 @@ function failure(id: string, err: unknown): BatchOutcome {
     id,
     ok: false,
     permanent: err instanceof PermanentJobError || (err as { retryable?: boolean }).retryable === false,
-    output: { message: e.message, name: e.name, ...(err instanceof PermanentJobError && err.details ? { details: err.details } : {}) },
+    // Stored and shown to operators: a failed statement's values must not be in it (observability/errors.ts).
+    output: {
+      message: safeErrorMessage(e),
+      name: e.name,
+      ...(err instanceof PermanentJobError && err.details ? { details: err.details } : {}),
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // pino JSON logs (pretty on a TTY). Secrets never reach a log line: known secret fields are redacted wherever
-// they appear, and tokens are only ever logged through `maskSecret`.
+// they appear, and tokens are only ever logged through `maskSecret`. Errors go through serializeError: a failed
+// statement is logged with its SQL error code and its name or text, never with the values it ran with.
 import { pino, type Logger } from 'pino';
+import { serializeError } from './errors.js';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -21,6 +23,7 @@ export function createLogger(opts: { level: string; pretty: boolean; destination
   const base = {
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
     base: { service: 'integration-hub' },
   };
   if (opts.destination) return pino(base, opts.destination as never);

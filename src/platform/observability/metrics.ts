@@ -1,5 +1,5 @@
 // Prometheus metrics. One registry per hub instance (tests build many apps in one process).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
@@ -49,7 +49,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpSeconds, jobRuns, jobSeconds, outbound, outboundSeconds, alerts, inbox };
+  const rateLimitDegraded = new Gauge({
+    name: 'hub_ratelimit_degraded',
+    help: 'Whether the shared rate-limit store is unreachable and limits are kept per process (1) or shared (0)',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  const rateLimitFallback = new Counter({
+    name: 'hub_ratelimit_fallback_checks_total',
+    help: 'Rate-limit checks and reservations answered by the per-process fallback while the shared store was unreachable',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  return { registry, httpSeconds, jobRuns, jobSeconds, outbound, outboundSeconds, alerts, inbox, rateLimitDegraded, rateLimitFallback };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

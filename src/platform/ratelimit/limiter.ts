@@ -8,6 +8,8 @@
 // watch one and returns its value from the same round trip, so a per-process cache (tracking API keys) learns of
 // a change made by any process at its very next request, without a query of its own. Unique values rather than a
 // counter: a Redis restart that forgets a generation can never bring back a value a cache already holds.
+// The hub wraps either store in FallbackRateLimiter (fallback.ts): while the store is unreachable, limits are kept
+// per process instead of failing or stalling requests.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../db/database.js';
@@ -64,16 +66,21 @@ export class PgRateLimiter implements RateLimiter {
   readonly #pool: pg.Pool | undefined;
   readonly #checks: PgCheckBatcher;
 
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    opts: { connectTimeoutMs?: number } = {},
+  ) {
     if (database.connectionString) {
       this.#pool = new pg.Pool({
         connectionString: database.connectionString,
         max: 4,
         min: 4,
+        connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
         options: '-c synchronous_commit=off',
         application_name: 'integration-hub-ratelimit',
       });
       this.#pool.on('error', () => undefined);
+      this.#pool.on('connect', (client) => client.on('error', () => undefined)); // see database.ts
       const pool = this.#pool;
       this.#query = async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
       // Named: each pooled connection prepares the batch statement once.
@@ -109,6 +116,10 @@ export class PgRateLimiter implements RateLimiter {
       [key, Math.floor(nowMs), intervalMs],
     );
     return Math.max(0, Number(row!.tat) - intervalMs - nowMs);
+  }
+
+  async probe(): Promise<void> {
+    await this.#query('select 1', []);
   }
 
   async close(): Promise<void> {

@@ -3,10 +3,13 @@
 // runs them in order, atomically across every instance: on loopback a write to Redis costs about as much CPU as the
 // script itself, and each command costs ioredis its own parsing and bookkeeping (22 µs a request when every check
 // was its own command in a pipeline). Keys of one call may lie anywhere: the limiter needs one Redis, not a cluster.
+// Calls fail fast: no offline queue (a call while disconnected fails at once instead of waiting for a reconnect),
+// no resend after a lost connection, and a command timeout; the hub then limits per process (fallback.ts).
 
 import { Redis } from 'ioredis';
 import { RoundBatch } from './round-batch.js';
-import { decide, newGeneration, type LimitDecision, type RateLimiter } from './limiter.js';
+import { decide, newGeneration, type LimitDecision } from './limiter.js';
+import type { SharedStore } from './fallback.js';
 
 // Per check, ARGV holds now, interval, period and whether a generation key follows its bucket key in KEYS.
 const CHECK_MANY = `
@@ -52,16 +55,64 @@ interface PendingCheck {
   reject(err: unknown): void;
 }
 
-export class RedisRateLimiter implements RateLimiter {
+export interface RedisLimiterOptions {
+  /** The longest wait for one call (REDIS_COMMAND_TIMEOUT_MS). */
+  readonly commandTimeoutMs?: number;
+  /** The connection dropped after it had been ready (Redis stopped, restarted, network cut). */
+  readonly onConnectionLost?: (err?: unknown) => void;
+  /** The connection is ready again after a loss. */
+  readonly onReconnected?: () => void;
+}
+
+/** The longest wait for a connection; the first one also bounds how long start-up waits for Redis. */
+const CONNECT_TIMEOUT_MS = 1000;
+/** Reconnect attempts back off up to this interval: a restarted Redis is found again within it. */
+const MAX_RECONNECT_DELAY_MS = 500;
+
+export class RedisRateLimiter implements SharedStore {
   readonly #redis: Redis;
   readonly #round = new RoundBatch<PendingCheck>((batch) => this.#send(batch));
+  /** Settles when the first connection attempt is over; checks asked for before then wait for it. */
+  readonly #firstAttempt: Promise<boolean>;
+  #attempted = false;
+  #wasReady = false;
+  #closing = false;
 
   constructor(
     url: string,
     private readonly prefix = 'hub:rl:',
+    opts: RedisLimiterOptions = {},
   ) {
-    this.#redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableOfflineQueue: true });
-    this.#redis.on('error', () => undefined); // reconnects by itself; failed calls surface to callers
+    this.#redis = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: opts.commandTimeoutMs ?? 100,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      retryStrategy: (times) => Math.min(50 * times, MAX_RECONNECT_DELAY_MS),
+    });
+    let lastError: unknown;
+    this.#redis.on('error', (err) => (lastError = err)); // reconnects by itself; failed calls surface to callers
+    this.#firstAttempt = new Promise<boolean>((resolve) => {
+      const settle = (ok: boolean) => {
+        if (this.#attempted) return;
+        this.#attempted = true;
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      const timer = setTimeout(() => settle(false), CONNECT_TIMEOUT_MS + 100);
+      timer.unref();
+      this.#redis.once('ready', () => settle(true));
+      this.#redis.once('close', () => settle(false));
+    });
+    this.#redis.on('ready', () => {
+      if (this.#wasReady) opts.onReconnected?.();
+      this.#wasReady = true;
+    });
+    this.#redis.on('close', () => {
+      if (this.#wasReady && !this.#closing) opts.onConnectionLost?.(lastError);
+    });
     // EVALSHA with a fallback to EVAL (NOSCRIPT after a restart or SCRIPT FLUSH): the scripts travel once.
     this.#redis.defineCommand('hubCheckMany', { lua: CHECK_MANY });
     this.#redis.defineCommand('hubReserve', { lua: RESERVE, numberOfKeys: 1 });
@@ -79,7 +130,20 @@ export class RedisRateLimiter implements RateLimiter {
     return decide(ok === 1, Number(tat), nowMs, limit, periodMs, watch === undefined ? undefined : generation);
   }
 
+  /** Resolves once the first connection attempt is over: true when Redis answered. */
+  ready(): Promise<boolean> {
+    return this.#firstAttempt;
+  }
+
+  async probe(): Promise<void> {
+    await this.#redis.ping();
+  }
+
   #send(batch: PendingCheck[]): void {
+    if (!this.#attempted) {
+      void this.#firstAttempt.then(() => this.#send(batch));
+      return;
+    }
     const keys = batch.flatMap((c) => c.keys);
     const argv = batch.flatMap((c) => c.argv);
     (this.#scripts.hubCheckMany(keys.length, ...keys, ...argv) as Promise<CheckReply[]>).then(
@@ -89,17 +153,21 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async bump(name: string): Promise<string> {
+    if (!this.#attempted) await this.#firstAttempt;
     const value = newGeneration();
     await this.#redis.set(`${this.prefix}gen:${name}`, value);
     return value;
   }
 
   async reserve(key: string, intervalMs: number, nowMs = Date.now()): Promise<number> {
+    if (!this.#attempted) await this.#firstAttempt;
     const tat = Number(await this.#scripts.hubReserve(this.prefix + key, nowMs, intervalMs));
     return Math.max(0, tat - intervalMs - nowMs);
   }
 
   async close(): Promise<void> {
-    await this.#redis.quit().catch(() => undefined);
+    this.#closing = true;
+    if (this.#redis.status === 'ready') await this.#redis.quit().catch(() => undefined);
+    this.#redis.disconnect();
   }
 }
