@@ -1,6 +1,6 @@
 // The ZIP container of an XLSX file, checked before any XML parser sees it: a zip bomb (a few kilobytes that
-// inflate to gigabytes) is refused by the sizes the ZIP declares, and, since declarations can lie, by inflating
-// every entry once here into nothing, counting bytes and stopping at the limit — memory stays one chunk.
+// inflate to gigabytes) is refused by the sizes the ZIP declares, and, since declarations can lie, every entry is
+// inflated once here into nothing and refused as soon as it grows past its declared size — memory stays one chunk.
 //
 // The XLSX reader (exceljs, through unzipper) walks the file's local headers from the start, while this check
 // reads the central directory at the end. Entries must therefore lie back to back from byte 0 up to the
@@ -55,12 +55,12 @@ export async function checkXlsxZip(path: string, limits: ImportLimits): Promise<
     const declared = entries.reduce((sum, e) => sum + e.size, 0);
     if (declared > limits.maxBytes) throw tooLarge(limits, 'XLSX после распаковки');
     const locals = await localHeaders(file, entries, directoryOffset);
-    let total = 0;
+    // Every entry inflates to exactly its declared size, so the declared sum above bounds what any reader gets.
     let rowElements = 0;
     for (const [i, entry] of entries.entries()) {
       const { start, name } = locals[i]!;
       const counter = XML_PART.test(name) ? new XmlCounter(WORKSHEET.test(name)) : undefined;
-      total += await inflatedSize(file, { ...entry, name }, start, limits.maxBytes - total, counter, limits);
+      await inflate(file, { ...entry, name }, start, counter);
       rowElements += counter?.rows ?? 0;
     }
     return { rowElements };
@@ -146,18 +146,11 @@ async function localHeaders(
   return out;
 }
 
-/** Inflates one entry into nothing; its size, refused past `budget` (what the limit leaves) or past its declared size. */
-async function inflatedSize(
-  file: FileHandle,
-  entry: Entry,
-  start: number,
-  budget: number,
-  counter: XmlCounter | undefined,
-  limits: ImportLimits,
-): Promise<number> {
+/** Inflates one entry into nothing, refusing it as soon as it inflates past its declared size. */
+async function inflate(file: FileHandle, entry: Entry, start: number, counter: XmlCounter | undefined): Promise<void> {
   if (entry.compressedSize === 0) {
     if (entry.size !== 0) throw broken(`${entry.name}: размер не совпадает с заявленным`);
-    return 0;
+    return;
   }
   const raw = Readable.from(chunksOf(file, start, entry.compressedSize));
   const data = entry.method === STORED ? raw : raw.pipe(createInflateRaw({ chunkSize: CHUNK }));
@@ -166,7 +159,6 @@ async function inflatedSize(
   try {
     for await (const chunk of data as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > budget) throw tooLarge(limits, 'XLSX после распаковки');
       if (size > entry.size) throw broken(`${entry.name}: распаковывается больше заявленного`);
       counter?.feed(chunk);
     }
@@ -178,7 +170,6 @@ async function inflatedSize(
     raw.destroy();
   }
   if (size !== entry.size) throw broken(`${entry.name}: размер не совпадает с заявленным`);
-  return size;
 }
 
 /** The bytes [start, start + length) of the file, a chunk at a time (the handle stays open for the next entry). */
