@@ -41,7 +41,7 @@ export interface BatchOutcome {
 }
 
 /** The fields of `input` that differ from the stored row (what an update must change). */
-export function differences(row: TrackingRow, input: CreateTrackingInput): UpdateTrackingInput {
+export function differences(row: StoredRow, input: CreateTrackingInput): UpdateTrackingInput {
   const changes: Record<string, unknown> = {};
   if (input.status && input.status !== row.current_status) changes.status = input.status;
   if (input.quantity !== undefined && input.quantity !== row.quantity) changes.quantity = input.quantity;
@@ -55,7 +55,7 @@ export function differences(row: TrackingRow, input: CreateTrackingInput): Updat
 }
 
 /** The row error for a known number whose client differs, or null. */
-export const otherClient = (row: TrackingRow, input: CreateTrackingInput) =>
+export const otherClient = (row: StoredRow, input: CreateTrackingInput) =>
   row.client_code === input.client_code
     ? null
     : trackingError('DUPLICATE_TRACKING', `трек-номер уже принадлежит клиенту ${row.client_code}`);
@@ -84,7 +84,7 @@ export async function writeBatch(
     return row && (otherClient(row, p.input) || Object.keys(differences(row, p.input)).length > 0);
   });
   outcome.unchanged += batch.length - fresh.length - touched.length;
-  const locked = touched.length ? await byNumber(tx, botId, touched, true) : new Map<string, TrackingRow>();
+  const locked = touched.length ? await byNumber(tx, botId, touched, true) : new Map<string, StoredRow>();
   const changes: Change[] = [];
   for (const p of touched) {
     const row = locked.get(p.input.tracking_number)!; // numbers are never deleted
@@ -97,9 +97,8 @@ export async function writeBatch(
     else changes.push({ row, diff });
   }
   if (fresh.length) {
-    const lost = await insertNew(tx, botId, fresh, deltas);
-    outcome.created += fresh.length - lost.length;
-    for (const p of lost) fail(p, trackingError('DUPLICATE_TRACKING').message);
+    await insertNew(tx, botId, fresh, deltas);
+    outcome.created += fresh.length;
   }
   if (changes.length) {
     await updateKnown(tx, webhooks, botId, changes, deltas);
@@ -109,96 +108,66 @@ export async function writeBatch(
   return outcome;
 }
 
+/** What comparing a stored row with a file's row needs: the view's values, not its timestamps. */
+export type StoredRow = Omit<TrackingRow, 'bot_id' | 'client_id' | 'created_at' | 'updated_at'>;
+// The amounts as float8, as the view reads them (differences compares them with the file's numbers). Timestamps
+// are left out: formatting them costs more than the rest of the row, and a re-run reads every row of the file.
+const STORED_COLUMNS = sql.raw(
+  'id, tracking_number, client_code, current_status, quantity, weight_kg::float8, price_per_kg_usd::float8, total_cost_usd::float8, note',
+);
+
 /** The batch's stored rows by tracking number; `lock` takes row locks, in id order. */
-async function byNumber(tx: DbExecutor, botId: number, batch: readonly PendingRow[], lock: boolean): Promise<Map<string, TrackingRow>> {
+async function byNumber(tx: DbExecutor, botId: number, batch: readonly PendingRow[], lock: boolean): Promise<Map<string, StoredRow>> {
   const numbers = sql.param(batch.map((p) => p.input.tracking_number));
-  const found = await rows<TrackingRow>(
+  const found = await rows<StoredRow>(
     tx,
-    sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and tracking_number = any(${numbers}::text[])
+    sql`select ${STORED_COLUMNS} from tracking_numbers where bot_id = ${botId} and tracking_number = any(${numbers}::text[])
         ${lock ? sql`order by id for update` : sql``}`,
   );
   return new Map(found.map((r) => [r.tracking_number, r]));
 }
 
 /**
- * Creates the batch's new numbers: clients, numbers, first history rows; adds them to `deltas`. Returns the rows
- * not inserted because the number appeared meanwhile (another writer committed it after the batch's read).
+ * Creates the batch's new numbers in one statement: clients upserted (counts added), numbers inserted in file
+ * order (ids follow the file, as one-by-one inserts would), each with its first history row; adds them to `deltas`.
+ * It answers one row of counts, not one per number: reading rows back is a large part of a statement's cost on
+ * PGlite. A plain INSERT, cheaper than ON CONFLICT: a number another writer committed after the batch's read
+ * fails the batch on the unique key, and the caller's row-by-row retry then treats it as the known number it is.
  */
-async function insertNew(tx: DbExecutor, botId: number, fresh: readonly PendingRow[], deltas: Deltas): Promise<PendingRow[]> {
-  const perClient = new Map<string, number>();
-  for (const p of fresh) perClient.set(p.input.client_code, (perClient.get(p.input.client_code) ?? 0) + 1);
-  const clients = await rows<{ id: number; client_code: string; created: boolean }>(
-    tx,
-    sql`insert into tracking_clients (bot_id, client_code, tracking_count)
-        select ${botId}::bigint, v.code, v.n from unnest(${sql.param([...perClient.keys()])}::text[], ${sql.param([...perClient.values()])}::int[]) as v(code, n)
-        order by v.code
-        on conflict (bot_id, client_code) do update set tracking_count = tracking_clients.tracking_count + excluded.tracking_count
-        returning id, client_code, (xmax = 0) as created`,
-  );
-  const clientOf = new Map(clients.map((c) => [c.client_code, c]));
+async function insertNew(tx: DbExecutor, botId: number, fresh: readonly PendingRow[], deltas: Deltas): Promise<void> {
   const column = <T>(pick: (input: CreateTrackingInput) => T) => sql.param(fresh.map((p) => pick(p.input)));
-  // Rows go in in file order (ids follow the file, as one-by-one inserts would), each with its first history row.
-  const inserted = await rows<{ tracking_number: string; current_status: string }>(
+  const [r] = await rows<{ per_status: Record<string, number>; new_clients: number }>(
     tx,
     sql`with v as (
           select * from unnest(
-            ${column((i) => clientOf.get(i.client_code)!.id)}::bigint[], ${column((i) => i.tracking_number)}::text[],
-            ${column((i) => i.client_code)}::text[], ${column((i) => i.status ?? 'pending')}::text[],
+            ${column((i) => i.tracking_number)}::text[], ${column((i) => i.client_code)}::text[], ${column((i) => i.status ?? 'pending')}::text[],
             ${column((i) => i.quantity ?? null)}::int[], ${column((i) => i.weight_kg ?? null)}::numeric[],
             ${column((i) => i.price_per_kg_usd ?? null)}::numeric[], ${column((i) => costOf(i))}::numeric[],
             ${column((i) => i.note ?? null)}::text[]
-          ) with ordinality as u(client_id, tracking_number, client_code, status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, i)
+          ) with ordinality as u(tracking_number, client_code, status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, i)
+        ), clients as (
+          insert into tracking_clients (bot_id, client_code, tracking_count)
+          select ${botId}::bigint, client_code, count(*) from v group by client_code order by client_code
+          on conflict (bot_id, client_code) do update set tracking_count = tracking_clients.tracking_count + excluded.tracking_count
+          returning id, client_code, (xmax = 0) as created
         ), created as (
           insert into tracking_numbers (bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note)
-          select ${botId}::bigint, client_id, tracking_number, client_code, status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note
-          from v order by i
-          on conflict (bot_id, tracking_number) do nothing
-          returning id, bot_id, tracking_number, current_status, created_at
+          select ${botId}::bigint, c.id, v.tracking_number, v.client_code, v.status, v.quantity, v.weight_kg, v.price_per_kg_usd, v.total_cost_usd, v.note
+          from v join clients c on c.client_code = v.client_code order by v.i
+          returning id, bot_id, current_status, created_at
         ), history as (
           insert into tracking_status_history (bot_id, tracking_id, from_status, status, source, changed_at)
           select bot_id, id, null, current_status, 'import', created_at from created order by id
         )
-        select tracking_number, current_status from created`,
+        select (select json_object_agg(current_status, n) from (select current_status, count(*) as n from created group by current_status) s) as per_status,
+               (select count(*)::int from clients where created) as new_clients`,
   );
-  for (const r of inserted) add(deltas, r.current_status, 1);
-  let clientsCreated = clients.filter((c) => c.created).length;
-  if (inserted.length === fresh.length) {
-    add(deltas, 'clients', clientsCreated);
-    return [];
-  }
-  const done = new Set(inserted.map((r) => r.tracking_number));
-  const lost = fresh.filter((p) => !done.has(p.input.tracking_number));
-  clientsCreated -= await uncount(tx, lost, clientOf);
-  add(deltas, 'clients', clientsCreated);
-  return lost;
-}
-
-/** Takes rows that were not inserted off their clients' counts; drops clients this batch created for them alone. */
-async function uncount(
-  tx: DbExecutor,
-  lost: readonly PendingRow[],
-  clientOf: ReadonlyMap<string, { id: number; created: boolean }>,
-): Promise<number> {
-  const perClient = new Map<number, number>();
-  for (const p of lost) {
-    const id = clientOf.get(p.input.client_code)!.id;
-    perClient.set(id, (perClient.get(id) ?? 0) + 1);
-  }
-  await rows(
-    tx,
-    sql`update tracking_clients c set tracking_count = c.tracking_count - v.n
-        from unnest(${sql.param([...perClient.keys()])}::bigint[], ${sql.param([...perClient.values()])}::int[]) as v(id, n) where c.id = v.id`,
-  );
-  const createdIds = [...clientOf.values()].filter((c) => c.created).map((c) => c.id);
-  const dropped = await rows(
-    tx,
-    sql`delete from tracking_clients where id = any(${sql.param(createdIds)}::bigint[]) and tracking_count = 0 returning id`,
-  );
-  return dropped.length;
+  for (const [status, n] of Object.entries(r!.per_status)) add(deltas, status, Number(n));
+  add(deltas, 'clients', r!.new_clients);
 }
 
 interface Change {
-  readonly row: TrackingRow;
+  readonly row: StoredRow;
   readonly diff: UpdateTrackingInput;
 }
 

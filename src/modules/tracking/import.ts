@@ -68,27 +68,35 @@ export class Importer {
     const result: ImportResult = { total: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
     const seen = new Map<string, number>();
     let batch: PendingRow[] = [];
+    // One batch is written while the next is read and validated (on PostgreSQL the two overlap; PGlite runs its
+    // queries on this thread, so there they simply alternate).
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      await this.#write(botId, batch, result);
+      const full = batch;
       batch = [];
-      onProgress?.({ rows: result.total, fraction: source.progress(), done: false });
+      await writing;
+      writing = this.#write(botId, full, result).then(() => onProgress?.({ rows: result.total, fraction: source.progress(), done: false }));
     };
-    for await (const record of source.records()) {
-      result.total += 1;
-      const parsed = toInput(record);
-      if ('error' in parsed) fail(result, record.line, record.cells.tracking_number ?? '', parsed.error);
-      else {
-        const number = parsed.input.tracking_number;
-        const first = seen.get(number);
-        if (first !== undefined) fail(result, record.line, number, `трек-номер повторяется в файле (строка ${first})`);
+    try {
+      for await (const record of source.records()) {
+        result.total += 1;
+        const parsed = toInput(record);
+        if ('error' in parsed) fail(result, record.line, record.cells.tracking_number ?? '', parsed.error);
         else {
-          seen.set(number, record.line);
-          batch.push({ line: record.line, input: parsed.input });
-          if (batch.length >= this.batchRows) await flush();
+          const number = parsed.input.tracking_number;
+          const first = seen.get(number);
+          if (first !== undefined) fail(result, record.line, number, `трек-номер повторяется в файле (строка ${first})`);
+          else {
+            seen.set(number, record.line);
+            batch.push({ line: record.line, input: parsed.input });
+            if (batch.length >= this.batchRows) await flush();
+          }
         }
       }
+      if (batch.length) await flush();
+    } finally {
+      await writing; // a batch in flight finishes (and is counted) even when reading failed
     }
-    if (batch.length) await flush();
     result.errors.sort((a, b) => a.line - b.line);
     onProgress?.({ rows: result.total, fraction: 1, done: true });
     return result;
@@ -104,12 +112,15 @@ export class Importer {
     } catch (err) {
       // A database error fails the whole batch (a value the column cannot hold, a deadlock with another writer):
       // its rows are retried one by one, so only the row at fault is reported.
-      this.hub.log.warn({ err, lines: [batch[0]?.line, batch.at(-1)?.line] }, 'tracking import batch failed; writing its rows one by one');
+      this.hub.log.warn(
+        { ...reason(err), lines: [batch[0]?.line, batch.at(-1)?.line] },
+        'tracking import batch failed; writing its rows one by one',
+      );
       for (const p of batch) {
         try {
           result[await this.#apply(botId, p.input)] += 1;
         } catch (rowErr) {
-          if (!(rowErr instanceof HubError)) this.hub.log.error({ err: rowErr, line: p.line }, 'tracking import row failed');
+          if (!(rowErr instanceof HubError)) this.hub.log.error({ ...reason(rowErr), line: p.line }, 'tracking import row failed');
           fail(
             result,
             p.line,
@@ -140,6 +151,17 @@ export class Importer {
       return 'updated';
     });
   }
+}
+
+/**
+ * What a failed write's log line may say: a database error's code (SQLSTATE), never its text — the driver's
+ * message carries the statement's parameters (for a batch, thousands of rows of a partner's data) and the
+ * database's may quote a value. Anything else (a bug) by its message.
+ */
+function reason(err: unknown): { code: string } | { error: string } {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? { code } : { error: cause instanceof Error ? cause.message : String(cause) };
 }
 
 function fail(result: ImportResult, line: number, trackingNumber: string, error: string): void {

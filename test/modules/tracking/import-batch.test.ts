@@ -127,6 +127,9 @@ test('a row the database refuses fails alone: its batch is retried row by row', 
     'select (select count(*)::int from tracking_numbers) as n, (select sum(tracking_count)::int from tracking_clients) as clients',
   );
   assert.deepEqual(n, { n: 49, clients: 49 }, 'nothing of the failed row is left behind');
+  const logged = h.logs.filter((l) => String(l.msg).startsWith('tracking import'));
+  assert.ok(logged.length > 0);
+  for (const line of logged) assert.doesNotMatch(JSON.stringify(line), /O-\d|5000000000/, 'logs name the error code, not the rows');
 });
 
 test('the error report neutralises cells that a spreadsheet would run as formulas', async (t) => {
