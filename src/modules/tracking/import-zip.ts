@@ -16,6 +16,7 @@ const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const DESCRIPTOR_SIGNATURE = 0x08074b50;
+const DESCRIPTOR_BYTES = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
 const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
 /** An XLSX holds a dozen or two parts; thousands would be a directory that costs more to walk than it holds. */
@@ -58,9 +59,9 @@ export async function checkXlsxZip(path: string, limits: ImportLimits): Promise<
     // Every entry inflates to exactly its declared size, so the declared sum above bounds what any reader gets.
     let rowElements = 0;
     for (const [i, entry] of entries.entries()) {
-      const { start, name } = locals[i]!;
-      const counter = XML_PART.test(name) ? new XmlCounter(WORKSHEET.test(name)) : undefined;
-      await inflate(file, { ...entry, name }, start, counter);
+      const local = locals[i]!;
+      const counter = XML_PART.test(local.name) ? new XmlCounter(WORKSHEET.test(local.name)) : undefined;
+      await inflate(file, { ...entry, name: local.name }, local, counter);
       rowElements += counter?.rows ?? 0;
     }
     return { rowElements };
@@ -114,32 +115,43 @@ async function centralDirectory(file: FileHandle, size: number): Promise<{ entri
   return { entries, directoryOffset };
 }
 
+/** Where an entry's compressed data is, by its local header. */
+interface Local {
+  readonly start: number;
+  /** The name the local header gives (what a streaming reader goes by). */
+  readonly name: string;
+  /** Whether a streaming reader finds the data's end by searching for the data descriptor's signature. */
+  readonly scanned: boolean;
+}
+
 /**
- * Where each entry's compressed data starts, and its name as the local header gives it (what a streaming reader
- * goes by). The local header must agree with the directory, and the entries lie back to back up to it.
+ * The local headers: they must agree with the directory, and the entries lie back to back up to it. unzipper reads
+ * an entry by the sizes in its local header or, when a data descriptor follows and the header gives no size, up to
+ * the first occurrence of the descriptor's signature — which then must be where the directory says the data ends.
  */
-async function localHeaders(
-  file: FileHandle,
-  entries: readonly Entry[],
-  directoryOffset: number,
-): Promise<Array<{ start: number; name: string }>> {
-  const out: Array<{ start: number; name: string }> = [];
+async function localHeaders(file: FileHandle, entries: readonly Entry[], directoryOffset: number): Promise<Local[]> {
+  const out: Local[] = [];
   let expected = 0;
   for (const e of entries) {
     if (e.offset !== expected) throw broken('между файлами архива есть лишние данные');
     const local = await read(file, e.offset, 30);
     if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) throw broken('заголовок файла в архиве испорчен');
     const method = local.readUInt16LE(8);
-    const sizesInHeader = !(local.readUInt16LE(6) & HAS_DESCRIPTOR);
-    if (method !== e.method || (sizesInHeader && (local.readUInt32LE(18) !== e.compressedSize || local.readUInt32LE(22) !== e.size)))
+    const descriptor = (local.readUInt16LE(6) & HAS_DESCRIPTOR) !== 0;
+    const scanned = descriptor && local.readUInt32LE(18) === 0;
+    if (method !== e.method || (!scanned && (local.readUInt32LE(18) !== e.compressedSize || local.readUInt32LE(22) !== e.size)))
       throw broken('заголовок файла не совпадает с оглавлением');
     if (method !== STORED && method !== DEFLATED) throw broken(`метод сжатия ${method}`);
     const nameLength = local.readUInt16LE(26);
     const name = (await read(file, e.offset + 30, nameLength)).toString('utf8');
     const start = e.offset + 30 + nameLength + local.readUInt16LE(28);
     let end = start + e.compressedSize;
-    if (!sizesInHeader) end += (await read(file, end, 4)).readUInt32LE(0) === DESCRIPTOR_SIGNATURE ? 16 : 12;
-    out.push({ start, name });
+    if (descriptor) {
+      const signed = (await read(file, end, 4)).readUInt32LE(0) === DESCRIPTOR_SIGNATURE;
+      if (scanned && !signed) throw broken('дескриптор данных без подписи');
+      end += signed ? 16 : 12;
+    }
+    out.push({ start, name, scanned });
     expected = end;
   }
   if (expected !== directoryOffset) throw broken('между файлами архива и оглавлением есть лишние данные');
@@ -147,12 +159,12 @@ async function localHeaders(
 }
 
 /** Inflates one entry into nothing, refusing it as soon as it inflates past its declared size. */
-async function inflate(file: FileHandle, entry: Entry, start: number, counter: XmlCounter | undefined): Promise<void> {
+async function inflate(file: FileHandle, entry: Entry, local: Local, counter: XmlCounter | undefined): Promise<void> {
   if (entry.compressedSize === 0) {
     if (entry.size !== 0) throw broken(`${entry.name}: размер не совпадает с заявленным`);
     return;
   }
-  const raw = Readable.from(chunksOf(file, start, entry.compressedSize));
+  const raw = Readable.from(chunksOf(file, local.start, entry.compressedSize, local.scanned));
   const data = entry.method === STORED ? raw : raw.pipe(createInflateRaw({ chunkSize: CHUNK }));
   raw.on('error', (err) => data.destroy(err));
   let size = 0;
@@ -172,10 +184,18 @@ async function inflate(file: FileHandle, entry: Entry, start: number, counter: X
   if (size !== entry.size) throw broken(`${entry.name}: размер не совпадает с заявленным`);
 }
 
-/** The bytes [start, start + length) of the file, a chunk at a time (the handle stays open for the next entry). */
-async function* chunksOf(file: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+/**
+ * The bytes [start, start + length) of the file, a chunk at a time (the handle stays open for the next entry).
+ * `scanned`: the data descriptor's signature must not occur in them, or a streaming reader would stop there.
+ */
+async function* chunksOf(file: FileHandle, start: number, length: number, scanned: boolean): AsyncGenerator<Buffer> {
+  let tail = Buffer.alloc(0);
   for (let at = start, left = length; left > 0;) {
     const chunk = await read(file, at, Math.min(CHUNK, left));
+    if (scanned) {
+      if (Buffer.concat([tail, chunk]).indexOf(DESCRIPTOR_BYTES) !== -1) throw broken('в сжатых данных встречается подпись дескриптора');
+      tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 3)));
+    }
     at += chunk.length;
     left -= chunk.length;
     yield chunk;

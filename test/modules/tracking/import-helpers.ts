@@ -1,6 +1,7 @@
 // Shared by the import tests: `hub tracking …` run against a test hub, and a small ZIP writer for XLSX files
 // no spreadsheet program would write (zip bombs, lying sizes).
 import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { Command } from 'commander';
 import type { TestHub } from '../../helpers/hub.js';
@@ -26,10 +27,14 @@ export interface ZipEntry {
   readonly parts: readonly Part[];
   /** The uncompressed size to declare, when it should lie. */
   readonly declaredSize?: number;
+  /** Stored instead of deflated. */
+  readonly stored?: boolean;
+  /** Sizes in a data descriptor after the data (flag bit 3), zeros in the local header. */
+  readonly descriptor?: boolean;
 }
 
-async function deflate(parts: readonly Part[]): Promise<{ data: Buffer; crc: number; size: number }> {
-  const z = createDeflateRaw({ level: 9 });
+async function deflate(parts: readonly Part[], stored = false): Promise<{ data: Buffer; crc: number; size: number }> {
+  const z = stored ? new PassThrough() : createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   z.on('data', (b: Buffer) => out.push(b));
   let crc = 0;
@@ -57,30 +62,43 @@ export async function zip(entries: readonly ZipEntry[]): Promise<Buffer> {
   const central: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const { data, crc, size } = await deflate(entry.parts);
+    const { data, crc, size } = await deflate(entry.parts, entry.stored);
     const name = Buffer.from(entry.name);
     const declared = entry.declaredSize ?? size;
+    const method = entry.stored ? 0 : 8;
+    const flags = entry.descriptor ? 0x08 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8); // deflated
-    local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(declared, 22);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(method, 8);
+    if (!entry.descriptor) {
+      local.writeUInt32LE(crc >>> 0, 14);
+      local.writeUInt32LE(data.length, 18);
+      local.writeUInt32LE(declared, 22);
+    }
     local.writeUInt16LE(name.length, 26);
+    const descriptor = Buffer.alloc(entry.descriptor ? 16 : 0);
+    if (entry.descriptor) {
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      descriptor.writeUInt32LE(crc >>> 0, 4);
+      descriptor.writeUInt32LE(data.length, 8);
+      descriptor.writeUInt32LE(declared, 12);
+    }
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4);
     header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(8, 10);
+    header.writeUInt16LE(flags, 8);
+    header.writeUInt16LE(method, 10);
     header.writeUInt32LE(crc >>> 0, 16);
     header.writeUInt32LE(data.length, 20);
     header.writeUInt32LE(declared, 24);
     header.writeUInt16LE(name.length, 28);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
-    chunks.push(local, name, data);
-    offset += local.length + name.length + data.length;
+    chunks.push(local, name, data, descriptor);
+    offset += local.length + name.length + data.length + descriptor.length;
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);
@@ -98,7 +116,7 @@ const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>
  * A minimal XLSX whose one sheet has the header row `tracking_number, client_code` and a second row whose first
  * cell is `filler` (e.g. 300 MiB of one letter) — the rest of the parts are the least a reader needs.
  */
-export function xlsxWith(filler: Part, sheetDeclaredSize?: number): Promise<Buffer> {
+export function xlsxWith(filler: Part, sheet: Partial<Pick<ZipEntry, 'declaredSize' | 'stored' | 'descriptor'>> = {}): Promise<Buffer> {
   const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
   return zip([
@@ -131,7 +149,7 @@ export function xlsxWith(filler: Part, sheetDeclaredSize?: number): Promise<Buff
     },
     {
       name: 'xl/worksheets/sheet1.xml',
-      declaredSize: sheetDeclaredSize,
+      ...sheet,
       parts: [
         `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><sheetData><row r="1">${cell('A1', 'tracking_number')}${cell('B1', 'client_code')}</row>` +
           '<row r="2"><c r="A2" t="inlineStr"><is><t>',

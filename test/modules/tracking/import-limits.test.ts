@@ -36,11 +36,34 @@ test('a zip bomb is refused by its declared size, and while inflating when the d
 
   // The sheet declares 1 KB (the sum is then far below the limit): stopped as soon as it inflates past that.
   const lying = join(dir, 'bomb-lying.xlsx');
-  writeFileSync(lying, await xlsxWith({ repeat: '<b/>', bytes: 300 * MIB }, 1024));
+  writeFileSync(lying, await xlsxWith({ repeat: '<b/>', bytes: 300 * MIB }, { declaredSize: 1024 }));
   await assert.rejects(cli(h, 'import', '--bot', '7', lying), /повреждён.*sheet1\.xml: распаковывается больше заявленного/);
   const grown = peakMib() - before;
   assert.ok(grown < 150, `peak memory grew by ${grown.toFixed(0)} MiB; the check inflates into nothing, a chunk at a time`);
   assert.equal(await stored(h), 0);
+});
+
+test('a ZIP entry a streaming reader would see differently from its directory is refused', async (t) => {
+  const h = await trackingHub(t);
+  await cli(h, 'bot', 'create', '--name', 'Архив', '--id', '14');
+  // Sizes only in a data descriptor: unzipper ends the entry at the first descriptor signature in its data, and
+  // would read whatever follows as further entries — unchecked ones.
+  const cut = join(dir, 'cut.xlsx');
+  writeFileSync(
+    cut,
+    await xlsxWith('T-1</t></is></c></row><!-- PK\x07\x08 --><row r="3"><c r="A3" t="inlineStr"><is><t>T-2', {
+      stored: true,
+      descriptor: true,
+    }),
+  );
+  await assert.rejects(cli(h, 'import', '--bot', '14', cut), /повреждён.*подпись дескриптора/);
+  // The same layout without the signature in the data is read as usual.
+  const fine = join(dir, 'descriptor.xlsx');
+  writeFileSync(fine, await xlsxWith('T-1', { stored: true, descriptor: true }));
+  assert.equal(JSON.parse((await cli(h, 'import', '--bot', '14', fine)).stdout).created, 1);
+  const padded = join(dir, 'padded.xlsx');
+  writeFileSync(padded, Buffer.concat([Buffer.alloc(64), await xlsxWith('T-3')]));
+  await assert.rejects(cli(h, 'import', '--bot', '14', padded), /XLSX повреждён или не поддерживается/);
 });
 
 test('one cell longer than 1 MB is refused before an XML parser holds it', async (t) => {
