@@ -3,8 +3,9 @@
 // definition (registerTrackingCli), so the measured path is the operator's: file checks, streaming parse,
 // validation, batched writes, the summary. Baseline, same run and database: the same rows written by plain
 // multi-row INSERTs (1,000 rows a statement, one transaction each) into a scratch table shaped like
-// tracking_numbers — what writing the rows costs with no hub around it. Target: 100,000 rows in under 10 s.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// tracking_numbers — what writing the rows costs with no hub around it; the two alternate over three rounds.
+// Target: 100,000 rows in under 10 s.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -20,6 +21,7 @@ const ROWS = 100_000;
 const CLIENTS = 2_000;
 const UPDATES = 10_000;
 const TARGET_SECONDS = 10;
+const ROUNDS = 3;
 const STATUSES = ['pending', 'in_transit', 'delivered'] as const;
 const HEADER = ['tracking_number', 'client_code', 'status', 'quantity', 'weight_kg', 'price_per_kg_usd', 'note'];
 
@@ -103,8 +105,9 @@ async function cli(hub: Hub, ...args: string[]): Promise<Step & { out: Summary }
  * The baseline: the same rows as multi-row INSERTs, 1,000 rows a statement, into a scratch table with
  * tracking_numbers' columns and indexes (no foreign keys, no history, no clients or counters).
  */
-async function baseline(hub: Hub): Promise<Step> {
-  await hub.database.query('create table bench_import_raw (like tracking_numbers including indexes)');
+async function baseline(hub: Hub, round: number): Promise<Step> {
+  const table = `bench_import_raw_${round}`;
+  await hub.database.query(`create table ${table} (like tracking_numbers including indexes)`);
   return measure(hub, async () => {
     for (let from = 0; from < ROWS; from += 1000) {
       const params: unknown[] = [];
@@ -115,13 +118,17 @@ async function baseline(hub: Hub): Promise<Step> {
         values.push(`(${Array.from({ length: 11 }, (_, k) => `$${n - 10 + k}`).join(', ')}, now(), now())`);
       }
       await hub.database.query(
-        `insert into bench_import_raw (id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at)
+        `insert into ${table} (id, bot_id, client_id, tracking_number, client_code, current_status, quantity, weight_kg, price_per_kg_usd, total_cost_usd, note, created_at, updated_at)
          values ${values.join(', ')}`,
         params,
       );
     }
   });
 }
+
+/** The median of an odd number of steps, by wall time. */
+const median = (steps: readonly Step[]): Step => [...steps].sort((x, y) => x.seconds - y.seconds)[Math.floor(steps.length / 2)]!;
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
 
 async function runOnce(postgresUrl: string | undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-import-'));
@@ -134,6 +141,9 @@ async function runOnce(postgresUrl: string | undefined) {
     ...(pg ? { DATABASE_URL: pg.databaseUrl } : {}),
   });
   const { hub } = await openHub(config, { role: 'api', log: createLogger({ level: 'silent', pretty: false }) });
+  const expect = (what: string, ok: boolean) => {
+    if (!ok) throw new Error(`import bench: ${what}`);
+  };
   try {
     const csv = join(dir, 'parcels.csv');
     const xlsx = join(dir, 'parcels.xlsx');
@@ -141,24 +151,30 @@ async function runOnce(postgresUrl: string | undefined) {
     writeCsv(csv, ROWS, 'CSV');
     await writeXlsx(xlsx, ROWS, 'XLS');
     writeCsv(moves, UPDATES, 'CSV', 'issued');
-    await cli(hub, 'bot', 'create', '--name', 'bench', '--id', '1');
-    const raw = await baseline(hub);
-    const first = await cli(hub, 'import', '--bot', '1', csv);
+    const load = [loadAverage()];
+    // Rounds alternate the baseline and the import (each into its own bot or scratch table), so a busy moment
+    // of the shared machine does not land on one of them only; medians are reported.
+    const raws: Step[] = [];
+    const firsts: Step[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      raws.push(await baseline(hub, round));
+      await cli(hub, 'bot', 'create', '--name', `bench ${round}`, '--id', String(round));
+      const first = await cli(hub, 'import', '--bot', String(round), csv);
+      expect('CSV created every row', first.out.created === ROWS && first.out.failed === 0);
+      firsts.push(first);
+    }
     const again = await cli(hub, 'import', '--bot', '1', csv);
     const book = await cli(hub, 'import', '--bot', '1', xlsx);
     const moved = await cli(hub, 'import', '--bot', '1', moves);
+    load.push(loadAverage());
     const [count] = await hub.database.query<{ n: number; history: number }>(
       "select (select count(*)::int from tracking_numbers) as n, (select count(*)::int from tracking_status_history where source = 'import') as history",
     );
-    const expect = (what: string, ok: boolean) => {
-      if (!ok) throw new Error(`import bench: ${what}`);
-    };
-    expect('CSV created every row', first.out.created === ROWS && first.out.failed === 0);
     expect('the re-run changed nothing', again.out.unchanged === ROWS && again.out.created === 0 && again.out.updated === 0);
     expect('XLSX created every row', book.out.created === ROWS && book.out.failed === 0);
     expect('every status move applied', moved.out.updated === UPDATES && moved.out.failed === 0);
-    expect('stored rows and history', count!.n === 2 * ROWS && count!.history === 2 * ROWS + UPDATES);
-    return { raw, first, again, book, moved };
+    expect('stored rows and history', count!.n === (ROUNDS + 1) * ROWS && count!.history === (ROUNDS + 1) * ROWS + UPDATES);
+    return { raws, firsts, raw: median(raws), first: median(firsts), again, book, moved, load };
   } finally {
     await hub.close();
     rmSync(dir, { recursive: true, force: true });
@@ -169,19 +185,22 @@ async function runOnce(postgresUrl: string | undefined) {
 export async function runImportBench(opts: { postgresUrl?: string } = {}): Promise<string> {
   const lines: string[] = [];
   const verdicts: string[] = [];
+  const loads: string[] = [];
   for (const backend of ['PGlite (embedded)', ...(opts.postgresUrl ? ['PostgreSQL'] : [])]) {
     const r = await runOnce(backend === 'PostgreSQL' ? opts.postgresUrl : undefined);
     const rate = (rows: number, s: Step) => rows / s.seconds;
-    const line = (what: string, rows: number, s: Step) =>
-      `| ${backend} | ${what} | ${rows.toLocaleString('en')} | ${s.seconds.toFixed(2)} | ${Math.round(rate(rows, s)).toLocaleString('en')} | ${s.cpu.toFixed(2)} | ${((rate(rows, s) / rate(ROWS, r.raw)) * 100).toFixed(0)}% |`;
+    const all = (steps: Step[]) => ` (${steps.map((s) => s.seconds.toFixed(1)).join(' / ')})`;
+    const line = (what: string, rows: number, s: Step, rounds = '') =>
+      `| ${backend} | ${what} | ${rows.toLocaleString('en')} | ${s.seconds.toFixed(2)}${rounds} | ${Math.round(rate(rows, s)).toLocaleString('en')} | ${s.cpu.toFixed(2)} | ${((rate(rows, s) / rate(ROWS, r.raw)) * 100).toFixed(0)}% |`;
     lines.push(
-      line('baseline: multi-row INSERT into a scratch table', ROWS, r.raw),
-      line('**CSV import, every row new**', ROWS, r.first),
+      line('baseline: multi-row INSERT into a scratch table', ROWS, r.raw, all(r.raws)),
+      line('**CSV import, every row new**', ROWS, r.first, all(r.firsts)),
       line('the same CSV again, every row unchanged', ROWS, r.again),
       line('XLSX import (shared strings), every row new', ROWS, r.book),
       line('CSV of status moves (→ `issued`)', UPDATES, r.moved),
     );
     verdicts.push(`${backend} **${r.first.seconds.toFixed(1)} s** (${r.first.seconds < TARGET_SECONDS ? 'met' : 'NOT met'})`);
+    loads.push(`${backend} ${r.load.join(' → ')}`);
   }
   return [
     `\`hub tracking import\` of ${ROWS.toLocaleString('en')} rows (${CLIENTS.toLocaleString('en')} clients; a Russian Excel CSV: \`;\`, decimal commas, BOM), run`,
@@ -189,13 +208,15 @@ export async function runImportBench(opts: { postgresUrl?: string } = {}): Promi
     '(clients, numbers, first history rows, counters; status moves with their history and webhook deliveries).',
     'Baseline, same run and database: the same rows as plain multi-row INSERTs, 1,000 rows a statement, into a scratch table',
     'with tracking_numbers\' columns and indexes but no foreign keys, history, clients or counters; "of baseline" is the',
-    "step's rows/s as a share of the baseline's. CPU: this process, plus on PostgreSQL the benchmark database's backends —",
-    'steadier than wall time on a shared machine.',
+    "step's rows/s as a share of the baseline's. The baseline and the new-rows import run in alternating rounds (each",
+    `into its own table or bot); the median of ${ROUNDS} is shown, every round in brackets. CPU: this process, plus on`,
+    "PostgreSQL the benchmark database's backends — steadier than wall time on a shared machine.",
     '',
     '| backend | step | rows | seconds | rows/s | CPU s | of baseline |',
     '|---|---|---|---|---|---|---|',
     ...lines,
     '',
     `Target: ${ROWS.toLocaleString('en')} rows in under ${TARGET_SECONDS} s on each backend — ${verdicts.join('; ')}.`,
+    `Load average (1 min) at the start and end of each backend's run: ${loads.join('; ')} (2 cores; other work shares the machine).`,
   ].join('\n');
 }
