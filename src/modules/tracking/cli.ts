@@ -14,8 +14,7 @@ import { KeyService } from './keys.js';
 import { usageReport } from './usage.js';
 import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
 import { TrackingService } from './tracking.js';
-import { DEFAULT_IMPORT_LIMITS, Importer, openImportSource, type ImportProgress, type ImportResult } from './import.js';
-import { MIB } from './import-limits.js';
+import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProgress, type ImportResult } from './import.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { trackingSettings } from './settings.js';
 
@@ -154,7 +153,7 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
       DEFAULT_IMPORT_LIMITS.maxBytes / MIB,
     )
     .action(async (file: string, o: { bot: number; report?: string; maxRows: number; maxMb: number }) => {
-      // The file is checked (format, header, limits) before the hub starts, so a refused file touches nothing.
+      // The file's format, size and rows are checked before the hub starts: a refused file touches nothing.
       const source = await openImportSource(file, { maxRows: o.maxRows, maxBytes: o.maxMb * MIB });
       const result = await withHub(async (hub) => (await importerFor(hub)).run(o.bot, source, progressBar(io)));
       io.err(

@@ -22,7 +22,7 @@ import type { WebhookService } from './webhooks.js';
 import { TRACKING_COLUMNS, type TrackingRow } from './store.js';
 
 export { ImportFileError, type ImportRecord, type ImportSource } from './import-columns.js';
-export { ImportLimitError, DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits.js';
+export { ImportLimitError, DEFAULT_IMPORT_LIMITS, MIB, type ImportLimits } from './import-limits.js';
 export type { ImportRowError } from './import-batch.js';
 
 export interface ImportResult {
