@@ -159,7 +159,7 @@ async function insertNew(tx: DbExecutor, botId: number, fresh: readonly PendingR
           insert into tracking_status_history (bot_id, tracking_id, from_status, status, source, changed_at)
           select bot_id, id, null, current_status, 'import', created_at from created order by id
         )
-        select (select json_object_agg(current_status, n) from (select current_status, count(*) as n from created group by current_status) s) as per_status,
+        select (select coalesce(json_object_agg(current_status, n), '{}') from (select current_status, count(*) as n from created group by current_status) s) as per_status,
                (select count(*)::int from clients where created) as new_clients`,
   );
   for (const [status, n] of Object.entries(r!.per_status)) add(deltas, status, Number(n));
