@@ -4,7 +4,7 @@
 //   hub tracking key create --bot <id> [--name crm] [--limit 60]     (prints the key once)
 //   hub tracking key revoke <id>
 //   hub tracking key usage <id> [--days 30]
-//   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv]
+//   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv] [--max-rows N] [--max-mb N]
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Hub } from '../../platform/hub.js';
@@ -15,7 +15,7 @@ import { usageReport } from './usage.js';
 import { senderPolicy } from '../../platform/outbound/policy.js';
 import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
 import { TrackingService } from './tracking.js';
-import { Importer, readImportFile, type ImportResult } from './import.js';
+import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProgress, type ImportResult } from './import.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { trackingSettings } from './settings.js';
 
@@ -40,21 +40,34 @@ const int = (name: string) => (v: string) => {
   return Number(v);
 };
 
-/** A one-line progress bar redrawn in place on stderr (whole percents only, so a big file stays cheap). */
-export function progressBar(io: CliIo, label = 'Импорт'): (done: number, total: number) => void {
+/**
+ * A one-line progress bar redrawn in place on stderr: how far through the file, and rows read so far (the total is
+ * known only at the end). Redrawn on whole percents only, so a big file stays cheap.
+ */
+export function progressBar(io: CliIo, label = 'Импорт'): (p: ImportProgress) => void {
   let shown = -1;
-  return (done, total) => {
-    const pct = total === 0 ? 100 : Math.floor((done * 100) / total);
-    if (pct === shown && done !== total) return;
+  return ({ rows, fraction, done }) => {
+    const pct = done ? 100 : Math.min(99, Math.floor(fraction * 100));
+    if (pct === shown && !done) return;
     shown = pct;
     const width = 30;
-    const filled = total === 0 ? width : Math.round((width * done) / total);
-    io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${done}/${total}`);
-    if (done === total) io.err('\n');
+    const filled = Math.round((width * pct) / 100);
+    io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% строк: ${rows}`);
+    if (done) io.err('\n');
   };
 }
 
-const csvCell = (v: string | number) => (/[",\n;]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+/**
+ * A CSV cell. One that starts like a formula (= + - @, or a tab or carriage return that some spreadsheets skip
+ * before one) gets a leading apostrophe, so a spreadsheet shows it as text instead of running it — the report
+ * repeats what the imported file said (OWASP: CSV injection) — and is quoted.
+ */
+export function csvCell(v: string | number): string {
+  const text = String(v);
+  const formula = /^[=+\-@\t\r]/.test(text);
+  const safe = formula ? `'${text}` : text;
+  return formula || /[",\n\r;]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
 
 export function importReportCsv(result: ImportResult): string {
   return (
@@ -68,7 +81,7 @@ async function importerFor(hub: Hub): Promise<Importer> {
   const webhooks = new WebhookService(hub, hub.transport(senderPolicy('tracking-webhooks')), DEFAULT_OPTIONS);
   if (!hub.jobs.definition(WEBHOOK_QUEUE.name)) hub.jobs.define(webhooks.queue());
   if (!hub.jobs.running) await hub.jobs.start();
-  return new Importer(hub, new TrackingService(hub, webhooks));
+  return new Importer(hub, new TrackingService(hub, webhooks), webhooks);
 }
 
 export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo = processIo): void {
@@ -133,9 +146,17 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .description('Import tracking numbers from CSV or XLSX (idempotent: known numbers are updated or skipped)')
     .requiredOption('--bot <id>', 'bot id', int('--bot'))
     .option('--report <file>', 'write every failed row to this CSV file')
-    .action(async (file: string, o: { bot: number; report?: string }) => {
-      const records = await readImportFile(file);
-      const result = await withHub(async (hub) => (await importerFor(hub)).run(o.bot, records, progressBar(io)));
+    .option('--max-rows <n>', 'refuse a file with more data rows', int('--max-rows'), DEFAULT_IMPORT_LIMITS.maxRows)
+    .option(
+      '--max-mb <n>',
+      'refuse a file larger than this (XLSX: once inflated), MB',
+      int('--max-mb'),
+      DEFAULT_IMPORT_LIMITS.maxBytes / MIB,
+    )
+    .action(async (file: string, o: { bot: number; report?: string; maxRows: number; maxMb: number }) => {
+      // The file's format, size and rows are checked before the hub starts: a refused file touches nothing.
+      const source = await openImportSource(file, { maxRows: o.maxRows, maxBytes: o.maxMb * MIB });
+      const result = await withHub(async (hub) => (await importerFor(hub)).run(o.bot, source, progressBar(io)));
       io.err(
         `Всего строк: ${result.total}; создано: ${result.created}; обновлено: ${result.updated}; без изменений: ${result.unchanged}; с ошибками: ${result.failed}\n`,
       );
