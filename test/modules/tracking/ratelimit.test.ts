@@ -7,6 +7,9 @@ import { trackingHub, provision, api, admin, uniquePrefix } from './helpers.js';
 import { KeyService } from '../../../src/modules/tracking/keys.js';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Sharing is what these tests check, not the outage fallback: on a loaded 2-core machine a Redis round trip can
+// pass the 100 ms default and switch an instance to its per-process limits (test/resilience covers that).
+const REDIS = { REDIS_URL: redisUrl, REDIS_COMMAND_TIMEOUT_MS: '5000' };
 
 test('every answer carries X-RateLimit-* and RateLimit-Policy/RateLimit; excess gets 429 with Retry-After; the allowance returns', async (t) => {
   // A 3-second window keeps the test short: 3 requests per 3 s = one slot back every second.
@@ -71,12 +74,12 @@ test('limits are per key and configurable: the default from TRACKING_RATE_LIMIT_
 
 test('two instances share one limit through Redis (and one database: revocation on one is effective on the other)', async (t) => {
   const prefix = uniquePrefix();
-  const a = await trackingHub(t, { env: { REDIS_URL: redisUrl }, options: { rateLimitPrefix: prefix } });
+  const a = await trackingHub(t, { env: REDIS, options: { rateLimitPrefix: prefix } });
   const sharedDb = a.config.databaseUrl;
   // PostgreSQL: the second instance opens the first one's database, as two processes would. PGlite cannot be
   // shared between two instances, so there the same bot and key are provisioned in the second one's database.
   const b = await trackingHub(t, {
-    env: { REDIS_URL: redisUrl, ...(sharedDb ? { DATABASE_URL: sharedDb } : {}) },
+    env: { ...REDIS, ...(sharedDb ? { DATABASE_URL: sharedDb } : {}) },
     options: { rateLimitPrefix: prefix },
   });
   try {
