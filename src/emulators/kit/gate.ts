@@ -31,7 +31,8 @@ export interface GateOptions<X extends object, K extends string> {
   /**
    * Fault kinds that let the request be carried out and then lose its answer, as when a partner applies a write
    * and a gateway or the network loses the reply: the route runs (the data changes); then, if it answered 2xx, the
-   * connection is dropped, or, when the rule has a `status`, the answer is replaced by `answer(status)`.
+   * connection is dropped, or, when the rule has a `status`, the answer is replaced by `answer(status)` — after the
+   * rule's `delayMs`, which here keeps the caller waiting for that lost answer (a gateway timing out).
    */
   answerLost?: { kinds: readonly K[]; answer(status: number, req: FastifyRequest): { type: string; body: string } };
 }
@@ -40,7 +41,7 @@ export function registerGate<X extends object, K extends string>(app: FastifyIns
   /** When each request arrived: the log is about the rate the partner sees, so a slow handler must not shift it. */
   const arrivals = new WeakMap<FastifyRequest, number>();
   /** Requests carried out whose answer is to be lost (an `answerLost` fault), and those whose answer was dropped. */
-  const losing = new WeakMap<FastifyRequest, InjectedFault<K>>();
+  const losing = new WeakMap<FastifyRequest, InjectedFault<K> & { delayMs: number }>();
   const dropped = new WeakSet<FastifyRequest>();
   const isControl = (req: FastifyRequest) => (req.url.split('?')[0] ?? '').startsWith(CONTROL_PREFIX);
 
@@ -81,11 +82,13 @@ export function registerGate<X extends object, K extends string>(app: FastifyIns
     if (outage === '503') return o.renderFault(reply, { status: 503, kind: null });
 
     const fault = o.faults.match(req.method, path);
-    if (fault) {
+    if (fault && fault.kind !== null && o.answerLost?.kinds.includes(fault.kind)) {
+      // Carried out now; its delay keeps the caller waiting for the answer that is then lost.
+      losing.set(req, { status: fault.status, kind: fault.kind, delayMs: fault.delayMs });
+    } else if (fault) {
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.reset) return dropConnection(req, reply);
-      if (fault.kind !== null && o.answerLost?.kinds.includes(fault.kind)) losing.set(req, { status: fault.status, kind: fault.kind });
-      else if (fault.status !== null || fault.kind !== null) return o.renderFault(reply, { status: fault.status, kind: fault.kind });
+      if (fault.status !== null || fault.kind !== null) return o.renderFault(reply, { status: fault.status, kind: fault.kind });
     }
 
     if (!o.admit) return;
@@ -101,6 +104,7 @@ export function registerGate<X extends object, K extends string>(app: FastifyIns
     losing.delete(req);
     // Only a request that was carried out loses its answer; a refusal (401, 400…) reaches the caller as it is.
     if (reply.statusCode < 200 || reply.statusCode >= 300) return payload;
+    if (lost.delayMs > 0) await sleep(lost.delayMs);
     if (lost.status === null) {
       // The route has run: the partner applied the request, and the caller never hears of it.
       dropped.add(req);

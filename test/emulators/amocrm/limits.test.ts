@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetch } from 'undici';
+import { eventually } from '../../helpers/hub.js';
 import { startEmulator } from './helpers.js';
 
 test('7 requests per second per token: the 8th is 429 with retry_after; repeated violations give an nginx HTML 403 block', async (t) => {
@@ -116,6 +117,14 @@ test('answer_lost: the write lands, then the connection drops or a 504 page repl
   assert.equal(refused.status, 401);
   assert.equal(s.emu.control.entities.count('leads'), 3);
   assert.equal((await s.api('/api/v4/leads/complex', { body: [{ name: 'landed 4' }] })).status, 200, 'the rule is used up');
+
+  // With a delay, the leads exist while the caller still waits for the answer that will be lost.
+  s.emu.control.faults.add({ path: '/api/v4/leads/complex', kind: 'answer_lost', status: 504, delayMs: 1500, times: 1 });
+  let answered = false;
+  const waiting = s.api('/api/v4/leads/complex', { body: [{ name: 'landed 5' }] }).finally(() => (answered = true));
+  await eventually(async () => s.emu.control.entities.count('leads') === 5, 10_000, 5);
+  assert.equal(answered, false, 'the write landed before its answer');
+  assert.equal((await waiting).status, 504);
 
   assert.throws(() => s.emu.control.faults.add({ path: '/x', kind: 'smoke' as never }), /unknown fault kind 'smoke'.*answer_lost/);
 });
