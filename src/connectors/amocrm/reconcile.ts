@@ -136,7 +136,8 @@ export interface LookupWindow {
 
 /**
  * Finds the leads carrying `markers`: lists the leads created in the window (widened by the clock skew and, at the
- * end, by the longest a call can take) and reads their tags. Stops as soon as every marker is found.
+ * end, by the longest a call can take after its intent: 429 waits inside the call, then the call itself) and reads
+ * their tags. Stops as soon as every marker is found.
  */
 export async function findMarkedLeads(
   api: AmoApi,
@@ -149,7 +150,7 @@ export async function findMarkedLeads(
   const filter: Record<string, unknown> = {
     created_at: {
       from: Math.floor((window.fromMs - skew) / 1000),
-      to: Math.ceil((window.toMs + opts.callTimeoutMs + skew) / 1000),
+      to: Math.ceil((window.toMs + AMO_FACTS.maxInlineRateLimitWaitMs + opts.callTimeoutMs + skew) / 1000),
     },
     ...(opts.pipelineIds?.length ? { pipeline_id: opts.pipelineIds } : {}),
   };
