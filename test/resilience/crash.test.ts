@@ -174,14 +174,6 @@ async function setUpTracking(hub: HubProcess): Promise<{ botId: number; key: str
   return { botId, key: (key.json() as { key: string }).key };
 }
 
-/** Arms a lost answer (after a long delay) on the next /leads/complex call, waits until that call's leads exist, kills the hub. */
-async function killWhileACallLanded(hub: HubProcess, emu: AmoEmulator): Promise<void> {
-  const before = emu.control.entities.count('leads');
-  emu.control.faults.add({ path: '/api/v4/leads/complex', method: 'POST', kind: 'answer_lost', delayMs: 10_000, times: 1 });
-  await eventually(async () => emu.control.entities.count('leads') > before, 60_000, 2);
-  await hub.kill();
-}
-
 async function crashRun(t: TestContext): Promise<void> {
   // Cleanup runs last-registered first: the hub dies before its storage and the emulator go.
   const cleanup: Array<() => unknown> = [];
@@ -243,16 +235,36 @@ async function crashRun(t: TestContext): Promise<void> {
       statuses.set(w.id, (err as { code?: string }).code ?? 'error');
     }
   };
+  // The stream pauses at each kill mark until that kill's fault is armed, so results still come after it: the next
+  // /leads/complex call is the one that lands and loses its answer.
+  const marks = [0.25, 0.5].map((share) => Math.floor(writes.length * share));
+  const armed = marks.map(() => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  });
   let next = 0;
   const stream = Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < writes.length) await send(writes[next++]!);
+      while (next < writes.length) {
+        const i = next++;
+        for (const [k, mark] of marks.entries()) if (i >= mark) await armed[k]!.opened;
+        await send(writes[i]!);
+      }
     }),
   );
+  const lookupsSoFar = () =>
+    emu.control.requests.list({ method: 'GET', path: '/api/v4/leads' }).filter((r) => r.path === '/api/v4/leads').length;
   const crashes = (async () => {
-    for (const share of [0.25, 0.5]) {
-      await eventually(async () => acked.size >= writes.length * share, 120_000, 10);
-      await killWhileACallLanded(hub, emu);
+    for (const [k, mark] of marks.entries()) {
+      await eventually(async () => next > mark, 120_000, 10);
+      // The second kill waits for the first one's recovery (its lookup), so each kill leaves its own landed call.
+      await eventually(async () => lookupsSoFar() >= k, 120_000, 50);
+      const before = emu.control.entities.count('leads');
+      emu.control.faults.add({ path: '/api/v4/leads/complex', method: 'POST', kind: 'answer_lost', delayMs: 10_000, times: 1 });
+      armed[k]!.open();
+      await eventually(async () => emu.control.entities.count('leads') > before, 60_000, 2);
+      await hub.kill();
       await hub.start();
     }
   })();
@@ -313,12 +325,12 @@ async function crashRun(t: TestContext): Promise<void> {
     'one lead per marker',
   );
   // The kills hit landed calls, so the restarted hub looked their leads up rather than creating them again.
-  const lookups = emu.control.requests.list({ method: 'GET', path: '/api/v4/leads' }).filter((r) => r.path === '/api/v4/leads');
-  assert.ok(lookups.length >= 2, `one lookup per landed call at least, got ${lookups.length}`);
+  const lookups = lookupsSoFar();
+  assert.ok(lookups >= 2, `one lookup per landed call at least, got ${lookups}`);
   summary.quiz = {
     acknowledged: byKind('quiz').filter((w) => acked.has(w.id)).length,
     leads: leads.length,
-    lookups: lookups.length,
+    lookups,
     lost,
     duplicated,
   };
