@@ -32,6 +32,11 @@ export function markerFor(amoAccountId: number, key: string): string {
   return AMO_FACTS.markerTagPrefix + createHash('sha256').update(`${amoAccountId}\u0000${key}`).digest('hex').slice(0, 32);
 }
 
+const MARKER_TAG = new RegExp(`^${AMO_FACTS.markerTagPrefix}[0-9a-f]{32}$`, 'i');
+
+/** A marker tag of the hub's (bookkeeping, not a tag anyone chose): tag lists the API returns leave them out. */
+export const isMarkerTag = (name: string): boolean => MARKER_TAG.test(name);
+
 /** The item with its marker added to the lead's tags (the caller's own tags are kept). */
 export function withMarker(item: ComplexLeadInput, marker: string): ComplexLeadInput {
   const embedded = item._embedded ?? {};

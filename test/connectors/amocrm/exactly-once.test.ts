@@ -118,6 +118,11 @@ test('a refused call (503) is sent again without a lookup; nothing is duplicated
   assert.equal(bed.emu.control.entities.count('leads'), 60);
   assert.equal(bed.emu.control.requests.list({ path: '/api/v4/leads/complex', status: 503 }).length, 1);
   assert.equal(bed.emu.control.requests.list({ method: 'GET', path: '/api/v4/leads' }).length, 0, 'no lookup after a refusal');
+  // The markers are in amoCRM's tag list, but the connector's tag list (what modules cache and show) leaves them out.
+  const names = (await bed.amo.api(bed.emu.defaults.accountId).tags('leads')).map((x) => x.name);
+  assert.ok(names.includes('from-test'));
+  assert.ok(!names.some((n) => n.startsWith('hub:')), JSON.stringify(names.slice(0, 5)));
+  assert.equal(bed.emu.control.requests.list({ path: '/api/v4/leads/tags' }).length, 1, 'one page');
 });
 
 test('the same key enqueued again gets the lead the first job created, from the record; amoCRM is not called', async (t) => {
