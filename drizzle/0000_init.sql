@@ -53,6 +53,17 @@ CREATE TABLE "amo_accounts" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "amo_complex_intents" (
+	"marker" text PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	"attempt_at" timestamp with time zone NOT NULL,
+	"lead_id" bigint,
+	"contact_id" bigint,
+	"company_id" bigint,
+	"merged" boolean DEFAULT false NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "amo_oauth_states" (
 	"state_hash" text PRIMARY KEY NOT NULL,
 	"owner" text NOT NULL,
@@ -306,6 +317,7 @@ ALTER TABLE "tracking_webhooks" ADD CONSTRAINT "tracking_webhooks_bot_id_trackin
 CREATE UNIQUE INDEX "inbox_source_dedupe_uq" ON "inbox_messages" USING btree ("source","dedupe_key");--> statement-breakpoint
 CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at");--> statement-breakpoint
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
+CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_accounts_live_uq" ON "quiz_accounts" USING btree ("quiz_account_id") WHERE not "quiz_accounts"."deleted";--> statement-breakpoint
 CREATE INDEX "quiz_accounts_amo_idx" ON "quiz_accounts" USING btree ("amo_account_id");--> statement-breakpoint

@@ -2,6 +2,7 @@
 // iterators that treat 204 as "no more" and follow `_links.next`; writes go out in batches of up to 50.
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
+import { isMarkerTag } from './reconcile.js';
 import type { AmoTransport } from './transport.js';
 import type {
   AmoAccountInfo,
@@ -124,7 +125,11 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
       return raw.map(({ _embedded, ...p }) => ({ ...p, statuses: _embedded?.statuses ?? [] }));
     },
     customFields: (entity) => collect(paged<AmoCustomField>(`/api/v4/${entity}/custom_fields`, 'custom_fields', { limit: 50 })),
-    tags: (entity) => collect(paged<AmoTag>(`/api/v4/${entity}/tags`, 'tags', { limit: AMO_FACTS.pageLimitMax })),
+    // The hub's marker tags (one per complex lead, reconcile.ts) are bookkeeping: no caller should offer them to users.
+    tags: async (entity) =>
+      (await collect(paged<AmoTag>(`/api/v4/${entity}/tags`, 'tags', { limit: AMO_FACTS.pageLimitMax }))).filter(
+        (t) => !isMarkerTag(t.name),
+      ),
     leads: entityApi<AmoLead, LeadWrite>('leads'),
     contacts: entityApi<AmoContact, ContactWrite>('contacts'),
     companies: entityApi<AmoCompany, CompanyWrite>('companies'),

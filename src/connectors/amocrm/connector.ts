@@ -1,7 +1,7 @@
 // AmoConnector: connecting accounts for their owners (consent link, redirect, disconnect hook), the per-account
 // API, and the complex-lead queue. The connector's own routes (routes.ts) and any module's legacy callback path
 // call in here; owners (modules) are told when an account they asked for connects or any account disconnects.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import type { DbExecutor } from '../../platform/db/database.js';
@@ -24,6 +24,7 @@ import { createAmoApi } from './api.js';
 import { complexLeadQueue, COMPLEX_QUEUE } from './complex-queue.js';
 import { AmoError } from './errors.js';
 import { AMO_FACTS } from './facts.js';
+import { markerFor } from './reconcile.js';
 import { amoAccounts } from './schema.js';
 import { amoApiPolicy, amoOauthPolicy } from './policy.js';
 import { AmoTokens, type AccountRow } from './tokens.js';
@@ -54,7 +55,7 @@ export class AmoConnectorImpl implements AmoConnector {
       ),
     );
     this.tokens = new AmoTokens(hub, settings, this.#http, now, (id) => this.transport.pace(id));
-    this.queues = [complexLeadQueue(hub, (id) => this.api(id))];
+    this.queues = [complexLeadQueue(hub, { apiFor: (id) => this.api(id), now, callTimeoutMs: hub.config.outbound.timeoutMs })];
   }
 
   registerOwner(name: string, owner: ConnectionOwner): void {
@@ -236,14 +237,14 @@ export class AmoConnectorImpl implements AmoConnector {
     amoAccountId: number,
     item: ComplexLeadInput,
     reply: ComplexLeadReply<D>,
-    opts: { tx?: DbExecutor } = {},
+    opts: { tx?: DbExecutor; key?: string } = {},
   ): Promise<void> {
-    await this.enqueueComplexLeads(amoAccountId, [{ item, reply }], opts);
+    await this.enqueueComplexLeads(amoAccountId, [{ item, reply, ...(opts.key !== undefined ? { key: opts.key } : {}) }], opts);
   }
 
   async enqueueComplexLeads<D extends object>(
     amoAccountId: number,
-    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D> }>,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D>; key?: string }>,
     opts: { tx?: DbExecutor } = {},
   ): Promise<void> {
     for (const { item, reply } of entries) {
@@ -253,7 +254,13 @@ export class AmoConnectorImpl implements AmoConnector {
       if (!this.hub.jobs.definition(reply.queue.name)) throw new Error(`reply queue ${reply.queue.name} is not defined`);
     }
     // The job stores the reply queue by name: it outlives this process, and its handler sends by that name.
-    const jobs = entries.map(({ item, reply }) => ({ amoAccountId, item, reply: { queue: reply.queue.name, data: reply.data } }));
+    // The marker is fixed here, so every run of the job (and, with a key, every later job for the same key) carries it.
+    const jobs = entries.map(({ item, reply, key }) => ({
+      amoAccountId,
+      item,
+      reply: { queue: reply.queue.name, data: reply.data },
+      marker: markerFor(amoAccountId, key !== undefined ? `key:${key}` : `job:${randomUUID()}`),
+    }));
     await this.hub.jobs.sendMany(COMPLEX_QUEUE, jobs, opts.tx ? { tx: opts.tx } : {});
   }
 

@@ -26,17 +26,40 @@ export type AmoErrorCode = keyof typeof AMO_ERRORS;
 /** Codes whose cause is transient: the same call later can succeed. */
 const RETRYABLE: ReadonlySet<AmoErrorCode> = new Set(['RATE_LIMITED', 'BLOCKED', 'UNAVAILABLE']);
 
+/** Codes that are only ever raised before amoCRM carried anything out (a refusal, or no call at all). */
+const NOT_APPLIED: ReadonlySet<AmoErrorCode> = new Set([
+  'NOT_CONFIGURED',
+  'NOT_CONNECTED',
+  'NEEDS_REAUTH',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'BLOCKED',
+  'PAYMENT_REQUIRED',
+]);
+
 export class AmoError extends HubError {
   declare readonly code: AmoErrorCode;
   readonly retryable: boolean;
   readonly validationErrors?: readonly AmoValidationError[];
   /** For RATE_LIMITED/BLOCKED: how long amoCRM (or the connector) asks us to wait. */
   readonly retryAfterMs?: number;
+  /**
+   * amoCRM surely did not carry the call out: it refused it (4xx, 429, block) or it never left the hub. Otherwise
+   * (a timeout, a connection lost after sending, a 5xx, an answer we cannot read) a write may have landed.
+   */
+  readonly notApplied: boolean;
 
   constructor(
     code: AmoErrorCode,
     message?: string,
-    extra: { validationErrors?: readonly AmoValidationError[]; retryAfterMs?: number; details?: unknown; retryable?: boolean } = {},
+    extra: {
+      validationErrors?: readonly AmoValidationError[];
+      retryAfterMs?: number;
+      details?: unknown;
+      retryable?: boolean;
+      notApplied?: boolean;
+    } = {},
   ) {
     super(
       code,
@@ -46,6 +69,7 @@ export class AmoError extends HubError {
     );
     this.name = 'AmoError';
     this.retryable = extra.retryable ?? RETRYABLE.has(code);
+    this.notApplied = extra.notApplied ?? NOT_APPLIED.has(code);
     if (extra.validationErrors) this.validationErrors = extra.validationErrors;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
   }

@@ -35,6 +35,23 @@ export const AMO_FACTS = {
   retryBaseDelayMs: 300,
   /** OAuth problem hint amoCRM sends for a superseded or revoked refresh token. */
   revokedHint: /revoked/i,
+  /**
+   * The tag that marks each complex lead the hub creates, `hub:` + 32 hex digits (lower case: amoCRM matches tag
+   * names case-insensitively). amoCRM v4 cannot filter leads by tag, so a lookup lists the leads created in a time
+   * window (`filter[created_at]`, which it can) and reads their `_embedded.tags`.
+   */
+  markerTagPrefix: 'hub:',
+  /**
+   * Failure statuses after which amoCRM surely did not carry a write out: 503 (its gateway had no backend to hand
+   * the request to) and 408 (the request never arrived whole). After a 500, 502, 504, a timeout or a connection lost
+   * after sending, a write may have landed: its leads are looked up before they are sent again.
+   */
+  notAppliedStatuses: [503, 408] as readonly number[],
+  /** How far amoCRM's clock (lead `created_at`) may be from ours: the lookup window is widened by this much each side. */
+  reconcileClockSkewMs: 60_000,
+  /** Intents (and their recorded outcomes) are kept this long: a job, a module's re-dispatch or an operator's redelivery
+   * that comes back within it finds what the first attempt created. */
+  intentRetentionDays: 30,
   /** Codes on contacts' PHONE/EMAIL multitext fields. */
   multitextDefaultEnumCode: 'WORK',
 } as const;

@@ -68,9 +68,16 @@ function apiError(f: Failure<number>): AmoError {
   switch (f.kind) {
     case 'unreachable':
       // An SSRF refusal (a misconfigured AMO_BASE_URL_TEMPLATE) will not pass on a retry either.
-      return new AmoError('UNAVAILABLE', `amoCRM unreachable: ${f.cause?.message}`, { retryable: f.retryable });
+      return new AmoError('UNAVAILABLE', `amoCRM unreachable: ${f.cause?.message}`, {
+        retryable: f.retryable,
+        notApplied: f.cause?.neverSent === true,
+      });
     case 'unavailable':
-      return new AmoError('UNAVAILABLE', `amoCRM answered ${f.response?.status} to ${method} ${path}`);
+      // 503 (the gateway had no backend for it) and 408 (the request never arrived whole) were not carried out;
+      // after a 500, 502 or 504 a write may have landed.
+      return new AmoError('UNAVAILABLE', `amoCRM answered ${f.response?.status} to ${method} ${path}`, {
+        notApplied: AMO_FACTS.notAppliedStatuses.includes(f.response?.status ?? 0),
+      });
     case 'rate-limited':
       return new AmoError('RATE_LIMITED', undefined, { retryAfterMs: f.retryAfterMs! });
     case 'paused':
@@ -123,5 +130,6 @@ function clientError(res: OutboundResponse, method: string, path: string): AmoEr
   }
   return new AmoError('UNEXPECTED_RESPONSE', `amoCRM answered ${status} to ${method} ${path}: ${detail}`.slice(0, 500), {
     retryable: false,
+    notApplied: true,
   });
 }

@@ -91,18 +91,20 @@ export interface AmoConnector {
   /**
    * Enqueue one complex lead (lead + contact + company); the connector coalesces queued items per account into
    * /leads/complex calls of up to 50, then enqueues `reply.queue` with `{ ...reply.data, result }` for each item.
-   * `tx` enqueues inside the caller's transaction.
+   * `tx` enqueues inside the caller's transaction. `key` names what the lead stands for (e.g. a result id): an item
+   * enqueued again with the same key gets the lead the first one created (exactly one lead per key, see
+   * docs/amocrm.md); without a key, each call is its own lead.
    */
   enqueueComplexLead<D extends object>(
     amoAccountId: number,
     item: ComplexLeadInput,
     reply: ComplexLeadReply<D>,
-    opts?: { tx?: DbExecutor },
+    opts?: { tx?: DbExecutor; key?: string },
   ): Promise<void>;
   /** The same for many items at once (one insert): what a caller dispatching a batch should use. */
   enqueueComplexLeads<D extends object>(
     amoAccountId: number,
-    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D> }>,
+    entries: ReadonlyArray<{ item: ComplexLeadInput; reply: ComplexLeadReply<D>; key?: string }>,
     opts?: { tx?: DbExecutor },
   ): Promise<void>;
 }

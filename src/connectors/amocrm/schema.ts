@@ -1,7 +1,7 @@
-// amoCRM connector tables: connected accounts (tokens encrypted with hub.secrets, bound to the account id) and
-// single-use OAuth states. Token rows are locked with SELECT … FOR UPDATE while refreshing, so one process
+// amoCRM connector tables: connected accounts (tokens encrypted with hub.secrets, bound to the account id),
+// single-use OAuth states, and the intents of complex-lead creates (reconcile.ts). Token rows are locked with SELECT … FOR UPDATE while refreshing, so one process
 // rotates the single-use refresh token and every other process reuses the result.
-import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const amoAccounts = pgTable('amo_accounts', {
   amoAccountId: bigint('amo_account_id', { mode: 'number' }).primaryKey(),
@@ -38,4 +38,26 @@ export const amoOauthStates = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('amo_oauth_states_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * One row per complex lead the hub is about to create, committed before the /leads/complex call that carries it
+ * (reconcile.ts). `marker` is the tag the lead carries in amoCRM; `lead_id` null means the outcome is unknown (the
+ * call is in flight, or its answer was lost): a re-run looks the marker up in amoCRM before sending again.
+ */
+export const amoComplexIntents = pgTable(
+  'amo_complex_intents',
+  {
+    marker: text('marker').primaryKey(),
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    /** First send (the connector's clock): a lead carrying the marker was created after this, less clock skew. */
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    /** Latest send: the lookup window ends after it. */
+    attemptAt: timestamp('attempt_at', { withTimezone: true }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }),
+    contactId: bigint('contact_id', { mode: 'number' }),
+    companyId: bigint('company_id', { mode: 'number' }),
+    merged: boolean('merged').notNull().default(false),
+  },
+  (t) => [index('amo_complex_intents_sent_idx').on(t.sentAt)],
 );

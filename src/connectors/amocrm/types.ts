@@ -303,7 +303,15 @@ export interface AmoValidationError {
 
 /** What the reply queue of `enqueueComplexLead` receives in `result`. */
 export type ComplexLeadResult =
-  | { readonly ok: true; readonly leadId: number; readonly contactId?: number; readonly companyId?: number; readonly merged?: boolean }
+  | {
+      readonly ok: true;
+      readonly leadId: number;
+      readonly contactId?: number;
+      readonly companyId?: number;
+      readonly merged?: boolean;
+      /** The lead was created by an earlier attempt whose answer was lost: found by its marker, not created now. */
+      readonly reconciled?: boolean;
+    }
   | {
       readonly ok: false;
       readonly error: {

@@ -1,6 +1,7 @@
 // amoCRM's side of the kit's request gate, in amoCRM's order: outage window and injected faults (the kit), then
 // IP/token block (nginx HTML 403), rate limit (429), unpaid account (402). Faults look as amoCRM's do: gateway
-// errors as nginx pages, the rest as problem+json. The log entry names the account and the token's owner.
+// errors as nginx pages, the rest as problem+json; `answer_lost` lets a call land and loses its answer. The log
+// entry names the account and the token's owner.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registerGate } from '../kit/index.js';
 import { NGINX_FORBIDDEN_HTML, problem, sendProblem } from './problem.js';
@@ -14,12 +15,27 @@ function bearer(req: FastifyRequest): string | null {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
 
-/** Sends an injected status: 5xx gateway errors as nginx pages, 500 and others as problem+json. */
+/**
+ * amoCRM's fault catalogue. `answer_lost`: the request is carried out (leads are created) and then its answer is
+ * lost — the connection drops, or with a `status` (e.g. 504) the gateway's error page comes back instead: the case
+ * where a caller cannot know whether its write landed.
+ */
+export const AMO_FAULT_KINDS = ['answer_lost'] as const;
+export type AmoFaultKind = (typeof AMO_FAULT_KINDS)[number];
+
+/** An injected status as amoCRM shows it: 5xx gateway errors as nginx pages, 500 and others as problem+json. */
+function faultAnswer(status: number, requestId: string): { type: string; body: string } {
+  if (GATEWAY_TEXT[status]) return { type: 'text/html', body: GATEWAY_HTML(status, GATEWAY_TEXT[status]) };
+  const p =
+    status === 500
+      ? problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: requestId })
+      : problem(status, status === 402 ? 'Payment Required' : 'Injected fault');
+  return { type: 'application/problem+json', body: JSON.stringify(p.body) };
+}
+
 function sendFault(reply: FastifyReply, status: number): FastifyReply {
-  if (GATEWAY_TEXT[status]) return reply.code(status).type('text/html').send(GATEWAY_HTML(status, GATEWAY_TEXT[status]));
-  if (status === 500)
-    return sendProblem(reply, problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: reply.request.id }));
-  return sendProblem(reply, problem(status, status === 402 ? 'Payment Required' : 'Injected fault'));
+  const { type, body } = faultAnswer(status, reply.request.id);
+  return reply.code(status).type(type).send(body);
 }
 
 /** Block, rate limit and unpaid account: what amoCRM checks after its gateway lets a call through. */
@@ -52,8 +68,9 @@ export function registerAmoGate(app: FastifyInstance, rt: EmulatorRuntime): void
       const owner = token ? rt.oauth.peek(token) : undefined;
       return { subdomain: accountPath(req.url).subdomain, tokenAccountId: owner?.accountId ?? null, clientId: owner?.clientId ?? null };
     },
-    // amoCRM's catalogue has no fault kinds, so a fault always carries its status.
+    // The only kind, `answer_lost`, is applied after the route (answerLost); other faults carry their status.
     renderFault: (reply, fault) => sendFault(reply, fault.status ?? 500),
+    answerLost: { kinds: AMO_FAULT_KINDS, answer: (status, req) => faultAnswer(status, req.id) },
     admit: (req, reply, path) => admit(rt, req, reply, path),
     logBody: (path, body) => (path.includes('access_token') ? '[redacted]' : body),
   });

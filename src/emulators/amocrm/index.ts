@@ -10,7 +10,7 @@ import { catalogRoutes } from './catalog-routes.js';
 import { createControl, type AmoEmulatorControl } from './control.js';
 import { controlRoutes } from './control-routes.js';
 import { entityRoutes } from './entity-routes.js';
-import { registerAmoGate } from './gate.js';
+import { AMO_FAULT_KINDS, registerAmoGate, type AmoFaultKind } from './gate.js';
 import { DEFAULT_OAUTH, OAuthService, type OAuthOptions } from './oauth.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { AmoProblem, notFound, problem, sendProblem } from './problem.js';
@@ -24,6 +24,7 @@ import { webhookRoutes } from './webhook-routes.js';
 export type { AmoEmulatorControl } from './control.js';
 export { disconnectSignature } from './control.js';
 export type { EntityType } from './types.js';
+export { AMO_FAULT_KINDS, type AmoFaultKind } from './gate.js';
 
 export interface AmoEmulatorOptions {
   /** Fastify logger; off by default. */
@@ -82,7 +83,7 @@ function rewriteByHost(req: { headers: Record<string, string | string[] | undefi
 }
 
 export function createAmoEmulator(options: AmoEmulatorOptions = {}): AmoEmulator {
-  const core = createEmulatorCore<AmoLogFields>({ startTime: options.startTime });
+  const core = createEmulatorCore<AmoLogFields, AmoFaultKind>({ startTime: options.startTime, faultKinds: AMO_FAULT_KINDS });
   const clock = core.clock;
   const store = new EmulatorStore(clock);
   const rt: EmulatorRuntime = {

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { EmulatorClock, EmulatorCore } from '../kit/index.js';
+import type { AmoFaultKind } from './gate.js';
 import type { AccessContext, OAuthService } from './oauth.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { AccountState, EmulatorStore } from './store.js';
@@ -16,8 +17,8 @@ export interface AmoLogFields {
 }
 
 export interface EmulatorRuntime {
-  /** The kit's parts: clock, faults (amoCRM has no fault kinds beyond a status), request log. */
-  readonly core: EmulatorCore<AmoLogFields>;
+  /** The kit's parts: clock, faults (one kind beyond a status: `answer_lost`), request log. */
+  readonly core: EmulatorCore<AmoLogFields, AmoFaultKind>;
   /** `core.clock`, which nearly every part reads. */
   readonly clock: EmulatorClock;
   readonly store: EmulatorStore;

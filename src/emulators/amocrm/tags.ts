@@ -40,15 +40,34 @@ export function parseTagRefs(
   return refs;
 }
 
+/**
+ * Each directory's tags by lower-cased name (names are matched case-insensitively), so a caller that tags every
+ * lead with a name of its own does not make each write scan the whole directory. Rebuilt when the directory grew
+ * behind its back (seeding writes the map directly).
+ */
+const nameIndexes = new WeakMap<Map<number, Tag>, { size: number; byName: Map<string, Tag> }>();
+
+function nameIndex(directory: Map<number, Tag>): Map<string, Tag> {
+  let index = nameIndexes.get(directory);
+  if (!index || index.size !== directory.size) {
+    const byName = new Map<string, Tag>();
+    for (const tag of directory.values()) if (!byName.has(tag.name.toLowerCase())) byName.set(tag.name.toLowerCase(), tag);
+    index = { size: directory.size, byName };
+    nameIndexes.set(directory, index);
+  }
+  return index.byName;
+}
+
 export function findTagByName(account: AccountState, type: EntityType, name: string): Tag | undefined {
-  const lower = name.toLowerCase();
-  for (const tag of account.tags[type].values()) if (tag.name.toLowerCase() === lower) return tag;
-  return undefined;
+  return nameIndex(account.tags[type]).get(name.toLowerCase());
 }
 
 export function createTag(store: EmulatorStore, account: AccountState, type: EntityType, name: string, color: string | null = null): Tag {
   const tag: Tag = { id: store.ids.take('tag'), name, color };
+  const byName = nameIndex(account.tags[type]);
   account.tags[type].set(tag.id, tag);
+  if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), tag);
+  nameIndexes.get(account.tags[type])!.size = account.tags[type].size;
   return tag;
 }
 

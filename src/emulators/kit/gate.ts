@@ -28,11 +28,21 @@ export interface GateOptions<X extends object, K extends string> {
   admit?(req: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply | void> | FastifyReply | void;
   /** What the log keeps of a body (redact credentials here); default: the body. */
   logBody?(path: string, body: unknown): unknown;
+  /**
+   * Fault kinds that let the request be carried out and then lose its answer, as when a partner applies a write
+   * and a gateway or the network loses the reply: the route runs (the data changes); then, if it answered 2xx, the
+   * connection is dropped, or, when the rule has a `status`, the answer is replaced by `answer(status)` — after the
+   * rule's `delayMs`, which here keeps the caller waiting for that lost answer (a gateway timing out).
+   */
+  answerLost?: { kinds: readonly K[]; answer(status: number, req: FastifyRequest): { type: string; body: string } };
 }
 
 export function registerGate<X extends object, K extends string>(app: FastifyInstance, o: GateOptions<X, K>): void {
   /** When each request arrived: the log is about the rate the partner sees, so a slow handler must not shift it. */
   const arrivals = new WeakMap<FastifyRequest, number>();
+  /** Requests carried out whose answer is to be lost (an `answerLost` fault), and those whose answer was dropped. */
+  const losing = new WeakMap<FastifyRequest, InjectedFault<K> & { delayMs: number }>();
+  const dropped = new WeakSet<FastifyRequest>();
   const isControl = (req: FastifyRequest) => (req.url.split('?')[0] ?? '').startsWith(CONTROL_PREFIX);
 
   const record = (req: FastifyRequest, status: number): void => {
@@ -54,6 +64,7 @@ export function registerGate<X extends object, K extends string>(app: FastifyIns
   };
 
   const dropConnection = (req: FastifyRequest, reply: FastifyReply): void => {
+    dropped.add(req);
     record(req, 0);
     reply.hijack();
     req.raw.socket.destroy();
@@ -71,16 +82,42 @@ export function registerGate<X extends object, K extends string>(app: FastifyIns
     if (outage === '503') return o.renderFault(reply, { status: 503, kind: null });
 
     const fault = o.faults.match(req.method, path);
-    if (fault) {
+    if (fault && fault.kind !== null && o.answerLost?.kinds.includes(fault.kind)) {
+      // Carried out now; its delay keeps the caller waiting for the answer that is then lost.
+      losing.set(req, { status: fault.status, kind: fault.kind, delayMs: fault.delayMs });
+    } else if (fault) {
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.reset) return dropConnection(req, reply);
       if (fault.status !== null || fault.kind !== null) return o.renderFault(reply, { status: fault.status, kind: fault.kind });
     }
 
-    if (o.admit) return o.admit(req, reply, path);
+    if (!o.admit) return;
+    const refused = (await o.admit(req, reply, path)) as FastifyReply | undefined;
+    // A refused call never reaches the data: an answer-lost fault does not apply to it.
+    if (refused) losing.delete(req);
+    return refused;
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const lost = losing.get(req);
+    if (!lost) return payload;
+    losing.delete(req);
+    // Only a request that was carried out loses its answer; a refusal (401, 400…) reaches the caller as it is.
+    if (reply.statusCode < 200 || reply.statusCode >= 300) return payload;
+    if (lost.delayMs > 0) await sleep(lost.delayMs);
+    if (lost.status === null) {
+      // The route has run: the partner applied the request, and the caller never hears of it.
+      dropped.add(req);
+      record(req, 0);
+      req.raw.socket.destroy();
+      return payload;
+    }
+    const { type, body } = o.answerLost!.answer(lost.status, req);
+    reply.code(lost.status).type(type);
+    return body;
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    record(req, reply.statusCode);
+    if (!dropped.has(req)) record(req, reply.statusCode);
   });
 }

@@ -47,7 +47,7 @@ export class DeliveryService {
       // One batch usually comes from one quiz account and a few quizzes: look each up once, not per result.
       const accounts = new Map<string, typeof quizAccounts.$inferSelect | undefined>();
       const rules = new Map<string, typeof quizRules.$inferSelect | undefined>();
-      const outgoing = new Map<number, Array<{ item: ComplexLeadInput; reply: ComplexLeadReply<DeliveredReply> }>>();
+      const outgoing = new Map<number, Array<{ item: ComplexLeadInput; key: string; reply: ComplexLeadReply<DeliveredReply> }>>();
       const plain: Array<{ id: number; amoAccountId: number }> = [];
       for (const row of rows) {
         const fail = async (error: ResultError) => {
@@ -96,7 +96,12 @@ export class DeliveryService {
         const { item, warnings } = buildLead(row.payload as unknown as QuizResult, rule, cache);
         const attempt = row.attempts + 1;
         const list = outgoing.get(account.amoAccountId) ?? [];
-        list.push({ item, reply: { queue: QUEUES.delivered, data: { resultId: row.id, attempt } } });
+        // The key makes every delivery of this result (re-dispatches, redeliveries) the same amoCRM lead: one lead per result.
+        list.push({
+          item,
+          key: `quiz:${row.quizAccountId}:${row.resultId}`,
+          reply: { queue: QUEUES.delivered, data: { resultId: row.id, attempt } },
+        });
         outgoing.set(account.amoAccountId, list);
         if (warnings.length) {
           await tx

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetch } from 'undici';
+import { eventually } from '../../helpers/hub.js';
 import { startEmulator } from './helpers.js';
 
 test('7 requests per second per token: the 8th is 429 with retry_after; repeated violations give an nginx HTML 403 block', async (t) => {
@@ -86,6 +87,46 @@ test('fault injection: 500 problem+json, 504 gateway page, 402, delays, dropped 
   s.emu.control.faults.add({ path: '/api/v4/*', reset: true, times: 1 });
   await assert.rejects(fetch(`${s.base}/api/v4/account`, { headers: { authorization: `Bearer ${s.token}` } }));
   assert.equal((await s.api('/api/v4/account')).status, 200);
+});
+
+test('answer_lost: the write lands, then the connection drops or a 504 page replaces the answer; refusals pass through', async (t) => {
+  const s = await startEmulator(t);
+  s.emu.control.faults.add({ path: '/api/v4/leads/complex', method: 'POST', kind: 'answer_lost', times: 1 });
+  await assert.rejects(
+    fetch(`${s.base}/api/v4/leads/complex`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ name: 'landed 1' }, { name: 'landed 2' }]),
+    }),
+  );
+  assert.equal(s.emu.control.entities.count('leads'), 2, 'the leads were created');
+  const dropped = s.emu.control.requests.list({ path: '/api/v4/leads/complex' });
+  assert.deepEqual(
+    dropped.map((r) => [r.status, r.items]),
+    [[0, 2]],
+    'logged once, as a dropped connection',
+  );
+
+  s.emu.control.faults.add({ path: '/api/v4/leads/complex', kind: 'answer_lost', status: 504, times: 2 });
+  const e504 = await s.api('/api/v4/leads/complex', { body: [{ name: 'landed 3' }] });
+  assert.equal(e504.status, 504);
+  assert.match(e504.text, /504 Gateway Time-out/);
+  assert.equal(s.emu.control.entities.count('leads'), 3);
+  // A request amoCRM refuses (here: a bad token) is not carried out; its answer is not replaced.
+  const refused = await s.api('/api/v4/leads/complex', { body: [{ name: 'x' }], token: 'nope' });
+  assert.equal(refused.status, 401);
+  assert.equal(s.emu.control.entities.count('leads'), 3);
+  assert.equal((await s.api('/api/v4/leads/complex', { body: [{ name: 'landed 4' }] })).status, 200, 'the rule is used up');
+
+  // With a delay, the leads exist while the caller still waits for the answer that will be lost.
+  s.emu.control.faults.add({ path: '/api/v4/leads/complex', kind: 'answer_lost', status: 504, delayMs: 1500, times: 1 });
+  let answered = false;
+  const waiting = s.api('/api/v4/leads/complex', { body: [{ name: 'landed 5' }] }).finally(() => (answered = true));
+  await eventually(async () => s.emu.control.entities.count('leads') === 5, 10_000, 5);
+  assert.equal(answered, false, 'the write landed before its answer');
+  assert.equal((await waiting).status, 504);
+
+  assert.throws(() => s.emu.control.faults.add({ path: '/x', kind: 'smoke' as never }), /unknown fault kind 'smoke'.*answer_lost/);
 });
 
 test('outage window: every account call answers 503 (or drops) until it ends', async (t) => {
