@@ -23,6 +23,7 @@ export const trackingError = defineErrors({
   KEY_REVOKED: { status: 409, message: 'Ключ уже отозван' },
   BAD_PERIOD: { status: 400, message: 'Некорректный период' },
   BAD_WEBHOOK_URL: { status: 400, message: 'Адрес вебхука должен быть http(s) URL' },
+  TOTAL_TOO_LARGE: { status: 400, message: 'Стоимость (вес × цена за кг) больше допустимого максимума' },
 });
 
 export type TrackingErrorCode = keyof typeof trackingError.catalogue;
