@@ -89,9 +89,11 @@ export function centralErrorResponses(app: FastifyInstance) {
     const envelope = envelopeOf(own) ?? byPrefix.get(prefix) ?? PlatformError;
     const response: Record<string, unknown> = { ...own };
     for (const status of centralStatuses(route, s)) {
-      if (response[status] === undefined && response[String(status)] === undefined) {
-        response[status] = { ...envelope, description: CENTRAL_STATUSES[status] };
-      }
+      const mine = response[status] as { content?: Record<string, unknown> } | undefined;
+      if (mine === undefined) response[status] = { ...envelope, description: CENTRAL_STATUSES[status] };
+      // A page for the browser (an HTML 400) is what the handler answers; a rejected request gets the envelope.
+      else if (mine.content && !mine.content['application/json'])
+        response[status] = { ...mine, content: { ...mine.content, 'application/json': { schema: envelope } } };
     }
     return {
       url,

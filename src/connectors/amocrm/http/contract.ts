@@ -22,7 +22,8 @@ export const DisconnectHookQuery = Type.Object({
   signature: Type.Optional(LineString({ maxLength: 500 })),
 });
 
-export const Html = (description: string) => Type.String({ description, contentMediaType: 'text/html' });
+/** A page for the browser (the response is text/html, not JSON). */
+export const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } });
 
 export const AccountState = Type.Object({
   amoAccountId: Type.Integer(),
