@@ -53,6 +53,8 @@ function russian(d: AjvDetail): string {
   if (typeof p.comparison === 'string') return `${at}значение должно быть ${p.comparison} ${String(p.limit)}`;
   if (typeof p.limit === 'number' && /fewer|shorter/.test(d.message ?? '')) return `${at}длина не меньше ${p.limit}`;
   if (typeof p.limit === 'number' && /more|longer/.test(d.message ?? '')) return `${at}длина не больше ${p.limit}`;
+  if (typeof p.pattern === 'string' && p.pattern.includes('\\u0000'))
+    return `${at}недопустимые символы (управляющие символы, U+0000 и одиночные суррогаты запрещены) или неверный формат`;
   if (typeof p.pattern === 'string') return `${at}значение не соответствует шаблону ${p.pattern}`;
   if (typeof p.format === 'string') return `${at}ожидается формат ${p.format}`;
   return `${at}${d.message ?? 'некорректное значение'}`;

@@ -47,19 +47,20 @@ export function Nullable<T extends TSchema>(schema: T, options: SchemaOptions = 
 }
 
 // Strings and integers that can reach the database. PostgreSQL refuses U+0000 in text and jsonb (a 500 from a
-// valid-looking request), and no field of ours has a use for the other C0 control characters except tab, line feed
-// and carriage return in free text. Integers are bounded by what their column holds, so no value the schema
-// accepts overflows a column or an OFFSET. The patterns are plain JSON Schema (Ajv, Value.Check, the document).
+// valid-looking request), jsonb refuses a lone UTF-16 surrogate (JSON.stringify writes it as a `\ud800` escape), and
+// no field of ours has a use for the other C0 control characters except tab, line feed and carriage return in free
+// text. Integers are bounded by what their column holds, so no value the schema accepts overflows a column or an
+// OFFSET. The patterns are plain JSON Schema and mean the same with and without the `u` flag (Ajv uses it,
+// TypeBox's Value.Check does not): a surrogate pair is one character in the first, two matching halves in the second.
 
-/** No C0 control character at all: names, codes, ids, filters. */
-export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F]*$';
-/** No C0 control character but tab, line feed and carriage return: notes, answers, descriptions. */
-export const NO_CONTROL_CHARS_BUT_WHITESPACE = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$';
+const PAIR = '[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]';
+/** No C0 control character, no lone surrogate: names, codes, ids, filters. */
+export const NO_CONTROL_CHARS = `^(?:[^\\u0000-\\u001F\\uD800-\\uDFFF]|${PAIR})*$`;
+/** The same, but tab, line feed and carriage return allowed: notes, answers, descriptions. */
+export const NO_CONTROL_CHARS_BUT_WHITESPACE = `^(?:[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uD800-\\uDFFF]|${PAIR})*$`;
 
 /** The largest id a bigint/bigserial column hands out that a JavaScript number still holds exactly. */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
-/** PostgreSQL `integer`. */
-export const MAX_INT32 = 2_147_483_647;
 
 type StringOptions = Omit<SchemaOptions, 'pattern'> & { minLength?: number; maxLength: number; format?: string };
 
@@ -79,7 +80,7 @@ export function TextString(options: StringOptions): TString {
  * refuses control characters anywhere, then the field's pattern applies as written.
  */
 export function alsoNoControlChars(pattern: string): string {
-  return `^(?=[^\\u0000-\\u001F]*$)(?:${pattern})`;
+  return `^(?=${NO_CONTROL_CHARS.slice(1)})(?:${pattern})`;
 }
 
 /** An id in a bigint column (path ids, foreign ids): 1 … 2^53 − 1. */

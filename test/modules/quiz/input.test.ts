@@ -38,6 +38,8 @@ test('results: NUL and control characters, huge ids and non-JSON types are 400s;
     ['an answer', result({ answers: [{ questionId: 1, value: 'a\u0000b' }] })],
     ['an answer list', result({ answers: [{ questionId: 1, value: ['ok', 'a\u0000'] }] })],
     ['a question title', result({ answers: [{ questionId: 1, title: '\u0000', value: 1 }] })],
+    ['a lone surrogate in an answer (jsonb refuses its escape)', result({ answers: [{ questionId: 1, value: 'x\ud800' }] })],
+    ['a lone surrogate in a contact', result({ contact: { name: '\udfffАнна' } })],
     ['a contact name', result({ contact: { name: 'A\u0000' } })],
     ['a phone', result({ contact: { phone: '\u001b[2J' } })],
     ['a utm value', result({ utm: { utm_source: 'x\u0000' } })],

@@ -24,10 +24,11 @@ test('NUL and control characters in stored or filtered strings are 400s', async 
     ['client_code', 'C\u001b[31m'],
     ['note', 'note\u0000'],
     ['note', 'bell\u0007'],
+    ['note', 'half \ud83d of an emoji'],
   ] as const) {
     refused(await call('POST', `/tracking/${botId}`, { ...base, [field]: value }), `${field} ${JSON.stringify(value)}`);
   }
-  const multiline = await call('POST', `/tracking/${botId}`, { ...base, note: 'две\nстроки\tи\r' });
+  const multiline = await call('POST', `/tracking/${botId}`, { ...base, note: 'две\nстроки\tи\r 📦' });
   assert.equal(multiline.statusCode, 201, 'a note keeps tab, line feed and carriage return');
   const id = multiline.json().id;
   refused(await call('PUT', `/tracking/${botId}/${id}`, { note: '\u0000' }), 'note on update');
