@@ -2,7 +2,7 @@
 // {count, items} and plain-string answers. These schemas validate requests, serialise responses and generate
 // the OpenAPI document; the test suite checks our answers against the seed's own YAML.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/schema-types.js';
+import { IdInteger, LineString, StringEnum } from '../../platform/http/schema-types.js';
 
 const Id = (description: string) => Type.Integer({ description });
 const Timestamp = Type.Integer({ description: 'Unix-время создания записи в нашей системе, секунды' });
@@ -85,13 +85,19 @@ export const UserListStepsResp = List(Step, 'шагов воронок');
 export const UserListFieldsResp = List(Field, 'кастомных полей');
 export const UserListTagsResp = List(Tag, 'тегов');
 
-const pageDoc = 'Номер страницы, с 1; не указан или 0 — первая страница';
+/** Pages past this are refused: the OFFSET stays far inside int8 and no cache is that long. */
+export const MAX_PAGE = 1_000_000;
+/** A larger size is read as 100 (the seed's cap); this bound only keeps the number sane. */
+const MAX_SIZE_ASKED = 1_000_000;
+const pageDoc = `Номер страницы, с 1; не указан или 0 — первая страница; не больше ${MAX_PAGE}`;
 export const PaginationQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0, description: pageDoc, examples: [1] })),
-  size: Type.Optional(Type.Integer({ minimum: 1, description: 'Размер страницы, по умолчанию 25, не больше 100', examples: [25] })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: pageDoc, examples: [1] })),
+  size: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_SIZE_ASKED, description: 'Размер страницы, по умолчанию 25, не больше 100', examples: [25] }),
+  ),
 });
 export const StepsQuery = Type.Object({
-  pipelineID: Type.Optional(Type.Integer({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
+  pipelineID: Type.Optional(IdInteger({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
   page: PaginationQuery.properties.page,
   size: PaginationQuery.properties.size,
 });
@@ -101,34 +107,34 @@ export type Pagination = Static<typeof PaginationQuery>;
  * The seed's FieldRule: "a map whose keys are QuestionID and values the custom field id". Keys are question ids;
  * in lead rules a key may also be a UTM name (`utm_source`…) whose value goes into that field.
  */
-export const FieldRule = Type.Record(Type.String({ pattern: '^(\\d+|utm_[a-z_]+)$' }), Type.Integer(), {
+export const FieldRule = Type.Record(Type.String({ pattern: '^(\\d+|utm_[a-z_]+)$' }), IdInteger(), {
   description:
     'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо',
   examples: [{ '101': 5001, utm_source: 5010 }],
 });
-export const ContactRules = Type.Record(Type.String({ pattern: '^\\d+$' }), Type.Integer(), {
+export const ContactRules = Type.Record(Type.String({ pattern: '^\\d+$' }), IdInteger(), {
   description: 'Мапа: ключ — QuestionID, значение — id кастомного поля контакта в амо',
 });
 
 const TagIds = (entity: string) =>
-  Type.Optional(Type.Array(Type.Integer(), { description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
+  Type.Optional(Type.Array(IdInteger(), { maxItems: 1000, description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
 export const TagsToAdd = Type.Object(
   { Lead: TagIds('Leads'), Contact: TagIds('Contacts'), Company: TagIds('Company'), Customer: TagIds('Customer') },
   { examples: [{ Lead: [101, 102], Contact: [201] }] },
 );
 
 export const RulesReq = Type.Object({
-  PerformerID: Type.Optional(Type.Integer({ description: 'id ответственного (пользователь amoCRM); обязателен при создании' })),
-  PipelineID: Type.Optional(Type.Integer({ description: 'id воронки amoCRM; обязателен при создании' })),
-  StepID: Type.Optional(Type.Integer({ description: 'id этапа amoCRM в этой воронке; обязателен при создании' })),
+  PerformerID: Type.Optional(IdInteger({ description: 'id ответственного (пользователь amoCRM); обязателен при создании' })),
+  PipelineID: Type.Optional(IdInteger({ description: 'id воронки amoCRM; обязателен при создании' })),
+  StepID: Type.Optional(IdInteger({ description: 'id этапа amoCRM в этой воронке; обязателен при создании' })),
   Fieldsrule: Type.Optional(
     Type.Object({
-      Lead: Type.Optional(Type.Array(FieldRule, { description: 'правила заполнения полей сделки' })),
-      Contact: Type.Optional(Type.Array(ContactRules, { description: 'правила заполнения полей контакта' })),
+      Lead: Type.Optional(Type.Array(FieldRule, { maxItems: 100, description: 'правила заполнения полей сделки' })),
+      Contact: Type.Optional(Type.Array(ContactRules, { maxItems: 100, description: 'правила заполнения полей контакта' })),
       Company: Type.Optional(
-        Type.Array(FieldRule, { description: 'правила заполнения полей компании (компания создаётся, если правила есть)' }),
+        Type.Array(FieldRule, { maxItems: 100, description: 'правила заполнения полей компании (компания создаётся, если правила есть)' }),
       ),
-      Customer: Type.Optional(Type.Array(FieldRule, { description: 'правила для покупателя (хранятся и проверяются)' })),
+      Customer: Type.Optional(Type.Array(FieldRule, { maxItems: 100, description: 'правила для покупателя (хранятся и проверяются)' })),
     }),
   ),
   TagsToAdd: Type.Optional(TagsToAdd),
@@ -163,20 +169,24 @@ export const Rule = Type.Object({
 });
 export type Rule = Static<typeof Rule>;
 
-export const QuizIdParams = Type.Object({ quizID: Type.String({ description: 'Id квиза' }) });
+/** The path's quizID: a string in the seed, a positive integer of up to 16 digits to us (parseQuizId). */
+export const QUIZ_ID_MAX_LENGTH = 16;
+export const QuizIdParams = Type.Object({
+  quizID: LineString({ minLength: 1, maxLength: QUIZ_ID_MAX_LENGTH, description: 'Id квиза (целое положительное число)' }),
+});
 
 /** The OAuth redirect's query (amoCRM's names); the connector reads it as is. */
 export const OAuthRedirectQuery = Type.Object({
-  code: Type.Optional(Type.String({ description: 'код авторизации (живёт 20 минут)' })),
-  referer: Type.Optional(Type.String({ description: 'домен аккаунта, например example.amocrm.ru' })),
-  state: Type.Optional(Type.String({ description: 'state из ссылки POST /account' })),
-  client_id: Type.Optional(Type.String()),
-  from_widget: Type.Optional(Type.String()),
-  error: Type.Optional(Type.String({ description: 'access_denied, если пользователь отказал' })),
+  code: Type.Optional(LineString({ maxLength: 4096, description: 'код авторизации (живёт 20 минут)' })),
+  referer: Type.Optional(LineString({ maxLength: 500, description: 'домен аккаунта, например example.amocrm.ru' })),
+  state: Type.Optional(LineString({ maxLength: 4096, description: 'state из ссылки POST /account' })),
+  client_id: Type.Optional(LineString({ maxLength: 500 })),
+  from_widget: Type.Optional(LineString({ maxLength: 500 })),
+  error: Type.Optional(LineString({ maxLength: 500, description: 'access_denied, если пользователь отказал' })),
 });
 /** amoCRM's disconnect hook query: signature = hex HMAC-SHA256("client_id|account_id", client secret). */
 export const DisconnectHookQuery = Type.Object({
-  client_uuid: Type.Optional(Type.String()),
-  account_id: Type.Optional(Type.String()),
-  signature: Type.Optional(Type.String()),
+  client_uuid: Type.Optional(LineString({ maxLength: 500 })),
+  account_id: Type.Optional(LineString({ maxLength: 500 })),
+  signature: Type.Optional(LineString({ maxLength: 500 })),
 });

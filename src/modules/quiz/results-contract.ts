@@ -1,40 +1,49 @@
 // Results intake: not spelled out in seed 003 (its purpose is "every quiz response becomes a lead"), so this is
 // our own contract, documented in the same OpenAPI document under the tag "quiz: results".
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum } from '../../platform/http/schema-types.js';
+import { IdInteger, LineString, MAX_ID, StringEnum, TextString } from '../../platform/http/schema-types.js';
 
 export const MAX_RESULTS_PER_REQUEST = 500;
+/** The longest id a quiz route accepts (in a body and in the path of GET /results/{resultId}). */
+export const RESULT_ID_MAX_LENGTH = 200;
 
+/** Results are stored as jsonb: a number must be finite in JSON anyway; the bound keeps it a plain double. */
+const AnswerNumber = Type.Number({ minimum: -1e15, maximum: 1e15 });
+const AnswerText = TextString({ maxLength: 10_000 });
 const AnswerValue = Type.Union([
-  Type.String({ maxLength: 10_000 }),
-  Type.Number(),
+  AnswerText,
+  AnswerNumber,
   Type.Boolean(),
-  Type.Array(Type.Union([Type.String({ maxLength: 10_000 }), Type.Number()]), { maxItems: 100 }),
+  Type.Array(Type.Union([AnswerText, AnswerNumber]), { maxItems: 100 }),
   Type.Null(),
 ]);
 
 export const Answer = Type.Object({
-  questionId: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 100 })], {
+  questionId: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_ID }), LineString({ minLength: 1, maxLength: 100 })], {
     description: 'id вопроса (ключ в Fieldsrule)',
   }),
-  title: Type.Optional(Type.String({ maxLength: 1000, description: 'текст вопроса' })),
+  title: Type.Optional(TextString({ maxLength: 1000, description: 'текст вопроса' })),
   value: AnswerValue,
 });
 
 export const QuizResult = Type.Object({
-  quizId: Type.Integer({ minimum: 1, description: 'id квиза; для него должно быть правило' }),
-  resultId: Type.String({ minLength: 1, maxLength: 200, description: 'id результата в квизе; повтор не создаёт вторую сделку' }),
+  quizId: IdInteger({ description: 'id квиза; для него должно быть правило' }),
+  resultId: LineString({
+    minLength: 1,
+    maxLength: RESULT_ID_MAX_LENGTH,
+    description: 'id результата в квизе; повтор не создаёт вторую сделку',
+  }),
   answers: Type.Array(Answer, { maxItems: 200 }),
   contact: Type.Optional(
     Type.Object({
-      name: Type.Optional(Type.String({ maxLength: 500 })),
-      phone: Type.Optional(Type.String({ maxLength: 100 })),
-      email: Type.Optional(Type.String({ maxLength: 300 })),
-      company: Type.Optional(Type.String({ maxLength: 500, description: 'название компании (если правило заполняет компанию)' })),
+      name: Type.Optional(LineString({ maxLength: 500 })),
+      phone: Type.Optional(LineString({ maxLength: 100 })),
+      email: Type.Optional(LineString({ maxLength: 300 })),
+      company: Type.Optional(LineString({ maxLength: 500, description: 'название компании (если правило заполняет компанию)' })),
     }),
   ),
   utm: Type.Optional(
-    Type.Record(Type.String({ pattern: '^utm_[a-z_]+$' }), Type.String({ maxLength: 2000 }), {
+    Type.Record(Type.String({ pattern: '^utm_[a-z_]+$' }), LineString({ maxLength: 2000 }), {
       description: 'utm_source, utm_medium, utm_campaign, utm_content, utm_term',
     }),
   ),
@@ -52,7 +61,7 @@ export const ResultsAccepted = Type.Object({
   duplicates: Type.Array(Type.String(), { description: 'resultId, которые были приняты раньше; новой сделки не будет' }),
 });
 
-export const ResultIdParams = Type.Object({ resultId: Type.String({ minLength: 1, maxLength: 200 }) });
+export const ResultIdParams = Type.Object({ resultId: LineString({ minLength: 1, maxLength: RESULT_ID_MAX_LENGTH }) });
 
 export const ResultStatus = Type.Object({
   status: StringEnum(['queued', 'sent', 'failed']),

@@ -11,6 +11,30 @@ import type { QuizResult, ResultStatusBody } from './results-contract.js';
 /** Results handed to one prepare job: the connector sends /leads/complex in batches of this size anyway. */
 export const PREPARE_CHUNK = 50;
 
+/**
+ * The fields of a result the contract knows, and only those. A quiz builder may send more (they are not refused),
+ * but unknown fields were never validated: stored as they came, a NUL in one would fail the jsonb insert.
+ */
+export function storedResult(r: QuizResult): QuizResult {
+  return {
+    quizId: r.quizId,
+    resultId: r.resultId,
+    answers: r.answers.map((a) => ({ questionId: a.questionId, ...(a.title !== undefined ? { title: a.title } : {}), value: a.value })),
+    ...(r.contact
+      ? {
+          contact: {
+            ...(r.contact.name !== undefined ? { name: r.contact.name } : {}),
+            ...(r.contact.phone !== undefined ? { phone: r.contact.phone } : {}),
+            ...(r.contact.email !== undefined ? { email: r.contact.email } : {}),
+            ...(r.contact.company !== undefined ? { company: r.contact.company } : {}),
+          },
+        }
+      : {}),
+    ...(r.utm ? { utm: r.utm } : {}),
+    ...(r.createdAt !== undefined ? { createdAt: r.createdAt } : {}),
+  };
+}
+
 export class ResultService {
   constructor(
     private readonly hub: Hub,
@@ -43,7 +67,7 @@ export class ResultService {
             quizAccountId,
             resultId: r.resultId,
             quizId: r.quizId,
-            payload: r as unknown as Record<string, unknown>,
+            payload: storedResult(r) as unknown as Record<string, unknown>,
           })),
         )
         .onConflictDoNothing({ target: [quizResults.quizAccountId, quizResults.resultId] })

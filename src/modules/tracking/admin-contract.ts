@@ -1,8 +1,8 @@
 // Schemas of the operator API under /admin/v1/tracking (platform error envelope, admin token).
 import { Type } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../platform/http/schema-types.js';
+import { IdInteger, LineString, Nullable, StringEnum } from '../../platform/http/schema-types.js';
 
-const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const Id = IdInteger();
 const Ts = Type.String({ format: 'date-time' });
 const NullableTs = Nullable(Ts);
 
@@ -17,22 +17,20 @@ export const AdminBot = Type.Object({
 });
 export const CreateBot = Type.Object(
   {
-    id: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Id бота на платформе (если не задан — назначается)' }),
-    ),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    username: Type.Optional(Type.String({ maxLength: 100 })),
+    id: Type.Optional(IdInteger({ description: 'Id бота на платформе (если не задан — назначается)' })),
+    name: LineString({ minLength: 1, maxLength: 200 }),
+    username: Type.Optional(LineString({ maxLength: 100 })),
     is_active: Type.Optional(Type.Boolean()),
-    subscription_status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    subscription_status: Type.Optional(LineString({ minLength: 1, maxLength: 50 })),
   },
   { additionalProperties: false },
 );
 export const UpdateBot = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    username: Type.Optional(Type.String({ maxLength: 100 })),
+    name: Type.Optional(LineString({ minLength: 1, maxLength: 200 })),
+    username: Type.Optional(LineString({ maxLength: 100 })),
     is_active: Type.Optional(Type.Boolean()),
-    subscription_status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    subscription_status: Type.Optional(LineString({ minLength: 1, maxLength: 50 })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -64,7 +62,7 @@ export const CreatedApiKey = Type.Intersect([
 ]);
 export const CreateKey = Type.Object(
   {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
+    name: Type.Optional(LineString({ maxLength: 200 })),
     rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   },
   { additionalProperties: false },
@@ -108,7 +106,7 @@ export const CreatedWebhook = Type.Intersect([
 ]);
 export const CreateWebhook = Type.Object(
   {
-    url: Type.String({
+    url: LineString({
       minLength: 1,
       maxLength: 2000,
       description:

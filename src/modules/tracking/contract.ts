@@ -2,7 +2,7 @@
 // total_cost_usd…) and `{detail}` errors. They validate requests, serialise responses and feed the OpenAPI document.
 import { Type, type Static } from '@sinclair/typebox';
 import { STATUSES } from './statuses.js';
-import { Nullable, StringEnum } from '../../platform/http/schema-types.js';
+import { IdInteger, LineString, Nullable, StringEnum, TextString } from '../../platform/http/schema-types.js';
 
 export const StatusSchema = StringEnum(STATUSES, {
   description: 'pending → in_transit → delivered → issued (вперёд, шаги можно пропускать); cancelled — из любого, кроме issued',
@@ -14,18 +14,26 @@ export const InvalidTransitionBody = Type.Object(
   { title: 'TrackingInvalidTransition' },
 );
 
-const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-const Money = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1e12, description }));
+const Id = IdInteger();
+
+// What the numeric columns hold (schema.ts): numeric(12,3), numeric(12,2) and numeric(14,2). A maximum with the
+// column's own scale also keeps PostgreSQL's rounding of extra decimals from carrying a value past the column.
+export const MAX_WEIGHT_KG = 999_999_999.999;
+export const MAX_PRICE_PER_KG_USD = 9_999_999_999.99;
+export const MAX_TOTAL_COST_USD = 999_999_999_999.99;
+/** Pages beyond this are refused (a page of 100 at page 1 000 000 is row 100 million; the OFFSET stays an int8). */
+export const MAX_PAGE = 1_000_000;
+const Money = (maximum: number, description: string) => Nullable(Type.Number({ minimum: 0, maximum, description }));
 const Timestamp = Type.String({ format: 'date-time' });
 
 export const BotParams = Type.Object({ bot_id: Id });
 export const TrackingParams = Type.Object({ bot_id: Id, tracking_id: Id });
 export const ClientParams = Type.Object({ bot_id: Id, client_id: Id });
-export const ClientCodeSchema = Type.String({ minLength: 1, maxLength: 64, description: 'Код клиента' });
+export const ClientCodeSchema = LineString({ minLength: 1, maxLength: 64, description: 'Код клиента' });
 export const ByClientParams = Type.Object({ bot_id: Id, client_code: ClientCodeSchema });
 
 const Page = {
-  page: Type.Integer({ minimum: 1, default: 1, description: 'Номер страницы, с 1' }),
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `Номер страницы, с 1 (не больше ${MAX_PAGE})` }),
   page_size: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Размер страницы (максимум 100)' }),
 };
 export const PageQuery = Type.Object(Page);
@@ -68,7 +76,7 @@ export const TrackingList = Type.Object(
   { title: 'TrackingNumberList' },
 );
 
-const TrackingNumberText = Type.String({
+const TrackingNumberText = LineString({
   minLength: 1,
   maxLength: 64,
   pattern: '^\\S(.*\\S)?$',
@@ -80,10 +88,12 @@ export const CreateTracking = Type.Object(
     client_code: ClientCodeSchema,
     status: Type.Optional(StatusSchema),
     quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
-    weight_kg: Type.Optional(Money('Вес, кг')),
-    price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
-    total_cost_usd: Type.Optional(Money('Стоимость, USD; если не задана — вес × цена за кг')),
-    note: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    weight_kg: Type.Optional(Money(MAX_WEIGHT_KG, 'Вес, кг')),
+    price_per_kg_usd: Type.Optional(Money(MAX_PRICE_PER_KG_USD, 'Цена за кг, USD')),
+    total_cost_usd: Type.Optional(
+      Money(MAX_TOTAL_COST_USD, 'Стоимость, USD; если не задана — вес × цена за кг (произведение тоже не больше максимума)'),
+    ),
+    note: Type.Optional(Nullable(TextString({ maxLength: 1000 }))),
   },
   { additionalProperties: false, title: 'CreateTrackingNumber' },
 );
@@ -93,10 +103,10 @@ export const UpdateTracking = Type.Object(
   {
     status: Type.Optional(StatusSchema),
     quantity: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000 }))),
-    weight_kg: Type.Optional(Money('Вес, кг')),
-    price_per_kg_usd: Type.Optional(Money('Цена за кг, USD')),
-    total_cost_usd: Type.Optional(Money('Стоимость, USD')),
-    note: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    weight_kg: Type.Optional(Money(MAX_WEIGHT_KG, 'Вес, кг')),
+    price_per_kg_usd: Type.Optional(Money(MAX_PRICE_PER_KG_USD, 'Цена за кг, USD')),
+    total_cost_usd: Type.Optional(Money(MAX_TOTAL_COST_USD, 'Стоимость, USD')),
+    note: Type.Optional(Nullable(TextString({ maxLength: 1000 }))),
   },
   { additionalProperties: false, minProperties: 1, title: 'UpdateTrackingNumber' },
 );

@@ -23,6 +23,7 @@ export const trackingError = defineErrors({
   KEY_REVOKED: { status: 409, message: 'Ключ уже отозван' },
   BAD_PERIOD: { status: 400, message: 'Некорректный период' },
   BAD_WEBHOOK_URL: { status: 400, message: 'Адрес вебхука должен быть http(s) URL' },
+  TOTAL_TOO_LARGE: { status: 400, message: 'Стоимость (вес × цена за кг) больше допустимого максимума' },
 });
 
 export type TrackingErrorCode = keyof typeof trackingError.catalogue;
@@ -52,6 +53,8 @@ function russian(d: AjvDetail): string {
   if (typeof p.comparison === 'string') return `${at}значение должно быть ${p.comparison} ${String(p.limit)}`;
   if (typeof p.limit === 'number' && /fewer|shorter/.test(d.message ?? '')) return `${at}длина не меньше ${p.limit}`;
   if (typeof p.limit === 'number' && /more|longer/.test(d.message ?? '')) return `${at}длина не больше ${p.limit}`;
+  if (typeof p.pattern === 'string' && p.pattern.includes('\\u0000'))
+    return `${at}недопустимые символы (управляющие символы, U+0000 и одиночные суррогаты запрещены) или неверный формат`;
   if (typeof p.pattern === 'string') return `${at}значение не соответствует шаблону ${p.pattern}`;
   if (typeof p.format === 'string') return `${at}ожидается формат ${p.format}`;
   return `${at}${d.message ?? 'некорректное значение'}`;

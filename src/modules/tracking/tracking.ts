@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
-import type { CreateTrackingInput, TrackingNumberView, UpdateTrackingInput } from './contract.js';
+import { MAX_TOTAL_COST_USD, type CreateTrackingInput, type TrackingNumberView, type UpdateTrackingInput } from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
 import {
@@ -51,6 +51,16 @@ export function costOf(input: Pick<CreateTrackingInput, 'total_cost_usd' | 'weig
   return null;
 }
 
+/** The computed total must fit total_cost_usd (each factor alone may be within its maximum, the product not). */
+export function assertCostFits(input: Pick<CreateTrackingInput, 'total_cost_usd' | 'weight_kg' | 'price_per_kg_usd'>): void {
+  const cost = costOf(input);
+  if (cost !== null && cost > MAX_TOTAL_COST_USD)
+    throw trackingError(
+      'TOTAL_TOO_LARGE',
+      `Стоимость ${input.weight_kg} × ${input.price_per_kg_usd} = ${cost} больше максимума ${MAX_TOTAL_COST_USD}; укажите total_cost_usd`,
+    );
+}
+
 export function invalidTransition(from: Status, to: Status) {
   const allowed = allowedNext(from);
   const next = allowed.length ? `допустимо: ${allowed.join(', ')}` : 'статус окончательный';
@@ -68,6 +78,7 @@ export class TrackingService {
   ) {}
 
   async create(botId: number, input: CreateTrackingInput, source: Source = 'api'): Promise<TrackingNumberView> {
+    assertCostFits(input);
     const row = await this.hub.db.transaction(async (tx) => {
       const created = await this.insert(tx, botId, input, source);
       if (!created) throw trackingError('DUPLICATE_TRACKING', `Трек-номер ${input.tracking_number} у этого бота уже есть`);

@@ -1,7 +1,7 @@
 // Operator view of the webhook inbox: list and filter, look at one message, replay it.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../http/schema-types.js';
+import { IdInteger, LineString, Nullable, StringEnum } from '../http/schema-types.js';
 import type { Hub } from '../hub.js';
 import { HubError } from '../http/errors.js';
 import { ADMIN_SECURITY } from './auth.js';
@@ -28,12 +28,12 @@ const MessageFull = Type.Intersect([
   Type.Object({ headers: Type.Record(Type.String(), Type.String()), contentType: Nullable(Type.String()), body: Type.String() }),
 ]);
 const ListQuery = Type.Object({
-  source: Type.Optional(Type.String()),
+  source: Type.Optional(LineString({ maxLength: 200 })),
   status: Type.Optional(StringEnum(['received', 'processed', 'failed'])),
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return messages with an id below this (pagination cursor)' })),
+  before: Type.Optional(IdInteger({ description: 'Return messages with an id below this (pagination cursor)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IdParams = Type.Object({ id: IdInteger() });
 
 const summary = (m: InboxMessage): Static<typeof Message> => ({
   id: m.id,

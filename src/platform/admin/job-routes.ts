@@ -1,7 +1,7 @@
 // Operator view of job runs: per-queue counts, list by queue and state, one job, retry one, bulk retry.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../http/schema-types.js';
+import { LineString, Nullable, StringEnum } from '../http/schema-types.js';
 import type { Hub } from '../hub.js';
 import { HubError } from '../http/errors.js';
 import { JobHistory } from '../jobs/history.js';
@@ -23,13 +23,13 @@ const Job = Type.Object({
   output: Type.Unknown(),
 });
 const ListQuery = Type.Object({
-  queue: Type.Optional(Type.String()),
+  queue: Type.Optional(LineString({ maxLength: 200 })),
   state: Type.Optional(State),
   before: Type.Optional(Type.String({ format: 'date-time', description: 'Only jobs created before this time (pagination cursor)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
 const BulkBody = Type.Object({
-  queue: Type.Optional(Type.String()),
+  queue: Type.Optional(LineString({ maxLength: 200 })),
   state: StringEnum(['failed', 'dead']),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });

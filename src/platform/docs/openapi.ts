@@ -8,11 +8,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from '../hub.js';
 import type { StartedModule } from '../module.js';
+import { centralErrorResponses } from '../http/error-responses.js';
 
 const require = createRequire(import.meta.url);
 
 export async function registerOpenApi(app: FastifyInstance, hub: Hub, parts: readonly StartedModule[]): Promise<void> {
+  // Statuses every route can answer (400, 413, 414, 415, 500, 503) are added centrally (http/error-responses.ts).
+  const transform = centralErrorResponses(app);
   await app.register(swagger, {
+    transform,
     openapi: {
       openapi: '3.1.0',
       info: {

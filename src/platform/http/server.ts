@@ -17,6 +17,8 @@ import { safePath } from '../observability/safe-path.js';
 import { adminAuth } from '../admin/auth.js';
 import { inboxAdminRoutes } from '../admin/inbox-routes.js';
 import { jobAdminRoutes } from '../admin/job-routes.js';
+import { strictBodyCompilers } from './validators.js';
+import { frameworkErrorsTo, MAX_PARAM_LENGTH, type EnvelopeScope } from './framework-errors.js';
 
 export type App = FastifyInstance;
 
@@ -25,6 +27,8 @@ const fastifyTrustProxy = (tp: TrustProxy): boolean | string[] | ((address: stri
   typeof tp === 'number' ? (_address, hop) => hop < tp : typeof tp === 'object' ? [...tp] : tp;
 
 export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Promise<FastifyInstance> {
+  // Scopes with their own error envelope, by prefix: the router's own errors (414, bad URL) are answered by them.
+  const scopes: EnvelopeScope[] = [];
   const app = Fastify({
     loggerInstance: hub.log as unknown as FastifyBaseLogger,
     bodyLimit: hub.config.bodyLimitBytes,
@@ -37,9 +41,12 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
     // Request lines are logged by our onResponse hook (with the route and status), not twice.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     childLoggerFactory: lazyRequestLogger,
-    // allowUnionTypes: nullable fields are type lists (`["integer", "null"]`, see schema-types.ts).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, allowUnionTypes: true } },
+    // Bodies are validated strictly, path, query and headers with coercion (validators.ts).
+    schemaController: { compilersFactory: strictBodyCompilers() },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorsTo(scopes),
   });
+  scopes.push({ prefix: '', instance: app });
 
   registerBodyParsers(app);
   const pageHeaders = pageSecurityHeaders();
@@ -79,6 +86,7 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
 
   await app.register(
     async (admin) => {
+      scopes.push({ prefix: '/admin/v1', instance: admin });
       adminAuth(admin, hub);
       await admin.register(inboxAdminRoutes(hub));
       await admin.register(jobAdminRoutes(hub));
@@ -89,7 +97,13 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
 
   for (const { definition, instance } of parts) {
     if (!instance.routes) continue;
-    await app.register(async (scope) => instance.routes!(scope), { prefix: definition.prefix });
+    await app.register(
+      async (scope) => {
+        scopes.push({ prefix: definition.prefix, instance: scope });
+        await instance.routes!(scope);
+      },
+      { prefix: definition.prefix },
+    );
   }
   return app;
 }

@@ -300,7 +300,9 @@ test('bot info, unknown routes in the {detail} envelope, and the whole API in th
   ] as const;
   for (const [path, methods] of paths) for (const m of methods) assert.ok(doc.paths[path]?.[m], `${m.toUpperCase()} ${path} is documented`);
   const list = doc.paths['/api/v1/tracking/{bot_id}'].get;
-  assert.deepEqual(Object.keys(list.responses).sort(), ['200', '400', '401', '403', '429']);
+  // The route's own statuses, and those any route with a path parameter can answer (414, 500, 503: error-responses.ts).
+  assert.deepEqual(Object.keys(list.responses).sort(), ['200', '400', '401', '403', '414', '429', '500', '503']);
+  assert.equal(list.responses['500'].content['application/json'].schema.properties.detail.type, 'string', 'in the {detail} envelope');
   assert.deepEqual(list.security, [{ trackingApiKey: [] }]);
   assert.deepEqual(
     list.parameters

@@ -1,28 +1,29 @@
 // Schemas of the connector's own routes: amoCRM's two callbacks and the operator API for connections.
 import { Type } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../../platform/http/schema-types.js';
+import { IdInteger, LineString, Nullable, StringEnum } from '../../../platform/http/schema-types.js';
 
 export const TAG = 'amoCRM connections';
 export const ADMIN_TAG = 'admin: amoCRM';
 
 /** amoCRM's OAuth redirect query (https://www.amocrm.ru/developers/content/oauth/step-by-step). */
 export const OAuthRedirectQuery = Type.Object({
-  code: Type.Optional(Type.String({ description: 'authorisation code (lives 20 minutes)' })),
-  referer: Type.Optional(Type.String({ description: 'the account domain, e.g. example.amocrm.ru' })),
-  state: Type.Optional(Type.String({ description: 'the state of the consent link the hub handed out' })),
-  client_id: Type.Optional(Type.String()),
-  from_widget: Type.Optional(Type.String()),
-  error: Type.Optional(Type.String({ description: 'access_denied when the user declined' })),
+  code: Type.Optional(LineString({ maxLength: 4096, description: 'authorisation code (lives 20 minutes)' })),
+  referer: Type.Optional(LineString({ maxLength: 500, description: 'the account domain, e.g. example.amocrm.ru' })),
+  state: Type.Optional(LineString({ maxLength: 4096, description: 'the state of the consent link the hub handed out' })),
+  client_id: Type.Optional(LineString({ maxLength: 500 })),
+  from_widget: Type.Optional(LineString({ maxLength: 500 })),
+  error: Type.Optional(LineString({ maxLength: 500, description: 'access_denied when the user declined' })),
 });
 
 /** amoCRM's disconnect hook query: signature = hex HMAC-SHA256("client_id|account_id", client secret). */
 export const DisconnectHookQuery = Type.Object({
-  client_uuid: Type.Optional(Type.String()),
-  account_id: Type.Optional(Type.String()),
-  signature: Type.Optional(Type.String()),
+  client_uuid: Type.Optional(LineString({ maxLength: 500 })),
+  account_id: Type.Optional(LineString({ maxLength: 500 })),
+  signature: Type.Optional(LineString({ maxLength: 500 })),
 });
 
-export const Html = (description: string) => Type.String({ description, contentMediaType: 'text/html' });
+/** A page for the browser (the response is text/html, not JSON). */
+export const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } });
 
 export const AccountState = Type.Object({
   amoAccountId: Type.Integer(),
@@ -44,7 +45,8 @@ export const AccountState = Type.Object({
 });
 
 export const ConnectBody = Type.Object({
-  owner: Type.String({
+  owner: LineString({
+    maxLength: 240,
     pattern: '^[a-z][a-z0-9-]{0,39}(:[^\\s:][^\\s]{0,199})?$',
     description: 'the module the account is for ("onec-sync"), optionally with its own id ("quiz:42")',
     examples: ['onec-sync', 'quiz:42'],
@@ -57,4 +59,4 @@ export const ConnectLink = Type.Object({
   owner: Type.String(),
 });
 
-export const AccountParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+export const AccountParams = Type.Object({ id: IdInteger() });

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PlatformError } from '../../../platform/admin/schemas.js';
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../../platform/http/schema-types.js';
+import { LineString, Nullable, StringEnum } from '../../../platform/http/schema-types.js';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Hub } from '../../../platform/hub.js';
 import { ADMIN_SECURITY } from '../../../platform/admin/auth.js';
@@ -13,7 +13,7 @@ import type { DeliveryService } from '../delivery.js';
 const tags = ['admin: quiz'];
 const ListQuery = Type.Object({
   status: Type.Optional(StringEnum(['queued', 'sent', 'failed'])),
-  quizAccountId: Type.Optional(Type.String()),
+  quizAccountId: Type.Optional(LineString({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
 });
 const ResultRow = Type.Object({
@@ -28,8 +28,8 @@ const ResultRow = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 const RedeliverBody = Type.Object({
-  quizAccountId: Type.Optional(Type.String()),
-  resultIds: Type.Optional(Type.Array(Type.String(), { maxItems: 5000 })),
+  quizAccountId: Type.Optional(LineString({ maxLength: 200 })),
+  resultIds: Type.Optional(Type.Array(LineString({ maxLength: 200 }), { maxItems: 5000 })),
 });
 
 export function quizAdminRoutes(app: FastifyInstance, deps: { hub: Hub; delivery: DeliveryService }): void {
