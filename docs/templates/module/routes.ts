@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Hub } from '../../../src/platform/hub.js';
 import { acceptWebhook } from '../../../src/platform/inbox/accept.js';
+import { LineString } from '../../../src/platform/http/schema-types.js';
 import { ExampleError, useExampleEnvelope } from './errors.js';
 import { EVENTS } from './queues.js';
 
@@ -30,7 +31,8 @@ export function exampleRoutes(app: FastifyInstance, deps: { hub: Hub; greeting: 
         operationId: 'ExampleEvent',
         tags: [TAG],
         summary: 'Accept an event: stored before the answer, processed by a worker',
-        body: Type.Object({ type: Type.String({ minLength: 1, maxLength: 100 }) }),
+        // Input strings are bounded and refuse control characters (LineString); integers get a minimum and maximum.
+        body: Type.Object({ type: LineString({ minLength: 1, maxLength: 100 }) }),
         response: { 202: Type.Object({ accepted: Type.Boolean(), id: Type.Integer() }), 400: ExampleError, 500: ExampleError },
       },
     },
