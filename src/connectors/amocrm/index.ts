@@ -22,6 +22,7 @@ export { AmoError, AMO_ERRORS, isAmoError, type AmoErrorCode } from './errors.js
 export { buildCustomFieldsValues } from './custom-fields.js';
 export { parseAmoWebhook } from './webhooks.js';
 export { answerCallback } from './http/routes.js';
+export { resultPage } from './http/pages.js';
 export { CALLBACK_PATH, DISCONNECT_PATH } from './settings.js';
 export { AMO_CONNECTOR_NAME } from './name.js';
 

@@ -1,23 +1,10 @@
-// The small pages a browser sees at the end of the amoCRM consent flow (when QUIZ_AFTER_CONNECT_URL is unset).
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(title: string, body: string, message: object): string {
-  // The outcome is also machine-readable (data-amo-result) for a quiz front end that embeds the page; there is
-  // no inline script because the hub's Content-Security-Policy forbids it.
-  return `<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><title>${escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;text-align:center" data-amo-result="${escape(JSON.stringify(message))}">
-<h1>${escape(title)}</h1><p>${escape(body)}</p></body></html>`;
-}
+// The page a browser sees after consent when QUIZ_AFTER_CONNECT_URL is unset: the connector's result page, with the
+// quiz's own wording. (Failures are the connector's page: the quiz never sees a consent that failed.)
+import { resultPage } from '../../connectors/amocrm/index.js';
 
 export function connectedPage(account: { name: string; subdomain: string }): string {
-  return page('amoCRM подключён', `Аккаунт «${account.name}» (${account.subdomain}) подключён к квизу. Это окно можно закрыть.`, {
+  return resultPage('amoCRM подключён', `Аккаунт «${account.name}» (${account.subdomain}) подключён к квизу. Это окно можно закрыть.`, {
     status: 'connected',
     subdomain: account.subdomain,
   });
-}
-
-export function failedPage(message: string): string {
-  return page('Не удалось подключить amoCRM', `${message}. Закройте окно и попробуйте подключить аккаунт ещё раз.`, { status: 'failed' });
 }
