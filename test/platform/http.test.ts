@@ -24,6 +24,13 @@ test('health, readiness and metrics', async (t) => {
   assert.match(metrics.body, /hub_http_request_duration_seconds_bucket\{[^}]*route="\/healthz"[^}]*status="200"/);
   assert.match(metrics.body, /# TYPE hub_jobs_total counter/);
   assert.match(metrics.body, /# TYPE hub_outbound_requests_total counter/);
+
+  // The document says what these answer: text for /metrics, and no database outage 503 for either.
+  const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+  const metricsOk = doc.paths['/metrics'].get.responses['200'];
+  assert.deepEqual(Object.keys(metricsOk.content), ['text/plain; version=0.0.4']);
+  for (const path of ['/healthz', '/metrics']) assert.equal(doc.paths[path].get.responses['503'], undefined, path);
+  assert.ok(doc.paths['/readyz'].get.responses['503'], 'readiness does answer 503');
 });
 
 test('readiness reports a stopped queue as not ready', async (t) => {

@@ -196,6 +196,8 @@ test('the OpenAPI document: every route lists the statuses it can answer, and ev
       if (params.some((p) => p.in === 'path')) expected.push('400', '414');
       if (['post', 'put', 'patch', 'delete'].includes(method)) expected.push('400', '413', '415');
       if (params.some((p) => p.in === 'query')) expected.push('400');
+      // Behind the admin token: its failure throttle answers 429 (platform/admin/auth.ts).
+      if (((op.security ?? []) as Schema[]).some((s) => 'adminToken' in s)) expected.push('401', '429');
       for (const status of expected) if (!responses.includes(status)) problems.push(`${where}: ${status} is not documented`);
       const inputs: Array<{ at: string; s: Schema }> = [];
       for (const p of params) {

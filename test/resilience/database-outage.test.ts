@@ -22,7 +22,13 @@ const FAST_MS = 1000;
 /** The quiz and tracking modules (two envelopes of their own), and the probe module's webhook on the inbox. */
 function hubWith(t: TestContext, env: Record<string, string> = {}, probe: ProbeControl = newControl()): Promise<TestHub> {
   return testHub(t, {
-    env: { QUIZ_JWT_SECRET: JWT_SECRET, LOG_LEVEL: 'info', ...env },
+    env: {
+      QUIZ_JWT_SECRET: JWT_SECRET,
+      AMO_CLIENT_ID: 'outage-client',
+      AMO_CLIENT_SECRET: 'outage-client-secret-0123456789',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     modules: [createQuizModule(), createTrackingModule({ rateLimitPrefix: uniquePrefix(), usageFlushMs: 100 }), probeModule(probe)],
   });
 }
@@ -31,6 +37,7 @@ interface Answer {
   readonly status: number;
   readonly ms: number;
   readonly retryAfter: string | undefined;
+  readonly errorCode: string | undefined;
   readonly body: string;
 }
 
@@ -41,6 +48,7 @@ async function timed(run: () => Promise<{ statusCode: number; headers: Record<st
     status: res.statusCode,
     ms: performance.now() - start,
     retryAfter: res.headers['retry-after'] as string | undefined,
+    errorCode: res.headers['x-error-code'] as string | undefined,
     body: res.body,
   };
 }
@@ -53,6 +61,10 @@ async function everyEnvelope(h: TestHub, botId: number, key: string) {
     trackingRead: await timed(() => api(h, key)('GET', `/tracking/${botId}`)),
     quiz: await timed(() => h.app.inject({ method: 'GET', url: '/quiz/account', headers: quiz })),
     admin: await timed(() => admin(h, 'GET', '/jobs/queues')),
+    // The browser page at the end of amoCRM's consent (the connector's callback): the state cannot be read.
+    amoCallback: await timed(() =>
+      h.app.inject({ method: 'GET', url: '/connect/amocrm/callback?code=c0de&state=s7a7e&referer=outage.amocrm.ru' }),
+    ),
   };
 }
 
@@ -65,9 +77,11 @@ function assertUnavailable(answers: Awaited<ReturnType<typeof everyEnvelope>>): 
   assert.deepEqual(JSON.parse(answers.tracking.body), { detail: 'Сервис временно недоступен, повторите запрос позже' });
   assert.deepEqual(JSON.parse(answers.trackingRead.body), { detail: 'Сервис временно недоступен, повторите запрос позже' });
   assert.equal(JSON.parse(answers.quiz.body), 'Сервис временно недоступен, повторите запрос позже', 'the quiz envelope: a JSON string');
+  assert.equal(answers.quiz.errorCode, 'SERVICE_UNAVAILABLE', "quiz's code header is set on a 503 too");
   const platform = JSON.parse(answers.admin.body) as { error: { code: string; message: string; requestId: string } };
   assert.equal(platform.error.code, 'SERVICE_UNAVAILABLE');
   assert.equal(platform.error.message, 'Service temporarily unavailable, retry later');
+  assert.match(answers.amoCallback.body, /Сервис временно недоступен/, 'the consent page says the hub is away, not amoCRM');
   assert.ok(platform.error.requestId);
 }
 

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { importSPKI, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import type { QuizSettings } from './settings.js';
 import { quizError } from './errors.js';
+import { NO_CONTROL_CHARS } from '../../platform/http/schema-types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,10 +65,12 @@ export class QuizJwtVerifier {
       );
     }
     const claim = payload[this.#config.jwtAccountClaim];
-    if ((typeof claim !== 'string' && typeof claim !== 'number') || String(claim) === '') {
+    // The id becomes a key in our tables and a log field: a signed token is trusted for who it names, not for
+    // what bytes it carries (a NUL would fail PostgreSQL's insert as a 500; a megabyte id would bloat every row).
+    if ((typeof claim !== 'string' && typeof claim !== 'number') || !ACCOUNT_ID.test(String(claim))) {
       throw quizError(
         'BAD_TOKEN',
-        `В токене нет идентификатора аккаунта (claim ${this.#config.jwtAccountClaim})`,
+        `В токене нет допустимого идентификатора аккаунта (claim ${this.#config.jwtAccountClaim}: 1–200 символов без управляющих)`,
         undefined,
         WWW_AUTHENTICATE,
       );
@@ -88,6 +91,9 @@ export class QuizJwtVerifier {
     req.quizAccountId = await this.accountOf(req.headers.authorization);
   };
 }
+
+/** A quiz account id: 1–200 characters, none of them a control character or half a surrogate pair. */
+const ACCOUNT_ID = new RegExp(NO_CONTROL_CHARS.replace(/\*\$$/, '{1,200}$'), 'u');
 
 /** How far in the future an `iat` may lie (clocks of the quiz platform and the hub differ a little). */
 const CLOCK_SKEW_SECONDS = 60;

@@ -2,7 +2,7 @@
 // (`"Unauthorized"`…); we keep that shape with Russian human-readable text. The machine-readable code travels in
 // the `x-error-code` header, so clients need not parse the text.
 import type { FastifyInstance } from 'fastify';
-import { defineErrors, HubError, type ErrorRenderer } from '../../platform/http/errors.js';
+import { defineErrors, type ErrorRenderer } from '../../platform/http/errors.js';
 import { RUSSIAN, useErrorEnvelope } from '../../platform/http/error-handler.js';
 
 export const quizError = defineErrors({
@@ -30,17 +30,13 @@ const renderQuizError: ErrorRenderer = (e) => JSON.stringify(e.message);
 
 /** Installs the quiz envelope in the module's scope: a JSON string body plus the code in a header. */
 export function useQuizEnvelope(app: FastifyInstance): void {
-  useErrorEnvelope(app, renderQuizError, RUSSIAN);
+  useErrorEnvelope(app, renderQuizError, RUSSIAN, { codeHeader: 'x-error-code' });
   app.addHook('onSend', async (_req, reply, payload) => {
     // Fastify sends string payloads as text/plain; our strings are already JSON (seed: application/json).
     if (reply.statusCode >= 400 && String(reply.getHeader('content-type') ?? '').startsWith('text/plain')) {
       reply.type('application/json; charset=utf-8');
     }
     return payload;
-  });
-  app.addHook('onError', async (_req, reply, err) => {
-    if (err instanceof HubError) reply.header('x-error-code', err.code);
-    else if ((err as { validation?: unknown }).validation) reply.header('x-error-code', 'VALIDATION_FAILED');
   });
 }
 

@@ -65,23 +65,16 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
       return error;
     };
     if (!key) throw refused(trackingError('KEY_MISSING', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' }));
-    let limiterDown = false;
-    // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance.
+    // The limit is part of the bucket key: GCRA stores time debt, so a changed limit starts a fresh allowance. The
+    // hub's limiter never rejects: while its store is away it answers from this process's memory (ratelimit/fallback.ts).
     const check = (identity: KeyIdentity, watch: string) =>
-      hub.rateLimiter
-        .check(
-          `${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`,
-          identity.rateLimitPerMinute,
-          options.rateLimitPeriodMs,
-          now,
-          watch,
-        )
-        .catch((err: unknown) => {
-          // The limiter's store (PostgreSQL or Redis) failing must not take the API down with it: fail open, loudly.
-          if (!limiterDown) req.log.error({ err }, 'tracking rate limiter unavailable; request allowed without a limit');
-          limiterDown = true;
-          return undefined;
-        });
+      hub.rateLimiter.check(
+        `${options.rateLimitPrefix}key:${identity.keyId}:${identity.rateLimitPerMinute}`,
+        identity.rateLimitPerMinute,
+        options.rateLimitPeriodMs,
+        now,
+        watch,
+      );
     const { identity, decision } = await keys.authenticate(key, check);
     if (!identity) throw refused(trackingError('KEY_INVALID', undefined, undefined, { 'www-authenticate': 'ApiKey header="X-API-Key"' }));
     identities.set(req, identity);

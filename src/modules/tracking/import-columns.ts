@@ -2,7 +2,8 @@
 // a spreadsheet is likely to carry), a data row as those fields' texts, and the row → create-body conversion.
 // Only the header's known columns are ever read from a row: a cell far to the right (column XFD) costs nothing.
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CreateTracking, type CreateTrackingInput } from './contract.js';
+import { CreateTracking, MAX_TOTAL_COST_USD, type CreateTrackingInput } from './contract.js';
+import { costOf } from './tracking.js';
 
 export type Field = keyof CreateTrackingInput;
 
@@ -85,7 +86,14 @@ export function toInput(record: ImportRecord): { input: CreateTrackingInput } | 
       candidate[field] = field === 'status' ? text.toLowerCase() : text;
     }
   }
-  if (createBody.Check(candidate)) return { input: candidate as CreateTrackingInput };
+  if (createBody.Check(candidate)) {
+    // Each factor within its maximum, the product past the total's column: the API refuses it (assertCostFits), and so
+    // does the import, with a reason, before the row can cost its batch a database error.
+    const cost = costOf(candidate as CreateTrackingInput);
+    if (cost !== null && cost > MAX_TOTAL_COST_USD)
+      return { error: `total_cost_usd: вес × цена за кг = ${cost} больше максимума ${MAX_TOTAL_COST_USD}; укажите total_cost_usd` };
+    return { input: candidate as CreateTrackingInput };
+  }
   const first = createBody.Errors(candidate).First();
   const where = first?.path.replace(/^\//, '') || 'строка';
   return { error: `${where}: ${first?.message ?? 'некорректное значение'}` };

@@ -96,10 +96,25 @@ export function toRenderable(
   return { status: 500, code: 'INTERNAL', message: messages.internal, requestId };
 }
 
+export interface EnvelopeOptions {
+  /**
+   * A response header that carries the error code, for envelopes whose body has no room for it (quiz answers a bare
+   * string). Set on every error this scope answers: its own, validation, 404, 413/415, a database outage's 503, and
+   * the router's 414 (framework-errors.ts hands those to this scope's handler).
+   */
+  readonly codeHeader?: string;
+}
+
 /** Installs the error and not-found handlers for one encapsulated context (a module or the platform). */
-export function useErrorEnvelope(app: FastifyInstance, render: ErrorRenderer, messages: Messages = ENGLISH): void {
+export function useErrorEnvelope(
+  app: FastifyInstance,
+  render: ErrorRenderer,
+  messages: Messages = ENGLISH,
+  opts: EnvelopeOptions = {},
+): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const r = toRenderable(err, req.id, messages);
+    if (opts.codeHeader) reply.header(opts.codeHeader, r.code);
     if (r.code === 'SERVICE_UNAVAILABLE') req.log.warn({ err }, 'request failed: database unavailable');
     else if (r.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: r.code, status: r.status }, 'request rejected');
@@ -107,6 +122,7 @@ export function useErrorEnvelope(app: FastifyInstance, render: ErrorRenderer, me
     return reply.status(r.status).send(render(r));
   });
   app.setNotFoundHandler((req, reply) => {
+    if (opts.codeHeader) reply.header(opts.codeHeader, 'NOT_FOUND');
     reply.status(404).send(render({ status: 404, code: 'NOT_FOUND', message: messages.notFound, requestId: req.id }));
   });
 }

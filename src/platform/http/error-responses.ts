@@ -1,6 +1,6 @@
 // The error statuses any route can answer, whatever its own schema says, added to the OpenAPI document when it is
 // generated: a 400 when anything of the request is validated or parsed, 413 and 415 where a body is read, 414
-// where the path has parameters, 500 everywhere, and 503 where the database is used (a database outage). Each is
+// where the path has parameters, 429 behind the admin token (its failure throttle), 500 everywhere, and 503 where the database is used (a database outage). Each is
 // documented in the envelope of the route's scope: the schema the route gives its own errors, or failing that the
 // one other routes under the same prefix give theirs (the platform envelope at the root). Only the document
 // changes: the route's serializers stay as declared, and an undeclared status is sent as the envelope rendered.
@@ -11,6 +11,7 @@ import { PlatformError } from '../admin/schemas.js';
 type Schema = Record<string, unknown>;
 interface RouteSchema {
   hide?: boolean;
+  security?: ReadonlyArray<Record<string, unknown>>;
   params?: Schema;
   querystring?: Schema;
   body?: unknown;
@@ -22,6 +23,7 @@ export const CENTRAL_STATUSES = {
   400: 'Invalid request: a parameter or the body does not match the schema, or the body is not valid JSON',
   413: 'Request body is too large',
   414: 'A path parameter is too long',
+  429: 'Too many failed authentications from this address; retry after the Retry-After header',
   415: 'Unsupported content type (this operation takes JSON)',
   500: 'Internal server error (details are in the log under the request id)',
   503: 'Temporarily unavailable (the database is unreachable); retry after the Retry-After header',
@@ -56,6 +58,8 @@ export function centralStatuses(route: Pick<RouteOptions, 'method' | 'config'>, 
   if (readsBody) statuses.push(413);
   if (hasParams) statuses.push(414);
   if (readsBody) statuses.push(415);
+  // The admin token's gate slows an address down after repeated failures (platform/admin/auth.ts).
+  if (schema.security?.some((scheme) => 'adminToken' in scheme)) statuses.push(429);
   statuses.push(500);
   if ((route.config as { usesDatabase?: boolean } | undefined)?.usesDatabase !== false) statuses.push(503);
   return statuses;

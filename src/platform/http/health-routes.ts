@@ -27,6 +27,8 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
   app.get(
     '/healthz',
     {
+      // Neither this nor /metrics touches the database, so neither can answer the outage's 503 (error-responses.ts).
+      config: { usesDatabase: false },
       schema: {
         operationId: 'Healthz',
         tags: ['platform'],
@@ -73,11 +75,18 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
   app.get(
     '/metrics',
     {
+      config: { usesDatabase: false },
       schema: {
         operationId: 'Metrics',
         tags: ['platform'],
         summary: 'Prometheus metrics',
-        response: { 200: Type.String({ description: 'Prometheus text exposition format' }), 500: PlatformError },
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain; version=0.0.4': { schema: Type.String() } },
+          },
+          500: PlatformError,
+        },
       },
     },
     async (_req, reply) => {

@@ -115,6 +115,19 @@ test('a token must end: without exp it is accepted only while iat is at most QUI
   assert.equal((await strictGet(await sign({ iat: now, exp: now + 60 }))).statusCode, 404);
 });
 
+test('the account a token names must be usable as an id: no control characters, at most 200 characters', async (t) => {
+  const h = await quizHub(t);
+  const get = async (sub: string) =>
+    h.app.inject({ method: 'GET', url: '/quiz/account', headers: { authorization: `Bearer ${await token(sub)}` } });
+  for (const sub of ['acc-1', 'аккаунт 7', 'x'.repeat(200), '😀'.repeat(200)])
+    assert.equal((await get(sub)).statusCode, 404, sub.slice(0, 20));
+  for (const sub of ['a\u0000b', '\u001b[2J', 'x\ud800', 'x'.repeat(201)]) {
+    const res = await get(sub);
+    assert.equal(res.statusCode, 401, JSON.stringify(sub.slice(0, 20)));
+    assert.equal(res.headers['x-error-code'], 'BAD_TOKEN');
+  }
+});
+
 test('without a connected amoCRM account: 404 for the account, directory lists and refreshes', async (t) => {
   const h = await quizHub(t);
   const headers = await auth('lonely');

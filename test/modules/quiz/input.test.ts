@@ -102,6 +102,10 @@ test('paths and queries: huge or non-finite pages, long ids, NUL in the quizID',
   assert.equal(tooLong.statusCode, 414);
   assert.equal(typeof body(tooLong), 'string', "past the router's limit: still the seed's envelope");
   assert.match(String(tooLong.headers['content-type']), /^application\/json/);
+  assert.equal(tooLong.headers['x-error-code'], 'URI_TOO_LONG', "the code header travels with the router's errors too");
+  const unknown = await get('/quiz/no-such-route');
+  assert.equal(unknown.statusCode, 404);
+  assert.equal(unknown.headers['x-error-code'], 'NOT_FOUND');
 });
 
 test('rules: ids out of range and wrong types in the body are 400s', async (t) => {

@@ -113,11 +113,18 @@ test('10,000 rows: exact counts over several batches, idempotent re-run, status 
 test('a row the database refuses fails alone: its batch is retried row by row', async (t) => {
   const h = await trackingHub(t);
   await cli(h, 'bot', 'create', '--name', 'Откат', '--id', '12');
-  const file = join(dir, 'overflow.csv');
+  // A rule of the database's own (as an operator's constraint would be) that the schema cannot know: the batch's
+  // INSERT fails as a whole and is retried row by row.
+  await query(
+    h,
+    `create function refuse_o20() returns trigger language plpgsql as $$ begin
+       if new.tracking_number = 'O-20' then raise exception 'refused by a rule of this database' using errcode = '23514'; end if;
+       return new; end $$`,
+  );
+  await query(h, 'create trigger refuse_o20 before insert on tracking_numbers for each row execute function refuse_o20()');
+  const file = join(dir, 'refused.csv');
   const lines = ['tracking_number,client_code,weight_kg,price_per_kg_usd'];
-  // Each value is within its column, but weight × price overflows the total column: the batch's INSERT fails as a
-  // whole and is retried row by row.
-  for (let i = 0; i < 50; i++) lines.push(`O-${i},C${i % 4},${i === 20 ? '999999999,9999' : '1.5,2'}`);
+  for (let i = 0; i < 50; i++) lines.push(`O-${i},C${i % 4},1.5,2`);
   writeFileSync(file, lines.join('\n'));
   const r = JSON.parse((await cli(h, 'import', '--bot', '12', file)).stdout);
   assert.deepEqual([r.total, r.created, r.failed], [50, 49, 1]);
@@ -130,7 +137,23 @@ test('a row the database refuses fails alone: its batch is retried row by row', 
   assert.deepEqual(n, { n: 49, clients: 49 }, 'nothing of the failed row is left behind');
   const logged = h.logs.filter((l) => String(l.msg).startsWith('tracking import'));
   assert.ok(logged.length > 0);
-  for (const line of logged) assert.doesNotMatch(JSON.stringify(line), /O-\d|999999999/, 'logs name the error code, not the rows');
+  for (const line of logged) assert.doesNotMatch(JSON.stringify(line), /O-\d|refused by a rule/, 'logs name the error code, not the rows');
+});
+
+test('a weight × price past the total column is refused with its reason, before the database', async (t) => {
+  const h = await trackingHub(t);
+  await cli(h, 'bot', 'create', '--name', 'Переполнение', '--id', '14');
+  const file = join(dir, 'overflow.csv');
+  const lines = ['tracking_number,client_code,weight_kg,price_per_kg_usd'];
+  // Each value is within its column, the product is not (the API answers TOTAL_TOO_LARGE for the same body).
+  for (let i = 0; i < 50; i++) lines.push(`V-${i},C${i % 4},${i === 20 ? '999999999,9999' : '1.5,2'}`);
+  writeFileSync(file, lines.join('\n'));
+  const r = JSON.parse((await cli(h, 'import', '--bot', '14', file)).stdout);
+  assert.deepEqual([r.total, r.created, r.failed], [50, 49, 1]);
+  assert.equal(r.errors[0].line, 22);
+  assert.match(r.errors[0].error, /^total_cost_usd: вес × цена за кг = .* больше максимума/);
+  const logged = h.logs.filter((l) => String(l.msg).startsWith('tracking import') && /batch|row by row|refused/i.test(String(l.msg)));
+  assert.deepEqual(logged, [], 'no batch failed in the database: the row never reached it');
 });
 
 test('the error report neutralises cells that a spreadsheet would run as formulas', async (t) => {

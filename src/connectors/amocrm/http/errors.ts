@@ -1,5 +1,6 @@
 // The connector's HTTP error catalogue (platform envelope), and how its AmoErrors map onto it.
 import { defineErrors, HubError } from '../../../platform/http/errors.js';
+import { isDatabaseUnavailable } from '../../../platform/db/errors.js';
 import { isAmoError } from '../errors.js';
 
 export const amoHttpError = defineErrors({
@@ -14,6 +15,8 @@ export const amoHttpError = defineErrors({
 
 /** Russian text for the browser page at the end of the consent flow (what the amoCRM user reads). */
 export function pageMessage(err: unknown): { status: number; message: string } {
+  // The hub's own database away: nothing was stored, the same link works again once it is back.
+  if (isDatabaseUnavailable(err)) return { status: 503, message: 'Сервис временно недоступен, откройте ссылку ещё раз через минуту' };
   // An owner refusing the connection (its own catalogue, its own language) is shown as it put it.
   if (!isAmoError(err))
     return err instanceof HubError && err.status < 500

@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PlatformError } from '../../../platform/admin/schemas.js';
 import type { AmoConnector } from '../port.js';
 import { DisconnectHookQuery, Html, OAuthRedirectQuery, TAG } from './contract.js';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../../platform/http/error-handler.js';
 import { pageMessage, toHttpError } from './errors.js';
 import { connectedPage, failedPage } from './pages.js';
 
@@ -21,6 +22,9 @@ export async function answerCallback(amo: AmoConnector, query: Query, log: Fasti
     const { status, message } = pageMessage(err);
     if (status >= 500) log.error({ err }, 'amoCRM connect failed');
     else log.warn({ err }, 'amoCRM connect refused');
+    // 503 (the hub's database, or amoCRM not configured) says "this side, try later"; other failures are amoCRM's.
+    if (status === 503)
+      return { status: 503, html: failedPage(message), headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } } as const;
     return { status: status >= 500 ? 502 : 400, html: failedPage(message) } as const;
   }
 }
@@ -43,12 +47,14 @@ export function connectionRoutes(app: FastifyInstance, amo: AmoConnector): void 
           303: Type.Null({ description: 'the module’s own after-connect page' }),
           400: Html('Not connected: declined, expired link, or amoCRM refused the code'),
           502: Html('amoCRM unavailable'),
+          503: Html('The hub is temporarily unavailable (its database) or amoCRM is not configured; Retry-After says when to retry'),
         },
       },
     },
     async (req, reply) => {
       const answer = await answerCallback(amo, req.query as Query, req.log);
       if (answer.status === 303) return reply.redirect(answer.location, 303);
+      if ('headers' in answer && answer.headers) reply.headers(answer.headers);
       return reply.status(answer.status).type('text/html; charset=utf-8').send(answer.html);
     },
   );

@@ -77,6 +77,7 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
           303: Type.Null({ description: 'переход на QUIZ_AFTER_CONNECT_URL' }),
           400: Html('Подключение не удалось'),
           502: Html('amoCRM недоступен'),
+          503: Html('Сервис временно недоступен (база данных) или amoCRM не настроен; когда повторить — в Retry-After'),
         },
       },
     },
@@ -84,6 +85,7 @@ export function accountRoutes(app: FastifyInstance, deps: { auth: QuizJwtVerifie
       // The connector does the work and tells whichever module asked (the state names it); this is the seed's path.
       const answer = await answerCallback(amo, req.query as Record<string, string | undefined>, req.log);
       if (answer.status === 303) return reply.redirect(answer.location, 303);
+      if ('headers' in answer && answer.headers) reply.headers(answer.headers);
       return reply.status(answer.status).type('text/html; charset=utf-8').send(answer.html);
     },
   );
