@@ -230,7 +230,8 @@ CREATE TABLE "tracking_clients" (
 	"bot_id" bigint NOT NULL,
 	"client_code" text NOT NULL,
 	"tracking_count" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tracking_clients_list_idx" UNIQUE("bot_id","id")
 );
 --> statement-breakpoint
 CREATE TABLE "tracking_counters" (
@@ -253,7 +254,8 @@ CREATE TABLE "tracking_numbers" (
 	"total_cost_usd" numeric(14, 2),
 	"note" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "tracking_numbers_list_idx" UNIQUE("bot_id","id")
 );
 --> statement-breakpoint
 CREATE TABLE "tracking_status_history" (
@@ -306,10 +308,8 @@ CREATE TABLE "tracking_webhooks" (
 ALTER TABLE "tracking_api_keys" ADD CONSTRAINT "tracking_api_keys_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_clients" ADD CONSTRAINT "tracking_clients_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_counters" ADD CONSTRAINT "tracking_counters_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "tracking_numbers" ADD CONSTRAINT "tracking_numbers_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "tracking_numbers" ADD CONSTRAINT "tracking_numbers_client_id_tracking_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."tracking_clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "tracking_status_history" ADD CONSTRAINT "tracking_status_history_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "tracking_status_history" ADD CONSTRAINT "tracking_status_history_tracking_id_tracking_numbers_id_fk" FOREIGN KEY ("tracking_id") REFERENCES "public"."tracking_numbers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_numbers" ADD CONSTRAINT "tracking_numbers_client_fk" FOREIGN KEY ("bot_id","client_id") REFERENCES "public"."tracking_clients"("bot_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tracking_status_history" ADD CONSTRAINT "tracking_status_history_number_fk" FOREIGN KEY ("bot_id","tracking_id") REFERENCES "public"."tracking_numbers"("bot_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_webhook_attempts" ADD CONSTRAINT "tracking_webhook_attempts_delivery_id_tracking_webhook_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."tracking_webhook_deliveries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_webhook_deliveries" ADD CONSTRAINT "tracking_webhook_deliveries_webhook_id_tracking_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."tracking_webhooks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_webhook_deliveries" ADD CONSTRAINT "tracking_webhook_deliveries_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -333,9 +333,7 @@ CREATE UNIQUE INDEX "tracking_api_keys_hash_uq" ON "tracking_api_keys" USING btr
 CREATE INDEX "tracking_api_keys_bot_idx" ON "tracking_api_keys" USING btree ("bot_id");--> statement-breakpoint
 CREATE INDEX "tracking_api_requests_key_idx" ON "tracking_api_requests" USING btree ("key_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "tracking_clients_code_uq" ON "tracking_clients" USING btree ("bot_id","client_code");--> statement-breakpoint
-CREATE INDEX "tracking_clients_list_idx" ON "tracking_clients" USING btree ("bot_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tracking_numbers_number_uq" ON "tracking_numbers" USING btree ("bot_id","tracking_number");--> statement-breakpoint
-CREATE INDEX "tracking_numbers_list_idx" ON "tracking_numbers" USING btree ("bot_id","id");--> statement-breakpoint
 CREATE INDEX "tracking_numbers_status_idx" ON "tracking_numbers" USING btree ("bot_id","current_status","id");--> statement-breakpoint
 CREATE INDEX "tracking_numbers_client_idx" ON "tracking_numbers" USING btree ("bot_id","client_id","id");--> statement-breakpoint
 CREATE INDEX "tracking_numbers_created_idx" ON "tracking_numbers" USING btree ("bot_id","created_at");--> statement-breakpoint

@@ -8,6 +8,7 @@ import {
   boolean,
   date,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   numeric,
@@ -15,6 +16,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -23,6 +25,12 @@ const botId = () =>
   bigint('bot_id', { mode: 'number' })
     .notNull()
     .references(() => trackingBots.id);
+/**
+ * The bot of a row that also points at a parent carrying the same bot (a number's client, a history row's number):
+ * one composite foreign key (bot_id, parent) checks both the parent and that it is the same tenant's — one index
+ * probe per row instead of two, which is most of an import's cost on PGlite.
+ */
+const tenantOfParent = () => bigint('bot_id', { mode: 'number' }).notNull();
 
 /** A cargo company's Telegram bot; the seed's GET /bots/{bot_id}. */
 export const trackingBots = pgTable('tracking_bots', {
@@ -90,17 +98,15 @@ export const trackingClients = pgTable(
     trackingCount: integer('tracking_count').notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('tracking_clients_code_uq').on(t.botId, t.clientCode), index('tracking_clients_list_idx').on(t.botId, t.id)],
+  (t) => [uniqueIndex('tracking_clients_code_uq').on(t.botId, t.clientCode), unique('tracking_clients_list_idx').on(t.botId, t.id)],
 );
 
 export const trackingNumbers = pgTable(
   'tracking_numbers',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    botId: botId(),
-    clientId: bigint('client_id', { mode: 'number' })
-      .notNull()
-      .references(() => trackingClients.id),
+    botId: tenantOfParent(),
+    clientId: bigint('client_id', { mode: 'number' }).notNull(),
     trackingNumber: text('tracking_number').notNull(),
     clientCode: text('client_code').notNull(),
     currentStatus: text('current_status').notNull(),
@@ -114,8 +120,14 @@ export const trackingNumbers = pgTable(
   },
   (t) => [
     uniqueIndex('tracking_numbers_number_uq').on(t.botId, t.trackingNumber),
-    // Newest first, per bot and per bot + status: the list endpoint's two access paths.
-    index('tracking_numbers_list_idx').on(t.botId, t.id),
+    foreignKey({
+      name: 'tracking_numbers_client_fk',
+      columns: [t.botId, t.clientId],
+      foreignColumns: [trackingClients.botId, trackingClients.id],
+    }),
+    // Newest first, per bot and per bot + status: the list endpoint's two access paths. A unique constraint (it is:
+    // id is the key), made with the table, so that history rows can reference (bot_id, id).
+    unique('tracking_numbers_list_idx').on(t.botId, t.id),
     index('tracking_numbers_status_idx').on(t.botId, t.currentStatus, t.id),
     index('tracking_numbers_client_idx').on(t.botId, t.clientId, t.id),
     index('tracking_numbers_created_idx').on(t.botId, t.createdAt),
@@ -127,16 +139,19 @@ export const trackingStatusHistory = pgTable(
   'tracking_status_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    botId: botId(),
-    trackingId: bigint('tracking_id', { mode: 'number' })
-      .notNull()
-      .references(() => trackingNumbers.id),
+    botId: tenantOfParent(),
+    trackingId: bigint('tracking_id', { mode: 'number' }).notNull(),
     fromStatus: text('from_status'),
     status: text('status').notNull(),
     source: text('source').notNull(),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({
+      name: 'tracking_status_history_number_fk',
+      columns: [t.botId, t.trackingId],
+      foreignColumns: [trackingNumbers.botId, trackingNumbers.id],
+    }),
     index('tracking_status_history_tracking_idx').on(t.trackingId, t.id),
     index('tracking_status_history_day_idx').on(t.botId, t.changedAt),
   ],

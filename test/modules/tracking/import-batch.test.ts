@@ -200,3 +200,25 @@ test('the error report neutralises cells that a spreadsheet would run as formula
     `line,tracking_number,error\n2,"'-1",x\n`,
   );
 });
+
+test("the schema keeps a tenant's rows together: a number's client and a history row's number belong to its bot", async (t) => {
+  const h = await trackingHub(t);
+  await cli(h, 'bot', 'create', '--name', 'Первый', '--id', '21');
+  await cli(h, 'bot', 'create', '--name', 'Второй', '--id', '22');
+  const file = join(dir, 'tenant.csv');
+  writeFileSync(file, 'tracking_number,client_code\nT-1,C1\n');
+  await cli(h, 'import', '--bot', '21', file);
+  const [row] = await query<{ id: number; client_id: number }>(
+    h,
+    "select id, client_id from tracking_numbers where tracking_number = 'T-1'",
+  );
+  // The batch writer names its columns; these statements are what a bug mixing two bots' ids would run.
+  const refused = (text: string) => assert.rejects(query(h, text), (err: { code?: string }) => err.code === '23503', text.slice(0, 60));
+  await refused(
+    `insert into tracking_numbers (bot_id, client_id, tracking_number, client_code, current_status) values (22, ${row!.client_id}, 'X-1', 'C1', 'pending')`,
+  );
+  await refused(`insert into tracking_status_history (bot_id, tracking_id, status, source) values (22, ${row!.id}, 'pending', 'api')`);
+  await refused(
+    `insert into tracking_numbers (bot_id, client_id, tracking_number, client_code, current_status) values (21, 987654, 'X-2', 'C1', 'pending')`,
+  );
+});
