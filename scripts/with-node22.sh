@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command with Node >= 22.12 first on PATH. The machines here ship Node 20 (end of life), so when
 # the system Node is older we install Node 22 from the npm registry into .tools/ once and reuse it.
+# It also installs the dependencies from package-lock.json (npm ci) when node_modules is missing or older than the
+# lock file, so a fresh clone needs nothing but `npm start` / `npm test`.
 # Usage: scripts/with-node22.sh npm ci
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,5 +24,23 @@ if ! command -v node >/dev/null || ! ok node; then
     bin="$(dirname "$(find "$here/.tools/node22/node_modules/node/node_modules" -path '*/bin/node' -type f | head -n1)")"
   fi
   export PATH="$bin:$PATH"
+fi
+
+# npm writes node_modules/.package-lock.json at the end of every install: older than package-lock.json (a pull or a
+# checkout that changed it) or absent means node_modules does not match the lock file. Not when the command is
+# itself an install, and never into a node_modules that is a symlink (someone else's install, e.g. a worktree's).
+installing=false
+case "${1:-} ${2:-}" in "npm ci" | "npm install" | "npm i") installing=true ;; esac
+stamp="$here/node_modules/.package-lock.json"
+stale() { [ -f "$here/package-lock.json" ] && { [ ! -f "$stamp" ] || [ "$here/package-lock.json" -nt "$stamp" ]; }; }
+if ! $installing && [ ! -L "$here/node_modules" ] && stale; then
+  mkdir -p "$here/.tools"
+  (
+    flock 9 # two terminals starting at once install once
+    if stale; then
+      echo "with-node22: node_modules is missing or older than package-lock.json; installing (npm ci)" >&2
+      cd "$here" && npm ci --no-audit --no-fund >&2
+    fi
+  ) 9>"$here/.tools/install.lock"
 fi
 exec "$@"

@@ -1,6 +1,9 @@
 // The hub's settings: parsed once at start-up into a typed, frozen object. This is the only file that reads
-// process.env; everything else receives a HubConfig. The declarations live in src/config/: the platform's table,
+// process.env (and the .env file beside it); everything else receives a HubConfig. The declarations live in src/config/: the platform's table,
 // the parser, TRUST_PROXY's values; each connector and module declares its own settings next to its code.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { SETTINGS } from './config/platform-settings.js';
 import {
   deepFreeze,
@@ -46,6 +49,8 @@ export interface HubConfig {
   readonly outbound: { readonly timeoutMs: number; readonly allowHosts: readonly string[] };
   readonly redisUrl: string | undefined;
   readonly redisCommandTimeoutMs: number;
+  /** The .env file whose values filled settings the environment left unset, if one was read. */
+  readonly envFile: string | undefined;
   /** Settings of the hub's connectors and modules, parsed from the same environment (see settingsOf). */
   readonly groups: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
@@ -60,11 +65,37 @@ export class ConfigError extends Error {
 type SettingName = (typeof SETTINGS)[number]['env'];
 type Raw = Record<string, string | undefined>;
 
+/** The environment with a `.env` file's name on it, when one was read: the settings came partly from there. */
+const ENV_FILE = Symbol('envFile');
+type Environment = Raw & { [ENV_FILE]?: string };
+
 /**
- * Parses settings from an environment (process.env by default): the platform's, then each group's (connectors and
+ * The process's environment, completed by `.env` in the working directory when there is one (parsed by Node's own
+ * parser, util.parseEnv). A variable set in the real environment wins over the file, as with `node --env-file`, so
+ * a deployment can override one value without editing the file. Read once, at start-up, like every setting.
+ */
+export function processEnvironment(cwd: string = process.cwd()): Environment {
+  const path = resolve(cwd, '.env');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...process.env };
+    throw new ConfigError([`.env could not be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): ${path}`]);
+  }
+  const env: Environment = { ...parseEnv(text), ...process.env };
+  env[ENV_FILE] = path;
+  return env;
+}
+
+/**
+ * Parses settings from an environment (process.env and .env by default: processEnvironment): the platform's, then each group's (connectors and
  * modules declare theirs next to their code; app.ts hands the list in). Throws ConfigError naming every bad setting.
  */
-export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; groups?: readonly SettingGroup[] } = {}): HubConfig {
+export function loadConfig(
+  env: Environment = processEnvironment(),
+  opts: { isTty?: boolean; groups?: readonly SettingGroup[] } = {},
+): HubConfig {
   const problems: string[] = [];
   const v = {} as Record<SettingName, unknown>;
   for (const s of SETTINGS as readonly Setting[]) {
@@ -118,6 +149,7 @@ export function loadConfig(env: Raw = process.env, opts: { isTty?: boolean; grou
     outbound: { timeoutMs: v.OUTBOUND_TIMEOUT_MS as number, allowHosts: v.OUTBOUND_ALLOW_HOSTS as string[] },
     redisUrl: v.REDIS_URL as string | undefined,
     redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS as number,
+    envFile: env[ENV_FILE],
     groups,
   };
   return deepFreeze(config);

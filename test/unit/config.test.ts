@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, settingsMarkdown, settingsOf, SETTINGS, type SettingGroup } from '../../src/config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  loadConfig,
+  processEnvironment,
+  settingsMarkdown,
+  settingsOf,
+  SETTINGS,
+  type SettingGroup,
+} from '../../src/config.js';
 import { loadHubConfig, settingGroups } from '../../src/app.js';
 import { amocrmConnector } from '../../src/connectors/amocrm/index.js';
 import { settingGroupOf } from '../../src/platform/module.js';
@@ -101,3 +112,37 @@ test('TRUST_PROXY is off by default; true, a hop count or proxy addresses/CIDRs 
   }
   assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '0' }), /AUTH_FAILURE_LIMIT must be at least 1/);
 });
+
+test('.env in the working directory fills settings the environment leaves unset; the environment wins', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-dotenv-'));
+  const saved = Object.fromEntries(['PORT', 'LOG_LEVEL', 'PUBLIC_URL', PROBE].map((k) => [k, process.env[k]]));
+  for (const k of Object.keys(saved)) delete process.env[k];
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  });
+  assert.equal(processEnvironment(dir)[PROBE], undefined, 'no file: the environment as it is');
+  assert.equal(loadConfig(processEnvironment(dir)).envFile, undefined);
+
+  writeFileSync(
+    join(dir, '.env'),
+    `# the operator's file\nPORT=4100\nLOG_LEVEL="debug"\n${PROBE}=from-file\nPUBLIC_URL=https://hub.example.ru/ # a comment\n`,
+  );
+  assert.equal(processEnvironment(dir)[PROBE], 'from-file');
+  process.env[PROBE] = 'from-environment';
+  const env = processEnvironment(dir);
+  assert.equal(env[PROBE], 'from-environment', 'a real environment variable wins');
+  assert.equal(process.env.PORT, undefined, 'the file is not copied into process.env');
+  const config = loadConfig(env);
+  assert.equal(config.envFile, join(dir, '.env'));
+  assert.equal(config.port, 4100);
+  assert.equal(config.logLevel, 'debug', 'quotes are the file syntax, not the value');
+  assert.equal(config.publicUrl, 'https://hub.example.ru');
+
+  writeFileSync(join(dir, '.env'), 'PORT=not-a-port\n');
+  assert.throws(() => loadConfig(processEnvironment(dir)), /PORT/, 'a bad value from the file is named like any other');
+});
+
+const PROBE = 'HUB_TEST_DOTENV_PROBE';

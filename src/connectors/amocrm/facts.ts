@@ -1,4 +1,4 @@
-// amoCRM facts the connector depends on, in one place (sources: /work/shared/reference/amocrm.md). policy.ts turns
+// amoCRM facts the connector depends on, in one place (sources: the shared reference beside the repository, reference/amocrm.md). policy.ts turns
 // the call-handling ones into the partner policy the hub's transport runs.
 export const AMO_FACTS = {
   /** Redirect `referer` hosts we accept; the token call goes to AMO_BASE_URL_TEMPLATE with the subdomain. */
