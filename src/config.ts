@@ -35,6 +35,7 @@ export interface HubConfig {
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
   readonly databaseConnectTimeoutMs: number;
+  readonly pgliteSharedBuffersMb: number;
   readonly adminToken: string | undefined;
   readonly secretKey: string | undefined;
   readonly logLevel: string;
@@ -133,6 +134,7 @@ export function loadConfig(
     databaseUrl: v.DATABASE_URL as string | undefined,
     databasePoolSize: v.DATABASE_POOL_SIZE as number,
     databaseConnectTimeoutMs: v.DATABASE_CONNECT_TIMEOUT_MS as number,
+    pgliteSharedBuffersMb: v.PGLITE_SHARED_BUFFERS_MB as number,
     adminToken: v.ADMIN_TOKEN as string | undefined,
     secretKey,
     logLevel: v.LOG_LEVEL as string,

@@ -27,6 +27,15 @@ export const SETTINGS = [
       'PostgreSQL connections per process; once opened they stay open (a fixed-size pool keeps new-connection cost out of request latency).',
   },
   {
+    env: 'PGLITE_SHARED_BUFFERS_MB',
+    kind: 'int',
+    default: '32',
+    min: 1,
+    max: 4096,
+    description:
+      "Embedded PGlite's page cache (PostgreSQL's shared_buffers), in MB. PostgreSQL's 128 MB default, sized for a server shared by many connections, is most of an idle hub's memory; one process needs far less.",
+  },
+  {
     env: 'DATABASE_CONNECT_TIMEOUT_MS',
     kind: 'int',
     default: '5000',

@@ -82,6 +82,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
         databaseUrl: config.databaseUrl,
         poolSize: config.databasePoolSize,
         connectTimeoutMs: config.databaseConnectTimeoutMs,
+        sharedBuffersMb: config.pgliteSharedBuffersMb,
       }));
     if (!opts.skipMigrations) await applyMigrations(database);
 

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { applyMigrations, migrationStatus } from '../../src/platform/db/migrate.js';
 import { emptyDatabase, testBackend } from '../helpers/db.js';
 import { testHub } from '../helpers/hub.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHubConfig } from '../../src/app.js';
+import { openHub } from '../../src/platform/hub.js';
+import { createLogger } from '../../src/platform/observability/logger.js';
 
 test(`migrations apply to an empty ${testBackend()} database, are idempotent and concurrent-safe`, async (t) => {
   const empty = await emptyDatabase();
@@ -56,3 +62,23 @@ test('queryArrays answers rows as arrays in select order, named or not, on both 
   assert.deepEqual(await h.hub.database.queryArrays(text, [], 'hub-test-arrays'), expected);
   assert.deepEqual(await h.hub.database.queryArrays(text, [], 'hub-test-arrays'), expected, 'the prepared statement again');
 });
+
+// PGlite only: PostgreSQL sizes its own shared_buffers.
+if (testBackend() === 'pglite')
+  test("embedded PGlite's page cache is sized for one process, and PGLITE_SHARED_BUFFERS_MB sets it", async (t) => {
+    for (const [env, expected] of [
+      [{}, '32MB'],
+      [{ PGLITE_SHARED_BUFFERS_MB: '8' }, '8MB'],
+    ] as const) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'hub-buffers-'));
+      t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+      const config = loadHubConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+      const { hub } = await openHub(config, { role: 'api', log: createLogger({ level: 'silent', pretty: false }) });
+      try {
+        const [row] = await hub.database.query<{ shared_buffers: string }>('show shared_buffers');
+        assert.equal(row!.shared_buffers, expected);
+      } finally {
+        await hub.close();
+      }
+    }
+  });

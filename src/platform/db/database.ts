@@ -46,6 +46,8 @@ pg.types.setTypeParser(INT8, parseInt8);
 export interface OpenOptions {
   /** PGlite data directory; undefined keeps the database in memory (tests). */
   dataDir?: string;
+  /** PGlite's shared_buffers in MB (PGLITE_SHARED_BUFFERS_MB; the default here serves tests and tools). */
+  sharedBuffersMb?: number;
   /** A PGlite data dump to start from (tests start every database from one migrated image). */
   loadDataDir?: Blob | File;
   databaseUrl?: string;
@@ -53,6 +55,8 @@ export interface OpenOptions {
   /** The longest wait for a connection (new, or free in the pool); past it the query fails as unavailable. */
   connectTimeoutMs?: number;
 }
+
+const DEFAULT_SHARED_BUFFERS_MB = 32;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.connectTimeoutMs ?? 5000);
@@ -63,6 +67,9 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   const pglite = await PGlite.create({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    // PostgreSQL's 128 MB of shared buffers is sized for many backends; in one process it is most of the idle hub's
+    // memory (RSS 390 → ~230 MB at 32 MB, docs/benchmarks.md). PGlite's own start parameters are kept.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
     parsers: { [INT8]: parseInt8 },
   });
   const db = drizzlePglite({ client: pglite }) as unknown as Db;
