@@ -51,7 +51,10 @@ export async function openControlSocket(opts: { dataDir: string; log: Logger; ru
   const file = resolve(opts.dataDir, SOCKET_FILE);
   const address = socketAddress(opts.dataDir);
   if (!address) {
-    log.warn({ path: file }, 'no control socket (path too long for a Unix socket): `hub` commands cannot run while this hub holds DATA_DIR');
+    log.warn(
+      { path: file },
+      'no control socket (path too long for a Unix socket): `hub` commands cannot run while this hub holds DATA_DIR',
+    );
     return undefined;
   }
   if ((statSync(opts.dataDir).mode & 0o022) !== 0)

@@ -46,7 +46,10 @@ export async function withHub<T>(fn: (hub: Hub, parts: PartsView) => Promise<T>)
     throw err;
   }
   try {
-    return await fn(hub, partsView(() => assemble(hub, CONNECTORS, MODULES).apis));
+    return await fn(
+      hub,
+      partsView(() => assemble(hub, CONNECTORS, MODULES).apis),
+    );
   } finally {
     await hub.close();
   }

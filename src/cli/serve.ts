@@ -19,7 +19,11 @@ export async function serve(
   const started = await startHub(config, { role, log, defaultMetrics: true });
   const address = await started.app.listen({ host: config.host, port: config.port });
   // Commands use this hub as it runs (its connectors included) and leave it open.
-  const inHub: WithHub = (fn) => fn(started.hub, partsView(() => started.apis));
+  const inHub: WithHub = (fn) =>
+    fn(
+      started.hub,
+      partsView(() => started.apis),
+    );
   const control =
     commands && started.hub.database.backend === 'pglite'
       ? await openControlSocket({ dataDir: config.dataDir, log, run: (argv, io) => commands(argv, io, inHub) })
