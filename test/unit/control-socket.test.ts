@@ -19,7 +19,10 @@ function folder(t: TestContext): string {
 
 function capture() {
   const seen: Array<[string, string]> = [];
-  return { seen, io: { out: (s: string) => void seen.push(['out', s]), err: (s: string) => void seen.push(['err', s]), cwd: '/somewhere' } };
+  return {
+    seen,
+    io: { out: (s: string) => void seen.push(['out', s]), err: (s: string) => void seen.push(['err', s]), cwd: '/somewhere' },
+  };
 }
 
 test('a command line goes over, its output and exit status come back in order', async (t) => {
