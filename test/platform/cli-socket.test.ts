@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forwardCommand } from '../../src/cli/control-socket.js';
@@ -20,8 +20,13 @@ interface Run {
 
 /** `hub …` as a child process, like `npm run hub -- …` (async, so several can run at once). */
 function hub(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: root,
+  return hubIn(root, env, ...args);
+}
+
+/** The same from another working directory (bin/hub.js, which finds tsx from the checkout). */
+function hubIn(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, [join(root, 'bin/hub.js'), ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -134,8 +139,20 @@ test(
     }
     assert.match(beside[0]!.stderr, /^hub: /);
 
-    // Rotation in the running hub takes effect there at once (no minute of the old token).
-    const again = await hub(env, 'admin', 'token', '--rotate');
+    // Rotation in the running hub takes effect there at once (no minute of the old token); an import names its
+    // files relative to the operator's directory, not the hub's.
+    const work = mkdtempSync(join(tmpdir(), 'hub-sock-work-'));
+    t.after(() => rmSync(work, { recursive: true, force: true }));
+    writeFileSync(join(work, 'in.csv'), 'tracking_number,client_code\nAB123456,C1\n,C2\n');
+    const botId = String(JSON.parse(created.stdout).id);
+    const [again, imported] = await Promise.all([
+      hub(env, 'admin', 'token', '--rotate'),
+      hubIn(work, env, 'tracking', 'import', '--bot', botId, 'in.csv', '--report', 'errors.csv'),
+    ]);
+    assert.equal(imported.status, 2, 'one row failed: exit 2, as on its own');
+    assert.equal(JSON.parse(imported.stdout).created, 1);
+    assert.match(imported.stderr, /100% строк: 2/);
+    assert.match(readFileSync(join(work, 'errors.csv'), 'utf8'), /^line,tracking_number,error\n3,/);
     assert.equal(again.status, 0, again.stderr);
     const second = again.stdout.trim();
     assert.notEqual(second, first);
