@@ -56,6 +56,8 @@ export interface StartedHub {
   readonly connectors: Connectors;
   readonly app: FastifyInstance;
   readonly parts: readonly StartedModule[];
+  /** What each part offers others, by name (commands run inside this hub reach connectors through it). */
+  readonly apis: ReadonlyMap<string, unknown>;
   readonly generatedAdminToken?: string;
   readonly createdKeyFile: boolean;
   /** Stops accepting requests, lets in-flight ones finish, hands running jobs back, closes the database. */
@@ -77,7 +79,7 @@ export async function startHub(config: HubConfig, opts: StartOptions): Promise<S
   const opened = await openHub(config, { role, log: opts.log, database: opts.database, defaultMetrics: opts.defaultMetrics });
   const { hub } = opened;
   try {
-    const { connectors, parts } = assemble(hub, opts.connectors ?? CONNECTORS, opts.modules ?? MODULES);
+    const { connectors, parts, apis } = assemble(hub, opts.connectors ?? CONNECTORS, opts.modules ?? MODULES);
     for (const p of parts) for (const q of p.instance.queues ?? []) hub.jobs.define(q);
     await hub.jobs.start();
     if (role !== 'api') {
@@ -92,6 +94,7 @@ export async function startHub(config: HubConfig, opts: StartOptions): Promise<S
       connectors,
       app,
       parts,
+      apis,
       ...(opened.generatedAdminToken ? { generatedAdminToken: opened.generatedAdminToken } : {}),
       createdKeyFile: opened.createdKeyFile,
       close() {

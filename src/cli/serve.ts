@@ -1,13 +1,33 @@
 // `hub serve`: HTTP API and workers in one process (or one role of them), with a graceful stop on SIGTERM/SIGINT.
+// On embedded PGlite it also takes `hub` commands from other terminals, which cannot open the locked DATA_DIR.
 import { stdoutIsTty, type HubConfig } from '../config.js';
 import { createLogger } from '../platform/observability/logger.js';
+import { partsView, type WithHub } from '../platform/module.js';
 import { loadHubConfig, startHub } from '../app.js';
 import type { Role } from '../platform/hub.js';
+import { openControlSocket, SOCKET_FILE, type CommandOutput } from './control-socket.js';
 
-export async function serve(role: Role, config: HubConfig = loadHubConfig(undefined, { isTty: stdoutIsTty() })): Promise<void> {
+/** Runs a command line with withHub bound to this hub; resolves to its exit status (program.ts's runProgram). */
+export type HubCommands = (argv: string[], io: CommandOutput, withHub: WithHub) => Promise<number>;
+
+export async function serve(
+  role: Role,
+  config: HubConfig = loadHubConfig(undefined, { isTty: stdoutIsTty() }),
+  commands?: HubCommands,
+): Promise<void> {
   const log = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const started = await startHub(config, { role, log, defaultMetrics: true });
   const address = await started.app.listen({ host: config.host, port: config.port });
+  // Commands use this hub as it runs (its connectors included) and leave it open.
+  const inHub: WithHub = (fn) =>
+    fn(
+      started.hub,
+      partsView(() => started.apis),
+    );
+  const control =
+    commands && started.hub.database.backend === 'pglite'
+      ? await openControlSocket({ dataDir: config.dataDir, log, run: (argv, io) => commands(argv, io, inHub) })
+      : undefined;
   const base = config.publicUrl;
   log.info(
     { address, role, backend: started.hub.database.backend },
@@ -21,6 +41,7 @@ export async function serve(role: Role, config: HubConfig = loadHubConfig(undefi
     started.generatedAdminToken
       ? `  Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n    ${started.generatedAdminToken}`
       : `  Admin API: ${base}/admin/v1 (Authorization: Bearer <admin token>)`,
+    ...(control ? [`  Commands:  \`hub …\` in another terminal runs inside this hub (${SOCKET_FILE} in the data folder)`] : []),
     '',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -36,6 +57,7 @@ export async function serve(role: Role, config: HubConfig = loadHubConfig(undefi
     }, config.shutdownTimeoutMs + 2000);
     force.unref();
     try {
+      await control?.close();
       await started.close();
       log.info('stopped');
       process.exit(0);

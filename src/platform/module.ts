@@ -51,11 +51,40 @@ export interface PartsView {
   api<T>(name: string): Promise<T>;
 }
 
-/** Opens the hub for one command and closes it afterwards. */
+/** A PartsView over what the parts offer, assembled on the first ask (most commands need none). */
+export function partsView(apis: () => ReadonlyMap<string, unknown>): PartsView {
+  let known: ReadonlyMap<string, unknown> | undefined;
+  return {
+    async api<A>(name: string): Promise<A> {
+      known ??= apis();
+      if (!known.has(name)) throw new Error(`no part named ${name}`);
+      return known.get(name) as A;
+    },
+  };
+}
+
+/**
+ * Runs fn against a hub: one opened for the command and closed afterwards, or — in embedded mode while `hub serve`
+ * holds DATA_DIR — the running hub, which the whole command line is handed to (src/cli/control-socket.ts). So a
+ * command does nothing that must not happen twice before its first call (reading its input file is fine).
+ */
 export type WithHub = <T>(fn: (hub: Hub, parts: PartsView) => Promise<T>) => Promise<T>;
 
+/**
+ * Where a command writes. Commands write only here, never to process.stdout or process.exitCode, so the same
+ * command runs in the terminal's process or inside the running hub with its output sent back to the terminal.
+ */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The exit status when the command returns (an error thrown by it exits 1). */
+  setExitCode(code: number): void;
+  /** The caller's working directory, which relative paths on the command line mean (default: this process's). */
+  readonly cwd?: string;
+}
+
 /** CLI commands a module adds to `hub`. */
-export type ModuleCli = (program: Command, withHub: WithHub) => void;
+export type ModuleCli = (program: Command, withHub: WithHub, io: CliIo) => void;
 
 export interface ModuleDefinition<D extends SettingsDecl = SettingsDecl, Deps = unknown, Api = unknown> {
   /** Lower-case name; queues are `<name>.…`, tables `<name>_…`, settings `<ENV_PREFIX>_…`. */

@@ -4,16 +4,9 @@
 //   hub amocrm refresh <amoAccountId> | --stale          (renew tokens now)
 //   hub amocrm disconnect <amoAccountId>
 import type { Command } from 'commander';
-import type { ModuleCli, WithHub } from '../../platform/module.js';
+import type { CliIo, ModuleCli, WithHub } from '../../platform/module.js';
 import type { AmoAccountState, AmoConnector } from './port.js';
 import { AMO_CONNECTOR_NAME } from './name.js';
-
-export interface CliIo {
-  out(text: string): void;
-  setExitCode(code: number): void;
-}
-
-const processIo: CliIo = { out: (t) => void process.stdout.write(t), setExitCode: (c) => void (process.exitCode = c) };
 
 const accountId = (v: string) => {
   if (!/^\d{1,15}$/.test(v)) throw new Error(`amoCRM account id must be a whole number, got "${v}"`);
@@ -38,7 +31,7 @@ export function accountsTable(accounts: readonly AmoAccountState[]): string {
   return ['id\tsubdomain\tstatus\towner\taccess expires\trefresh token dies\tlast error', ...rows].join('\n') + '\n';
 }
 
-export function registerAmoCli(program: Command, withHub: WithHub, io: CliIo = processIo): void {
+export function registerAmoCli(program: Command, withHub: WithHub, io: CliIo): void {
   const amoApi = <T>(fn: (amo: AmoConnector) => Promise<T>) =>
     withHub(async (_hub, parts) => fn(await parts.api<AmoConnector>(AMO_CONNECTOR_NAME)));
   const amo = program.command('amocrm').description('amoCRM connections: consent links, accounts, token refresh, disconnect');
@@ -98,4 +91,4 @@ export function registerAmoCli(program: Command, withHub: WithHub, io: CliIo = p
     });
 }
 
-export const amoCli: ModuleCli = (program, withHub) => registerAmoCli(program, withHub);
+export const amoCli: ModuleCli = (program, withHub, io) => registerAmoCli(program, withHub, io);

@@ -6,9 +6,10 @@
 //   hub tracking key usage <id> [--days 30]
 //   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv] [--max-rows N] [--max-mb N]
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Hub } from '../../platform/hub.js';
-import type { ModuleCli } from '../../platform/module.js';
+import type { CliIo, ModuleCli } from '../../platform/module.js';
 import { BotService } from './bots.js';
 import { KeyService } from './keys.js';
 import { usageReport } from './usage.js';
@@ -19,17 +20,7 @@ import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProg
 import { DEFAULT_OPTIONS } from './options.js';
 import { trackingSettings } from './settings.js';
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  setExitCode(code: number): void;
-}
-
-const processIo: CliIo = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
-  setExitCode: (c) => void (process.exitCode = c),
-};
+export type { CliIo };
 
 type WithHub = <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>;
 
@@ -84,7 +75,9 @@ async function importerFor(hub: Hub): Promise<Importer> {
   return new Importer(hub, new TrackingService(hub, webhooks), webhooks);
 }
 
-export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo = processIo): void {
+export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo): void {
+  // Paths are the caller's: a command run inside the running hub still reads and writes the operator's files.
+  const path = (p: string) => (io.cwd ? resolve(io.cwd, p) : p);
   const tracking = program.command('tracking').description('Cargo-tracking API (seed 004): bots, API keys, import');
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
 
@@ -155,7 +148,7 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     )
     .action(async (file: string, o: { bot: number; report?: string; maxRows: number; maxMb: number }) => {
       // The file's format, size and rows are checked before the hub starts: a refused file touches nothing.
-      const source = await openImportSource(file, { maxRows: o.maxRows, maxBytes: o.maxMb * MIB });
+      const source = await openImportSource(path(file), { maxRows: o.maxRows, maxBytes: o.maxMb * MIB });
       const result = await withHub(async (hub) => (await importerFor(hub)).run(o.bot, source, progressBar(io)));
       io.err(
         `Всего строк: ${result.total}; создано: ${result.created}; обновлено: ${result.updated}; без изменений: ${result.unchanged}; с ошибками: ${result.failed}\n`,
@@ -163,10 +156,10 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
       for (const e of result.errors.slice(0, 50))
         io.err(`  строка ${e.line}${e.tracking_number ? ` (${e.tracking_number})` : ''}: ${e.error}\n`);
       if (result.errors.length > 50) io.err(`  … ещё ${result.errors.length - 50}${o.report ? '' : ' (все — с --report <file>)'}\n`);
-      if (o.report) await writeFile(o.report, importReportCsv(result));
+      if (o.report) await writeFile(path(o.report), importReportCsv(result));
       json(result);
       if (result.failed > 0) io.setExitCode(2);
     });
 }
 
-export const trackingCli: ModuleCli = (program, withHub) => registerTrackingCli(program, withHub);
+export const trackingCli: ModuleCli = (program, withHub, io) => registerTrackingCli(program, withHub, io);

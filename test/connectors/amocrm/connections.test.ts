@@ -130,6 +130,7 @@ test('hub amocrm connect | accounts | refresh | disconnect work on the same conn
     const program = new Command('hub').exitOverride();
     registerAmoCli(program, (fn) => fn(h.hub, { api: async <A>() => h.connectors.amo as A }), {
       out: (text) => void (out += text),
+      err: () => undefined,
       setExitCode: (c) => void (exitCode = c),
     });
     await program.parseAsync(['node', 'hub', 'amocrm', ...args]);
