@@ -1,6 +1,18 @@
 #!/usr/bin/env node
-// `hub` entry point: runs the TypeScript sources through tsx (no build step to forget).
-import { register } from 'tsx/esm/api';
+// `hub` entry point (also `npm start` and `npm run hub`): runs the compiled JavaScript in dist/, compiling src/
+// first when it changed since the last build (scripts/build.mjs, well under a second). The check is a few stat
+// calls; the build itself runs in a child process, so the hub never loads the compiler: no TypeScript loader in a
+// production process.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isStale } from '../scripts/build.mjs';
 
-register();
-await import('../src/main.ts');
+if (isStale()) {
+  const build = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+  const res = spawnSync(process.execPath, [build, '--if-stale'], { stdio: 'inherit' });
+  if (res.status !== 0) {
+    process.stderr.write('hub: compiling src/ to dist/ failed (see above)\n');
+    process.exit(res.status ?? 1);
+  }
+}
+await import('../dist/main.js');
