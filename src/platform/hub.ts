@@ -15,7 +15,6 @@ import type { Clock } from './outbound/clock.js';
 import type { PartnerPolicy } from './outbound/policy.js';
 import { PartnerTransport } from './outbound/transport.js';
 import { PgRateLimiter } from './ratelimit/limiter.js';
-import { RedisRateLimiter } from './ratelimit/redis.js';
 import { FallbackRateLimiter, type SharedRateLimiter } from './ratelimit/fallback.js';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -106,7 +105,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
       supervise: (opts.role ?? 'all') !== 'api',
     });
     const inbox = new Inbox(database, jobs, metrics);
-    const rateLimiter = openRateLimiter(config, database, log, metrics);
+    const rateLimiter = await openRateLimiter(config, database, log, metrics);
     await rateLimiter.start();
     const transports: Array<{ close(): Promise<void> }> = [];
     let closed = false;
@@ -163,7 +162,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
   }
 }
 
-function openRateLimiter(config: HubConfig, database: Database, log: Logger, metrics: Metrics): FallbackRateLimiter {
+async function openRateLimiter(config: HubConfig, database: Database, log: Logger, metrics: Metrics): Promise<FallbackRateLimiter> {
   const opts = { log: log.child({ component: 'ratelimit' }), metrics };
   if (!config.redisUrl) {
     return new FallbackRateLimiter(new PgRateLimiter(database, { connectTimeoutMs: config.databaseConnectTimeoutMs }), {
@@ -172,6 +171,8 @@ function openRateLimiter(config: HubConfig, database: Database, log: Logger, met
     });
   }
   // The store reports its connection's state to the limiter that wraps it, which exists only once the store does.
+  // ioredis is loaded only here: an embedded hub (no REDIS_URL) never needs its ~8 MB of heap.
+  const { RedisRateLimiter } = await import('./ratelimit/redis.js');
   let limiter: FallbackRateLimiter | undefined;
   const redis = new RedisRateLimiter(config.redisUrl, undefined, {
     commandTimeoutMs: config.redisCommandTimeoutMs,

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testHub, waitForJob, eventually } from '../helpers/hub.js';
 import { newControl, probeModule } from '../fixtures/probe-module.js';
+import { Agent, request } from 'undici';
 
 test('a webhook is stored and processed once; a duplicate is acknowledged, not processed again', async (t) => {
   const ctl = newControl();
@@ -101,4 +102,34 @@ test('concurrent webhooks are committed together, each answered correctly, dupli
   await eventually(async () => ctl.processed.length === 40 || undefined);
   const [row] = await h.hub.database.query<{ n: number }>("select count(*)::int as n from pgboss.job where name = 'probe.webhook'");
   assert.equal(row!.n, 40, 'exactly one job per stored webhook');
+});
+
+test('webhooks arriving together over HTTP share a transaction (group commit), on PGlite too', async (t) => {
+  const ctl = newControl();
+  const h = await testHub(t, { modules: [probeModule(ctl)] });
+  const origin = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const agent = new Agent({ connections: 40 });
+  t.after(() => agent.close());
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    request(`${origin}${path}`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }));
+  // Forty kept-alive connections (a partner that keeps its connections, as load generators do), then forty
+  // webhooks at once: the server reads each in its own I/O callback. A group that started with the first one never
+  // saw the others (a PGlite transaction runs without yielding to I/O): one transaction per webhook.
+  await Promise.all(Array.from({ length: 40 }, () => request(`${origin}/healthz`, { dispatcher: agent }).then((r) => r.body.dump())));
+  const replies = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => post('/probe/hook', { 'x-event-id': `group-${i}` }, JSON.stringify({ i }))),
+  );
+  assert.deepEqual(new Set(replies.map((r) => r.status)), new Set([200]));
+  const metrics = (await h.app.inject({ url: '/metrics' })).body;
+  const sum = Number(/^hub_inbox_commit_group_size_sum (\d+)/m.exec(metrics)?.[1]);
+  const transactions = Number(/^hub_inbox_commit_group_size_count (\d+)/m.exec(metrics)?.[1]);
+  assert.equal(sum, 40, 'every webhook committed');
+  assert.ok(transactions <= 10, `40 webhooks in ${transactions} transactions`);
+  t.diagnostic(`40 webhooks in ${transactions} transactions`);
+  await eventually(async () => ctl.processed.length === 40 || undefined);
 });

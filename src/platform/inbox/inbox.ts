@@ -6,9 +6,9 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
-import type { JobQueue, Queue, QueueSettings, SingleQueueDef } from '../jobs/queue.js';
+import type { BatchQueueDef, JobQueue, Queue, QueueSettings } from '../jobs/queue.js';
 import type { Metrics } from '../observability/metrics.js';
-import { safeErrorMessage } from '../observability/errors.js';
+import { processBatch } from './process.js';
 
 export type InboxMessage = typeof inboxMessages.$inferSelect;
 
@@ -59,8 +59,13 @@ export interface InboxJob {
 /** What a webhook queue runs on each stored message; throw to have the job retried. */
 export type InboxProcessor = (message: InboxMessage, log: Logger) => Promise<unknown>;
 
-/** Webhook queues retry longer than most, and poll (see QueueSettings.pickup). */
-const INBOX_QUEUE_DEFAULTS: QueueSettings = { retryLimit: 8, retryDelay: 5, pickup: 'poll' };
+/**
+ * Webhook queues retry longer than most, and poll (see QueueSettings.pickup). They fetch 50 jobs at a time: their
+ * messages are read in one statement and marked processed in another (process.ts), so a worker keeping up with
+ * intake costs the database a few statements per fifty webhooks — on PGlite's single connection, intake and
+ * workers share every statement.
+ */
+const INBOX_QUEUE_DEFAULTS: QueueSettings = { retryLimit: 8, retryDelay: 5, pickup: 'poll', batchSize: 50 };
 
 export class Inbox {
   constructor(
@@ -77,7 +82,13 @@ export class Inbox {
   accept(w: IncomingWebhook): Promise<AcceptResult> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ w, resolve, reject });
-      if (!this.#flushing) void this.#flush();
+      if (!this.#flushing) {
+        this.#flushing = true;
+        // Not at once: the group starts after this turn of the event loop, so every request that arrived with
+        // this one (read in the same I/O phase) joins it. On PGlite a transaction runs in microtasks without
+        // ever yielding to I/O, so flushing at once made groups of one: each webhook its own transaction.
+        setImmediate(() => void this.#flush());
+      }
     });
   }
 
@@ -85,10 +96,10 @@ export class Inbox {
   #flushing = false;
 
   async #flush(): Promise<void> {
-    this.#flushing = true;
     try {
       while (this.#pending.length) {
         const batch = this.#pending.splice(0, MAX_GROUP);
+        this.metrics.inboxGroup.observe(batch.length);
         try {
           const results = await this.#write(batch.map((p) => p.w));
           batch.forEach((p, i) => p.resolve(results[i]!));
@@ -176,32 +187,13 @@ export class Inbox {
   }
 
   /**
-   * Binds a webhook queue (declared `defineQueue<InboxJob>(name)`) to a handler that loads the stored message,
-   * runs `process` on it and records the outcome on the inbox row. Failures are retried by the queue; the row
-   * shows the last error and the attempt count. Settings the queue declares, then `settings`, override the
-   * inbox defaults.
+   * Binds a webhook queue (declared `defineQueue<InboxJob>(name)`) to a handler that runs `process` on each stored
+   * message and records the outcome on its row. Failures are retried by the queue, one job at a time; the row
+   * shows the last error and the attempt count. Settings the queue declares, then `settings`, override the inbox
+   * defaults.
    */
-  queue(queue: Queue<InboxJob>, process: InboxProcessor, settings: QueueSettings = {}): SingleQueueDef<InboxJob> {
-    return { ...INBOX_QUEUE_DEFAULTS, ...queue.worker(({ inboxId }, ctx) => this.#process(inboxId, process, ctx.log), settings) };
-  }
-
-  async #process(inboxId: number, process: InboxProcessor, log: Logger): Promise<unknown> {
-    const [message] = await this.database.db.select().from(inboxMessages).where(eq(inboxMessages.id, inboxId));
-    if (!message) return { skipped: 'message deleted' };
-    try {
-      const output = await process(message, log.child({ inboxId, source: message.source }));
-      await this.database.db
-        .update(inboxMessages)
-        .set({ status: 'processed', processedAt: new Date(), error: null, attempts: sql`${inboxMessages.attempts} + 1` })
-        .where(eq(inboxMessages.id, inboxId));
-      return output;
-    } catch (err) {
-      await this.database.db
-        .update(inboxMessages)
-        .set({ status: 'failed', error: safeErrorMessage(err).slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
-        .where(eq(inboxMessages.id, inboxId));
-      throw err;
-    }
+  queue(queue: Queue<InboxJob>, process: InboxProcessor, settings: QueueSettings = {}): BatchQueueDef<InboxJob> {
+    return { ...INBOX_QUEUE_DEFAULTS, ...queue.batchWorker((jobs, ctx) => processBatch(this.database, jobs, process, ctx.log), settings) };
   }
 
   async list(filter: { source?: string; status?: string; beforeId?: number; limit: number }): Promise<InboxMessage[]> {

@@ -260,7 +260,8 @@ export class JobQueue extends EventEmitter<{ job: [JobEvent] }> {
   }
 }
 
-function failure(id: string, err: unknown): BatchOutcome {
+/** A job's failed outcome: permanent for PermanentJobError or a non-retryable error; stored without values. */
+export function failure(id: string, err: unknown): BatchOutcome {
   const e = err instanceof Error ? err : new Error(String(err));
   return {
     id,

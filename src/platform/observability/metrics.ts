@@ -49,6 +49,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
+  const inboxGroup = new Histogram({
+    name: 'hub_inbox_commit_group_size',
+    help: 'Webhooks committed together in one inbox transaction (group commit); _count is the number of transactions',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [registry],
+  });
   const rateLimitDegraded = new Gauge({
     name: 'hub_ratelimit_degraded',
     help: 'Whether the shared rate-limit store is unreachable and limits are kept per process (1) or shared (0)',
@@ -61,7 +67,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['store'] as const,
     registers: [registry],
   });
-  return { registry, httpSeconds, jobRuns, jobSeconds, outbound, outboundSeconds, alerts, inbox, rateLimitDegraded, rateLimitFallback };
+  return {
+    registry,
+    httpSeconds,
+    jobRuns,
+    jobSeconds,
+    outbound,
+    outboundSeconds,
+    alerts,
+    inbox,
+    inboxGroup,
+    rateLimitDegraded,
+    rateLimitFallback,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
