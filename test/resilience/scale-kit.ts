@@ -177,23 +177,25 @@ export interface AmoCall {
   readonly method: string;
   /** The account-relative path, e.g. `/api/v4/leads/complex`. */
   readonly path: string;
+  /** Answered by the emulator's gate before any route (429): it never reached amoCRM's data. */
+  readonly refused: boolean;
 }
 
 /** Records every call a hub process makes to the emulator; call before the emulator listens. */
 export function recordCalls(emu: AmoEmulator): AmoCall[] {
   const calls: AmoCall[] = [];
   const seen = new WeakSet<object>();
-  const note = async (req: FastifyRequest) => {
+  const note = (refused: boolean) => async (req: FastifyRequest) => {
     const by = req.headers['x-hub-process'];
     if (typeof by !== 'string' || seen.has(req)) return;
     seen.add(req);
     const path = req.url.split('?')[0]!.replace(/^\/[^/]+/, '');
-    calls.push({ sent: Number(req.headers['x-hub-sent']), at: Date.now(), by, method: req.method, path });
+    calls.push({ sent: Number(req.headers['x-hub-sent']), at: Date.now(), by, method: req.method, path, refused });
   };
   // The emulator's gate answers a refused call (429) in its own onRequest hook, before this one: those are noted
   // as they are answered.
-  emu.app.addHook('onRequest', note);
-  emu.app.addHook('onResponse', note);
+  emu.app.addHook('onRequest', note(false));
+  emu.app.addHook('onResponse', note(true));
   return calls;
 }
 

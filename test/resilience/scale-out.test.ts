@@ -1,8 +1,8 @@
 // Scale-out (issue #19): two `--role api` and two `--role worker` hub processes on one PostgreSQL database and one
 // Redis (a private redis-server). A stream of mixed writes spread over both API processes — quiz results (→ amoCRM
 // complex leads, made by the workers), tracking creates, inbox webhooks — each takes effect exactly once; one
-// tracking key hammered through both API processes gets its limit, not twice it; amoCRM sees at most 7 requests
-// per second per account although two workers call it; and a worker SIGKILLed while its /leads/complex call hangs
+// tracking key hammered through both API processes gets its limit, not twice it; the hub sends amoCRM at most 7
+// calls per second per account although two workers call it; and a worker SIGKILLed while its /leads/complex call hangs
 // (landed, answer held back) has that job finished by the other worker, the lead existing once.
 // PostgreSQL only: PGlite is one process's embedded database, there is nothing to scale out.
 import { test, type TestContext } from 'node:test';
@@ -144,7 +144,11 @@ async function scaleOut(t: TestContext): Promise<void> {
     writes.push({ kind: 'quiz', id });
     await send(writes.at(-1)!, apis[i % 2]!);
   }
-  const held = await eventually(async () => calls.find((c) => c.at >= armedAt && c.path === '/api/v4/leads/complex'), 30_000, 10);
+  const held = await eventually(
+    async () => calls.find((c) => c.at >= armedAt && c.path === '/api/v4/leads/complex' && !c.refused),
+    30_000,
+    10,
+  );
   await eventually(async () => emu.control.entities.count('leads') > leadsBefore, 30_000, 10);
   const victim = workers.find((w) => w.name === held.by)!;
   const survivor = workers.find((w) => w !== victim)!;
