@@ -254,3 +254,27 @@ test('pacing on the test clock: slots of the shared schedule, and the per-proces
   assert.ok(clock.now() - wstart >= 2000, `6 calls, 2 per 1000 ms window: ${clock.now() - wstart} ms of the clock`);
   assert.ok(Date.now() - realStart < 2000, 'none of it waited for real');
 });
+
+test('pacing: a request that wakes up late for its slot books a new one instead of going close to the next slot', async () => {
+  // The first wait for a slot oversleeps by 60 ms (a busy event loop); the schedule's next slot may belong to
+  // another process, which sends on time.
+  class LateClock extends TestClock {
+    late = 60;
+    override async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      await super.sleep(ms, signal);
+      if (ms > 0 && this.late) {
+        this.advance(this.late);
+        this.late = 0;
+      }
+    }
+  }
+  const clock = new LateClock();
+  const t = h.hub.transport({ partner: 'test-late', pacing: { key: (k: string) => k, intervalMs: 250 } }, on(clock));
+  const key = unique('late');
+  const start = clock.now();
+  await t.request({ key, method: 'GET', url: `${origin}/late` });
+  await t.request({ key, method: 'GET', url: `${origin}/late` });
+  // Its slot was start + 250; it woke at start + 310 and took the next one, start + 500.
+  assert.ok(clock.now() - start >= 500, `the late request went in a slot of its own (${clock.now() - start} ms of the clock)`);
+  assert.ok(clock.sleeps.length >= 2, `it waited twice: ${clock.sleeps.join(', ')}`);
+});
