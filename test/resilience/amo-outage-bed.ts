@@ -149,3 +149,17 @@ export function busiestSecond<T extends { at: number }>(calls: readonly T[]): T[
   }
   return best;
 }
+
+/**
+ * Markers of leads that exist in the emulator although no logged request carried them: created by a call whose
+ * answer is still on its way (an `answer_lost` fault holding it back; an ordinary call is logged within ms).
+ */
+export function unansweredMarkers(emu: AmoEmulator): Set<string> {
+  const sent = new Set<string>();
+  for (const r of emu.control.requests.list({ method: 'POST', path: '/api/v4/leads/complex' }))
+    for (const item of Array.isArray(r.body) ? (r.body as Array<{ _embedded?: { tags?: Array<{ name?: string }> } }>) : [])
+      for (const tag of item._embedded?.tags ?? []) if (tag.name?.startsWith('hub:')) sent.add(tag.name);
+  const held = new Set<string>();
+  for (const a of ACCOUNTS) for (const marker of leadsOf(emu, a).markers.keys()) if (!sent.has(marker)) held.add(marker);
+  return held;
+}
