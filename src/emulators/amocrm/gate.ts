@@ -23,18 +23,25 @@ function bearer(req: FastifyRequest): string | null {
 export const AMO_FAULT_KINDS = ['answer_lost'] as const;
 export type AmoFaultKind = (typeof AMO_FAULT_KINDS)[number];
 
-/** An injected status as amoCRM shows it: 5xx gateway errors as nginx pages, 500 and others as problem+json. */
-function faultAnswer(status: number, requestId: string): { type: string; body: string } {
+/**
+ * An injected status as amoCRM shows it: 5xx gateway errors as nginx pages, 429 as the rate limit's own refusal
+ * (`retry_after` in the body: the limiter's fixed value, else 1 s, what its window asks for at most), 500 and
+ * others as problem+json.
+ */
+function faultAnswer(rt: EmulatorRuntime, status: number, requestId: string): { type: string; body: string } {
   if (GATEWAY_TEXT[status]) return { type: 'text/html', body: GATEWAY_HTML(status, GATEWAY_TEXT[status]) };
+  const { retryAfter } = rt.limiter.options;
   const p =
     status === 500
       ? problem(500, 'Internal server error', { title: 'ErrInternalServer', trace_id: requestId })
-      : problem(status, status === 402 ? 'Payment Required' : 'Injected fault');
+      : status === 429
+        ? problem(429, 'Too many requests', { retry_after: typeof retryAfter === 'number' ? retryAfter : 1 })
+        : problem(status, status === 402 ? 'Payment Required' : 'Injected fault');
   return { type: 'application/problem+json', body: JSON.stringify(p.body) };
 }
 
-function sendFault(reply: FastifyReply, status: number): FastifyReply {
-  const { type, body } = faultAnswer(status, reply.request.id);
+function sendFault(rt: EmulatorRuntime, reply: FastifyReply, status: number): FastifyReply {
+  const { type, body } = faultAnswer(rt, status, reply.request.id);
   return reply.code(status).type(type).send(body);
 }
 
@@ -69,8 +76,8 @@ export function registerAmoGate(app: FastifyInstance, rt: EmulatorRuntime): void
       return { subdomain: accountPath(req.url).subdomain, tokenAccountId: owner?.accountId ?? null, clientId: owner?.clientId ?? null };
     },
     // The only kind, `answer_lost`, is applied after the route (answerLost); other faults carry their status.
-    renderFault: (reply, fault) => sendFault(reply, fault.status ?? 500),
-    answerLost: { kinds: AMO_FAULT_KINDS, answer: (status, req) => faultAnswer(status, req.id) },
+    renderFault: (reply, fault) => sendFault(rt, reply, fault.status ?? 500),
+    answerLost: { kinds: AMO_FAULT_KINDS, answer: (status, req) => faultAnswer(rt, status, req.id) },
     admit: (req, reply, path) => admit(rt, req, reply, path),
     logBody: (path, body) => (path.includes('access_token') ? '[redacted]' : body),
   });

@@ -16,6 +16,11 @@ export interface FaultRuleInput<K extends string = never> {
   reset?: boolean;
   /** Apply to the next N matching requests only; default: until removed. */
   times?: number;
+  /**
+   * Apply to this fraction (0–1] of the matching requests, spread evenly and deterministically (0.75: three in
+   * every four); the others pass on to the next rule. A partner that refuses most calls but not all (a 429 storm).
+   */
+  share?: number;
 }
 
 export interface FaultRule<K extends string = never> {
@@ -27,6 +32,9 @@ export interface FaultRule<K extends string = never> {
   readonly delayMs: number;
   readonly reset: boolean;
   remaining: number | null;
+  readonly share: number | null;
+  /** Matching requests seen so far (for `share`). */
+  seen: number;
   readonly matcher: RegExp;
 }
 
@@ -55,6 +63,7 @@ export class FaultInjector<K extends string = never> {
   add(input: FaultRuleInput<K>): FaultRule<K> {
     if (input.kind !== undefined && !this.kinds.includes(input.kind))
       throw new Error(`unknown fault kind '${String(input.kind)}'; this emulator knows: ${this.kinds.join(', ') || 'none'}`);
+    if (input.share !== undefined && !(input.share > 0 && input.share <= 1)) throw new Error('share must be in (0, 1]');
     const rule: FaultRule<K> = {
       id: this.nextId++,
       path: input.path,
@@ -64,6 +73,8 @@ export class FaultInjector<K extends string = never> {
       delayMs: input.delayMs ?? 0,
       reset: input.reset ?? false,
       remaining: input.times ?? null,
+      share: input.share ?? null,
+      seen: 0,
       matcher: globToRegExp(input.path),
     };
     this.rules.push(rule);
@@ -100,13 +111,20 @@ export class FaultInjector<K extends string = never> {
     return null;
   }
 
-  /** The first matching rule wins; a rule with `times` is used up as it fires. */
+  /** The first matching rule that fires wins; a rule with `times` is used up as it fires. */
   match(method: string, path: string): FaultAction<K> | null {
-    const rule = this.rules.find((r) => (r.method === null || r.method === method) && r.matcher.test(path));
+    const rule = this.rules.find((r) => (r.method === null || r.method === method) && r.matcher.test(path) && fires(r));
     if (!rule) return null;
     if (rule.remaining !== null && --rule.remaining <= 0) this.remove(rule.id);
     return { delayMs: rule.delayMs, status: rule.status, kind: rule.kind, reset: rule.reset, ruleId: rule.id };
   }
+}
+
+/** A rule with a `share` fires when ⌊seen·share⌋ steps up: evenly spread, the same sequence every run. */
+function fires(rule: FaultRule<string>): boolean {
+  if (rule.share === null) return true;
+  rule.seen++;
+  return Math.floor(rule.seen * rule.share) > Math.floor((rule.seen - 1) * rule.share);
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -89,6 +89,26 @@ test('fault injection: 500 problem+json, 504 gateway page, 402, delays, dropped 
   assert.equal((await s.api('/api/v4/account')).status, 200);
 });
 
+test('an injected 429 looks like a rate-limit refusal (retry_after in problem+json); share hits that fraction of calls, evenly', async (t) => {
+  const s = await startEmulator(t);
+  const id = s.emu.control.faults.add({ path: '/api/v4/*', status: 429, share: 0.75 });
+  const statuses = [];
+  for (let i = 0; i < 8; i++) statuses.push((await s.api('/api/v4/account')).status);
+  assert.deepEqual(statuses, [200, 429, 429, 429, 200, 429, 429, 429], 'three in every four, the same sequence every run');
+  const storm = await s.api('/api/v4/account');
+  assert.equal(storm.status, 200);
+  const limited = await s.api('/api/v4/account');
+  assert.equal(limited.status, 429);
+  assert.match(limited.headers.get('content-type')!, /application\/problem\+json/);
+  assert.equal(limited.json().retry_after, 1);
+  assert.equal(limited.json().detail, 'Too many requests');
+  s.emu.control.faults.remove(id);
+  s.emu.control.rateLimit.configure({ retryAfter: 5 });
+  s.emu.control.faults.add({ path: '/api/v4/account', status: 429, times: 1 });
+  assert.equal((await s.api('/api/v4/account')).json().retry_after, 5, 'a fixed retry_after of the limiter is used');
+  assert.throws(() => s.emu.control.faults.add({ path: '/x', status: 429, share: 0 }), /share must be in \(0, 1\]/);
+});
+
 test('answer_lost: the write lands, then the connection drops or a 504 page replaces the answer; refusals pass through', async (t) => {
   const s = await startEmulator(t);
   s.emu.control.faults.add({ path: '/api/v4/leads/complex', method: 'POST', kind: 'answer_lost', times: 1 });
