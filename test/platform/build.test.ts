@@ -1,9 +1,12 @@
 // Issue #20: `npm start` and `hub` run compiled JavaScript (dist/), built from src/ by bin/hub.js whenever a source
 // changed since the last build, so no TypeScript loader sits in a production process and a stale build never runs.
+// The bundle finds the migrations by walking up (it runs from dist/, not src/platform/db/): `hub migrate` on an
+// empty folder proves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsMarkdown } from '../../src/config.js';
 import { settingGroups } from '../../src/app.js';
@@ -32,8 +35,22 @@ test('bin/hub.js compiles src/ when it changed, then runs the compiled code', ()
   assert.equal(second.status, 0);
   assert.doesNotMatch(second.stderr, /build:/, 'nothing changed: nothing compiled');
 
-  // dist/ mirrors src/: what a module finds relative to itself (the migrations) is where it is from src/.
-  assert.ok(existsSync(join(root, 'dist', 'platform', 'db', 'migrate.js')));
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-build-migrate-'));
+  try {
+    const migrated = spawnSync(process.execPath, [join(root, 'bin/hub.js'), 'migrate'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    });
+    assert.equal(migrated.status, 0, migrated.stderr);
+    assert.match(migrated.stdout, /migrations applied \(pglite\)/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // One bundle: the hub's code and drizzle-orm compiled in, every other package imported from node_modules.
   const main = readFileSync(join(root, 'dist', 'main.js'), 'utf8');
-  assert.doesNotMatch(main, /:\s*string|import type/, 'plain JavaScript');
+  assert.doesNotMatch(main, /^import type|^import .* from ["']drizzle-orm/m, 'plain JavaScript, drizzle-orm bundled');
+  assert.match(main, /^import .* from ["']fastify["']/m, 'packages stay in node_modules');
+  assert.ok(existsSync(join(root, 'dist', 'main.js.map')), 'with a source map for stack traces');
 });

@@ -1,6 +1,7 @@
 // Applies the drizzle migration folder on start (and `hub migrate`). On PostgreSQL several hub processes may
 // start at once, so migrations run under a session advisory lock on one dedicated connection.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -9,7 +10,18 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { Database } from './database.js';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+/**
+ * The repository's drizzle/ folder, found by walking up from this module: it runs from src/platform/db/ (tests,
+ * `npm run dev`) and bundled from dist/ (`npm start`, scripts/build.mjs), at different depths.
+ */
+export const MIGRATIONS_FOLDER = findUp(dirname(fileURLToPath(import.meta.url)), join('drizzle', 'meta', '_journal.json'));
+
+function findUp(from: string, marker: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, marker))) return join(dir, 'drizzle');
+    if (dirname(dir) === dir) throw new Error(`no ${marker} above ${from}: the hub's migrations are missing`);
+  }
+}
 const MIGRATION_LOCK = 7_411_001; // arbitrary, fixed: the advisory lock key for migrations
 
 export async function applyMigrations(database: Database): Promise<void> {
