@@ -1,5 +1,7 @@
 // Durable webhook ingest (inbox row + job in one transaction, 2xx after commit) against two baselines measured
-// in the same run: a bare Fastify route, and a bare route doing one raw INSERT. autocannon runs as a separate
+// in the same run: a bare Fastify route, and a bare route doing one raw INSERT. Ingest is measured twice: with the
+// process's job workers off (role api: acceptance alone) and on (role all, what `npm start` runs: the workers
+// process every webhook meanwhile, on PGlite through the same single connection). autocannon runs as a separate
 // process (it would otherwise share the server's event loop) at 50 connections.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,16 @@ const benchModule = defineModule({
     },
   }),
 });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Webhooks stored and not yet processed (the workers' backlog). */
+async function pending(database: Database): Promise<number> {
+  const [row] = await database.query<{ n: number }>(
+    "select count(*)::int as n from inbox_messages where source = 'bench' and status <> 'processed'",
+  );
+  return row!.n;
+}
 
 async function baselines(database: Database, seconds: number): Promise<LoadResult[]> {
   await database.query(
@@ -79,25 +91,43 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
       DATABASE_POOL_SIZE: '20',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     });
-    // role api: measure durable acceptance alone; workers would compete for the same two cores.
-    const started = await startHub(config, { role: 'api', log: createLogger({ level: 'silent', pretty: false }), modules: [benchModule] });
-    const origin = await started.app.listen({ host: '127.0.0.1', port: 0 });
+    // role api: durable acceptance alone; then role all on the same database, the workers processing meanwhile.
+    const log = createLogger({ level: 'silent', pretty: false });
     const body = JSON.stringify({ event: '[<id>]', lead: { id: 1, status_id: 142 } });
-    try {
-      const base = await baselines(started.hub.database, opts.seconds);
-      const ingest = await autocannon('durable ingest (inbox row + job, one transaction)', `${origin}/bench/hook`, {
+    const post = (origin: string, name: string) =>
+      autocannon(name, `${origin}/bench/hook`, {
         seconds: opts.seconds,
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json' },
       });
+    let started = await startHub(config, { role: 'api', log, modules: [benchModule] });
+    let base: LoadResult[];
+    let ingest: LoadResult;
+    try {
+      base = await baselines(started.hub.database, opts.seconds);
+      ingest = await post(await started.app.listen({ host: '127.0.0.1', port: 0 }), 'durable ingest, workers off (role api)');
+    } finally {
+      await started.close();
+    }
+    started = await startHub(config, { role: 'all', log, modules: [benchModule] });
+    try {
+      // The workers first drain what the workers-off run left, so the run below measures a steady state.
+      for (const until = Date.now() + 180_000; (await pending(started.hub.database)) > 0 && Date.now() < until;) await sleep(250);
+      const backlog = await pending(started.hub.database);
+      const withWorkers = await post(
+        await started.app.listen({ host: '127.0.0.1', port: 0 }),
+        'durable ingest, workers on (role all, `npm start`)',
+      );
+      const processedDuring = backlog + withWorkers.requests - (await pending(started.hub.database));
       const [row] = await started.hub.database.query<{ n: number; jobs: number }>(
         "select (select count(*)::int from inbox_messages where source = 'bench') as n, (select count(*)::int from pgboss.job where name = 'bench.webhook') as jobs",
       );
       const raw = base[1]!;
-      const rows = [...base, ingest].map(
+      const rows = [...base, ingest, withWorkers].map(
         (r) => `| ${r.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`,
       );
+      const share = (r: LoadResult) => `${((r.rps / raw.rps) * 100).toFixed(0)}%`;
       sections.push(
         [
           `### ${backend === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL'}`,
@@ -106,11 +136,12 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
           '|---|---|---|---|---|',
           ...rows,
           '',
-          `Ingest = **${((ingest.rps / raw.rps) * 100).toFixed(0)}%** of the raw-INSERT baseline, ${((ingest.rps / base[0]!.rps) * 100).toFixed(1)}% of the bare route. ` +
+          `Ingest = **${share(ingest)}** of the raw-INSERT baseline with workers off, **${share(withWorkers)}** with workers on ` +
+            `(the workers processed ${processedDuring.toLocaleString('en')} webhooks during those ${opts.seconds} s, ${Math.round(processedDuring / opts.seconds).toLocaleString('en')}/s). ` +
             `Stored: ${row!.n.toLocaleString('en')} inbox rows and ${row!.jobs.toLocaleString('en')} jobs (one job per stored webhook: ${row!.n === row!.jobs ? 'yes' : 'NO'}).` +
             (backend === 'postgres'
-              ? ` Targets on PostgreSQL: ≥ 50% of raw INSERT — ${ingest.rps / raw.rps >= 0.5 ? 'met' : 'NOT met'}; ≥ 5,000 webhooks/s — ${ingest.rps >= 5000 ? 'met' : 'NOT met'}.`
-              : ''),
+              ? ` Targets on PostgreSQL: ≥ 75% of raw INSERT — ${withWorkers.rps / raw.rps >= 0.75 ? 'met' : 'NOT met'} with workers on (aim ≥ 100%).`
+              : ` Target on PGlite: ≥ 50% of raw INSERT with workers on — ${withWorkers.rps / raw.rps >= 0.5 ? 'met' : 'NOT met'}.`),
         ].join('\n'),
       );
     } finally {
