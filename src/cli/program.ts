@@ -40,7 +40,14 @@ export async function withHub<T>(fn: (hub: Hub, parts: PartsView) => Promise<T>)
   const log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: config.logPretty });
   let hub: Hub;
   try {
-    ({ hub } = await openHub(config, { role: 'api', log }));
+    let generatedAdminToken: string | undefined;
+    ({ hub, generatedAdminToken } = await openHub(config, { role: 'api', log }));
+    // The first command on a fresh data folder creates the admin token, as a first `serve` would: shown once here,
+    // or the operator would only learn of it by rotating.
+    if (generatedAdminToken)
+      process.stderr.write(
+        `Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n  ${generatedAdminToken}\n`,
+      );
   } catch (err) {
     if (err instanceof DataDirLockedError) throw new HeldByAnotherProcess(err, config.dataDir);
     throw err;

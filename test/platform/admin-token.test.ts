@@ -63,3 +63,34 @@ test('`hub admin token --rotate` prints a new token that the stored hash accepts
   assert.equal(stored.token.verify(token), true);
   assert.equal(stored.token.verify(`${token}x`), false);
 });
+
+test('the first command on a fresh data folder shows the admin token it created, once', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-first-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const storage = testBackend() === 'postgres' ? await emptyDatabase() : undefined;
+  if (storage) t.after(() => storage.drop());
+  const run = () =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'tracking', 'bot', 'list'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: storage?.databaseUrl ?? '',
+        HUB_SECRET_KEY: TEST_SECRET_KEY,
+        ADMIN_TOKEN: '',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    });
+  const first = run();
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout.trim(), '[]', 'the command output is unchanged');
+  const token = /(hub_admin_\S+)/.exec(first.stderr)?.[1];
+  assert.ok(token, `the token is shown: ${first.stderr}`);
+  const database = storage ? await storage.open() : await openDatabase({ dataDir });
+  t.after(() => database.close());
+  assert.equal((await AdminToken.init(database, undefined)).token.verify(token), true);
+  await database.close();
+  const second = run();
+  assert.doesNotMatch(second.stderr, /hub_admin_/, 'shown once');
+});
