@@ -2,7 +2,7 @@
 // job enqueued in one transaction: once we said "accepted", a crash or a partner outage can only delay the
 // work. A repeat of the same (source, dedupe key) is acknowledged and not processed twice.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
