@@ -87,7 +87,11 @@ test(
     const dataDir = mkdtempSync(join(tmpdir(), 'hub-sock-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
     const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
-    // Failing commands with no hub running (this also creates and migrates the data folder).
+    // The first command creates and migrates the data folder, and shows the admin token it created (once).
+    const init = await hub(env, 'tracking', 'bot', 'list');
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stderr, /Admin token \(shown once/);
+    // Failing commands with no hub running.
     const failing = [
       ['tracking', 'key', 'revoke', '999'], // fails inside withHub: in the hub, once it runs
       ['tracking', 'bot', 'create', '--id', 'x', '--name', 'A'], // refused while parsing: never handed over
