@@ -82,8 +82,8 @@ export const healthRoutes = (hub: Hub) => async (app: FastifyInstance) => {
         summary: 'Prometheus metrics',
         response: {
           200: {
-            description: 'Prometheus text exposition format',
-            content: { 'text/plain; version=0.0.4': { schema: Type.String() } },
+            description: 'Prometheus text exposition format (version 0.0.4)',
+            content: { 'text/plain': { schema: Type.String() } },
           },
           500: PlatformError,
         },
