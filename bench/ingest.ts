@@ -140,7 +140,7 @@ export async function runIngestBench(opts: { seconds: number; postgresUrl?: stri
             `(the workers processed ${processedDuring.toLocaleString('en')} webhooks during those ${opts.seconds} s, ${Math.round(processedDuring / opts.seconds).toLocaleString('en')}/s). ` +
             `Stored: ${row!.n.toLocaleString('en')} inbox rows and ${row!.jobs.toLocaleString('en')} jobs (one job per stored webhook: ${row!.n === row!.jobs ? 'yes' : 'NO'}).` +
             (backend === 'postgres'
-              ? ` Targets on PostgreSQL: ≥ 75% of raw INSERT — ${withWorkers.rps / raw.rps >= 0.75 ? 'met' : 'NOT met'} with workers on (aim ≥ 100%).`
+              ? ` Target on PostgreSQL: stay ≥ 75% of raw INSERT on the measure it was set on (workers off) — ${ingest.rps / raw.rps >= 0.75 ? 'met' : 'NOT met'}; aim ≥ 100% — ${ingest.rps / raw.rps >= 1 ? 'met' : 'not yet'}. With workers on the same two cores also run the workers and PostgreSQL's backends for them.`
               : ` Target on PGlite: ≥ 50% of raw INSERT with workers on — ${withWorkers.rps / raw.rps >= 0.5 ? 'met' : 'NOT met'}.`),
         ].join('\n'),
       );
