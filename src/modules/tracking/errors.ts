@@ -1,6 +1,6 @@
 // The tracking module's closed error catalogue and its envelope: `{"detail": "..."}` in Russian, as the seed's
-// own client code reads `error.detail`. Validation errors are rendered in Russian too (ajv speaks English, so
-// the common keywords are translated here from their parameters).
+// own client code reads `error.detail`. Validation errors come in Russian from the platform's translation
+// (platform/http/validation-ru.ts), like every Russian-facing module's.
 import type { FastifyInstance } from 'fastify';
 import { defineErrors, type ErrorRenderer, type RenderableError } from '../../platform/http/errors.js';
 import { RUSSIAN, useErrorEnvelope } from '../../platform/http/error-handler.js';
@@ -28,42 +28,7 @@ export const trackingError = defineErrors({
 
 export type TrackingErrorCode = keyof typeof trackingError.catalogue;
 
-interface AjvDetail {
-  readonly path?: string;
-  readonly message?: string;
-  readonly params?: Record<string, unknown>;
-}
-
-function field(d: AjvDetail): string {
-  const missing = d.params?.missingProperty;
-  const path = (d.path ?? '').replace(/^\//, '').replace(/\//g, '.');
-  return typeof missing === 'string' ? (path ? `${path}.${missing}` : missing) : path;
-}
-
-/** One ajv error as a Russian phrase; unknown keywords keep ajv's own text. */
-function russian(d: AjvDetail): string {
-  const p = d.params ?? {};
-  const name = field(d);
-  const at = name ? `поле «${name}»: ` : '';
-  if (typeof p.missingProperty === 'string') return `отсутствует обязательное поле «${name}»`;
-  if (typeof p.additionalProperty === 'string') return `лишнее поле «${p.additionalProperty}»`;
-  if (typeof p.type === 'string') return `${at}ожидается тип ${p.type}`;
-  if (Array.isArray(p.allowedValues)) return `${at}допустимые значения: ${p.allowedValues.join(', ')}`;
-  if (p.allowedValue !== undefined) return `${at}допустимое значение: ${String(p.allowedValue)}`;
-  if (typeof p.comparison === 'string') return `${at}значение должно быть ${p.comparison} ${String(p.limit)}`;
-  if (typeof p.limit === 'number' && /fewer|shorter/.test(d.message ?? '')) return `${at}длина не меньше ${p.limit}`;
-  if (typeof p.limit === 'number' && /more|longer/.test(d.message ?? '')) return `${at}длина не больше ${p.limit}`;
-  if (typeof p.pattern === 'string' && p.pattern.includes('\\u0000'))
-    return `${at}недопустимые символы (управляющие символы, U+0000 и одиночные суррогаты запрещены) или неверный формат`;
-  if (typeof p.pattern === 'string') return `${at}значение не соответствует шаблону ${p.pattern}`;
-  if (typeof p.format === 'string') return `${at}ожидается формат ${p.format}`;
-  return `${at}${d.message ?? 'некорректное значение'}`;
-}
-
 export const renderTrackingError: ErrorRenderer = (e: RenderableError) => {
-  if (e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)) {
-    return { detail: `Некорректный запрос: ${(e.details as AjvDetail[]).map(russian).join('; ')}` };
-  }
   if (e.code === 'INVALID_TRANSITION' && e.details && typeof e.details === 'object') return { detail: e.message, ...(e.details as object) };
   return { detail: e.message };
 };

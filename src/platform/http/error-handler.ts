@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, type ErrorRenderer, type RenderableError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import { russianValidation } from './validation-ru.js';
 
 /**
  * Retry-After of a 503 while the database is unreachable: the pool reconnects at the next request once it is back,
@@ -13,6 +14,8 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 interface Messages {
   readonly validation: (detail: string) => string;
+  /** The validation errors as this language's detail; without it, Ajv's English text with where it was found. */
+  readonly describe?: (errors: FastifyError['validation'] & object) => string;
   readonly notFound: string;
   readonly tooLarge: string;
   readonly unsupportedMediaType: string;
@@ -33,6 +36,7 @@ export const ENGLISH: Messages = {
 
 export const RUSSIAN: Messages = {
   validation: (d) => `Некорректный запрос: ${d}`,
+  describe: russianValidation,
   notFound: 'Не найдено',
   tooLarge: 'Слишком большое тело запроса',
   unsupportedMediaType: 'Неподдерживаемый тип содержимого',
@@ -65,7 +69,7 @@ export function toRenderable(
     return {
       status: 400,
       code: 'VALIDATION_FAILED',
-      message: messages.validation(`${where} ${detail}`.trim()),
+      message: messages.validation(messages.describe ? messages.describe(fe.validation) : `${where} ${detail}`.trim()),
       details: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })),
       requestId,
     };

@@ -28,6 +28,8 @@ async function ready(t: Parameters<typeof quizHub>[0]) {
 const refused = (res: { statusCode: number; body: string }, what: string) => {
   assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
   assert.equal(typeof body(res as never), 'string', `${what}: the seed's JSON string`);
+  // Readable Russian, from the platform's one translation of Ajv's errors (platform/http/validation-ru.ts).
+  assert.doesNotMatch(String(body(res as never)), /\bmust\b|\[object Object\]/, `${what}: ${res.body}`);
 };
 
 test('results: NUL and control characters, huge ids and non-JSON types are 400s; nothing is stored', async (t) => {
