@@ -74,6 +74,8 @@ export function russianValidationError(e: AjvError): string {
       return String(p.pattern).includes('\\u0000')
         ? `${at}недопустимые символы (управляющие символы, U+0000 и одиночные суррогаты запрещены) или неверный формат`
         : `${at}значение не соответствует шаблону ${String(p.pattern)}`;
+    case 'maxDepth': // not Ajv's: the JSON parser's nesting limit (body.ts), shaped like a schema violation
+      return `вложенность JSON больше ${String(p.limit)} уровней`;
     case 'anyOf':
     case 'oneOf':
       return `${at}значение не подходит ни под один из допустимых вариантов`;
