@@ -27,7 +27,9 @@ export const onecEmulatorCli: ModuleCli = (program) => {
     .option('--hub-url <url>', 'the hub origin that control call-hub posts to', 'http://127.0.0.1:8080')
     .action(async (opts: OnecCliOptions) => {
       const emulator = createOnecEmulator({
-        bases: [{ idBase: opts.idBase, publication: opts.idBase, login: opts.login, password: opts.password, version: opts.handlersVersion }],
+        bases: [
+          { idBase: opts.idBase, publication: opts.idBase, login: opts.login, password: opts.password, version: opts.handlersVersion },
+        ],
         ...(opts.hubUrl ? { hubUrl: opts.hubUrl } : {}),
       });
       const origin = await emulator.listen({ port: Number(opts.port), host: opts.host });

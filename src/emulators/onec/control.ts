@@ -73,8 +73,7 @@ export function createControl(
     async callHub(path, body, basicAuth) {
       if (!hubUrl) throw new Error('no hub URL: pass hubUrl or call setHubUrl first');
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-      if (basicAuth)
-        headers.authorization = `Basic ${Buffer.from(`${basicAuth.login}:${basicAuth.password}`, 'utf8').toString('base64')}`;
+      if (basicAuth) headers.authorization = `Basic ${Buffer.from(`${basicAuth.login}:${basicAuth.password}`, 'utf8').toString('base64')}`;
       const res = await request(`${hubUrl}${path.startsWith('/') ? path : `/${path}`}`, {
         method: 'POST',
         headers,

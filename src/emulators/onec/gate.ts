@@ -121,7 +121,5 @@ export function registerOnecGate(app: FastifyInstance, core: EmulatorCore<OnecLo
     // Credentials travel in the header, never in the body: the body is logged as sent.
   });
 
-  app.addHook('onSend', async (req, _reply, payload) =>
-    withBom.has(req) && typeof payload === 'string' ? `\uFEFF${payload}` : payload,
-  );
+  app.addHook('onSend', async (req, _reply, payload) => (withBom.has(req) && typeof payload === 'string' ? `\uFEFF${payload}` : payload));
 }

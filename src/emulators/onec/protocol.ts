@@ -66,8 +66,12 @@ function newLead(base: BaseState, body: Json, ctx: CallContext): Json {
 function newOrder(base: BaseState, body: Json, ctx: CallContext): Json {
   require(body, ['id', 'name', 'responsible_user_id'], 'new_order');
   const clients = isObject(body.clients) ? body.clients : {};
-  const contact = isObject(clients.contact) ? writeCounterparty(base, clients.contact, ctx, 'new_order clients.contact', 'contact') : undefined;
-  const company = isObject(clients.company) ? writeCounterparty(base, clients.company, ctx, 'new_order clients.company', 'company') : undefined;
+  const contact = isObject(clients.contact)
+    ? writeCounterparty(base, clients.contact, ctx, 'new_order clients.contact', 'contact')
+    : undefined;
+  const company = isObject(clients.company)
+    ? writeCounterparty(base, clients.company, ctx, 'new_order clients.company', 'company')
+    : undefined;
   const order = base.upsertOrder(String(body.id), linkFor(ctx, 'Документ.ЗаказКлиента'), ctx.today);
   order.name = String(body.name);
   order.responsible_user_id = body.responsible_user_id;

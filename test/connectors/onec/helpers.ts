@@ -16,7 +16,10 @@ export interface OnecTestBed {
 }
 
 /** `env` replaces the default ONEC_ALLOW_PRIVATE_TARGETS=true (the emulator listens on loopback). */
-export async function onecTestBed(t: TestContext, opts: { env?: Record<string, string>; emulator?: OnecEmulatorOptions } = {}): Promise<OnecTestBed> {
+export async function onecTestBed(
+  t: TestContext,
+  opts: { env?: Record<string, string>; emulator?: OnecEmulatorOptions } = {},
+): Promise<OnecTestBed> {
   const emu = createOnecEmulator(opts.emulator);
   await emu.listen();
   const clock = new TestClock();
