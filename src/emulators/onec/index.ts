@@ -30,6 +30,8 @@ export interface OnecEmulator {
   listen(opts?: { port?: number; host?: string }): Promise<string>;
   /** A base's web_address once listening: `origin/{publication}/hs/amo`. */
   webAddress(publication?: string): string;
+  /** POSTs to the hub as real 1C does (`control.callHub`): e.g. `callHub('/onec/sync/base', {...}, { login, password })`. */
+  callHub: OnecEmulatorControl['callHub'];
   /** The hub settings that let a hub call this emulator on loopback. */
   hubSettings(): Record<string, string>;
   close(): Promise<void>;
@@ -87,6 +89,7 @@ export function createOnecEmulator(options: OnecEmulatorOptions = {}): OnecEmula
     webAddress(publication = bases[0]!.publication) {
       return `${server.origin()}/${encodeURIComponent(publication)}/hs/amo`;
     },
+    callHub: (path, body, basicAuth) => control.callHub(path, body, basicAuth),
     hubSettings() {
       return { ONEC_ALLOW_PRIVATE_TARGETS: 'true' };
     },

@@ -170,7 +170,7 @@ test('control API over HTTP, and callHub posting to a hub as 1C does', async (t)
   });
   await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
   t.after(() => hub.close());
-  const { call, control } = await start(t);
+  const { emu, call, control } = await start(t);
 
   assert.equal((await control('POST', '/bases', { idBase: 'b9', login: 'u', password: 'p', version: '9.9' })).status, 200);
   const bases = (await control('GET', '/bases')).json as Array<{ idBase: string; password?: string }>;
@@ -196,4 +196,7 @@ test('control API over HTTP, and callHub posting to a hub as 1C does', async (t)
   const answer = (await control('POST', '/call-hub', { path: '/onec/sync/base', body: { key: 1 }, login: 'l', password: 'p' })).json;
   assert.deepEqual(answer, { status: 200, body: { success: true, data: 123, error: null } });
   assert.deepEqual(heard, [{ url: '/onec/sync/base', auth: `Basic ${Buffer.from('l:p').toString('base64')}`, body: '{"key":1}' }]);
+  // In process, without Basic auth.
+  assert.equal((await emu.callHub('/onec/sync/clients_contacts', { key: 1, id_base: 'base1' })).status, 200);
+  assert.deepEqual(heard[1], { url: '/onec/sync/clients_contacts', auth: undefined, body: '{"key":1,"id_base":"base1"}' });
 });
