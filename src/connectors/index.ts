@@ -2,17 +2,22 @@
 // receive from them: one instance of each per process, created before the modules.
 import type { AnyModule } from '../platform/module.js';
 import { AMO_CONNECTOR_NAME, amocrmConnector, type AmoConnector } from './amocrm/index.js';
+import { ONEC_CONNECTOR_NAME, onecConnector, type OnecConnector } from './onec/index.js';
 
-export const CONNECTORS: readonly AnyModule[] = [amocrmConnector];
+export const CONNECTORS: readonly AnyModule[] = [amocrmConnector, onecConnector];
 
 /** What a module's factory gets as `deps`. */
 export interface Connectors {
   readonly amo: AmoConnector;
+  readonly onec: OnecConnector;
 }
 
 /** Builds the modules' view of the started connectors (by name, as app.ts started them). */
 export function connectorsFrom(apis: ReadonlyMap<string, unknown>): Connectors {
-  const amo = apis.get(AMO_CONNECTOR_NAME);
-  if (!amo) throw new Error(`connector ${AMO_CONNECTOR_NAME} is not started`);
-  return { amo: amo as AmoConnector };
+  const get = (name: string) => {
+    const api = apis.get(name);
+    if (!api) throw new Error(`connector ${name} is not started`);
+    return api;
+  };
+  return { amo: get(AMO_CONNECTOR_NAME) as AmoConnector, onec: get(ONEC_CONNECTOR_NAME) as OnecConnector };
 }

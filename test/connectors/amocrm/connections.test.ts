@@ -8,6 +8,7 @@ import { disconnectSignature } from '../../../src/emulators/amocrm/index.js';
 import { createAmocrmConnector, type AmoAccount, type AmoConnector } from '../../../src/connectors/amocrm/index.js';
 import { registerAmoCli } from '../../../src/connectors/amocrm/cli.js';
 import { REFRESH_QUEUE } from '../../../src/connectors/amocrm/refresh.js';
+import { onecConnector } from '../../../src/connectors/onec/index.js';
 import { defineModule, type ModuleContext } from '../../../src/platform/module.js';
 import type { Connectors } from '../../../src/connectors/index.js';
 import { eventually, waitForJob } from '../../helpers/hub.js';
@@ -158,7 +159,7 @@ test('the refresh job renews tokens before amoCRM’s 3-month limit and marks re
   const heard = { connected: [] as Array<[number, string | undefined]>, disconnected: [] as number[] };
   const { emu, h } = await amoTestBed(t, {
     modules: [apiOnlyModule(heard)],
-    connectors: [createAmocrmConnector({ now: () => Date.now() + offsetMs })],
+    connectors: [createAmocrmConnector({ now: () => Date.now() + offsetMs }), onecConnector],
   });
   const amo: AmoConnector = h.connectors.amo;
   emu.control.addAccount({ subdomain: 'second' });
