@@ -6,13 +6,14 @@ import { Type } from '@sinclair/typebox';
 import { Nullable } from '../../platform/http/schema-types.js';
 import { ADMIN_SECURITY } from '../../platform/admin/auth.js';
 import { PlatformError as E } from '../../platform/admin/schemas.js';
+import { Handlers } from './contract.js';
 import type { SecretService } from './secrets.js';
 import type { BaseService } from './bases.js';
 import type { HandlerService } from './handlers.js';
 
 export const ADMIN_TAG = 'admin: 1c';
 
-const KeyParams = Type.Object({ key: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'id аккаунта amoCRM' }) });
+const KeyParams = Type.Object({ key: Type.String({ maxLength: 16, pattern: '^[1-9][0-9]{0,15}$', description: 'id аккаунта amoCRM' }) });
 const Secret = Type.Object(
   { key: Type.String(), secret: Type.String(), created_at: Type.String(), rotated_at: Nullable(Type.String()) },
   { title: 'OnecSecret' },
@@ -90,7 +91,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
         operationId: 'AdminOnecHandlersPublish',
         ...base,
         summary: 'Publish the next global default handler package (bases without their own package get it)',
-        body: Type.Object({ handlers: Type.Unsafe<unknown>({ type: ['object', 'array', 'string'] }) }),
+        body: Type.Object({ handlers: Handlers }),
         response: { 201: Type.Object({ version: Type.Integer() }), 400: E, 401: E },
       },
     },

@@ -1,7 +1,7 @@
 // The contract 1C calls, as TypeBox schemas: they validate requests, type the handlers and feed the OpenAPI
 // document. Every answer is seed 001's envelope `{success, data, error}`.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LineString, MAX_ID, NO_CONTROL_CHARS, Nullable } from '../../platform/http/schema-types.js';
+import { LineString, MAX_ID, NO_CONTROL_CHARS, NO_CONTROL_CHARS_BUT_WHITESPACE, Nullable } from '../../platform/http/schema-types.js';
 
 export const TAG = '1c';
 
@@ -10,6 +10,7 @@ export const AccountKey = Type.Unsafe<number | string>({
   type: ['integer', 'string'],
   minimum: 1,
   maximum: MAX_ID,
+  maxLength: 16,
   pattern: '^[1-9][0-9]{0,15}$',
   description: 'id аккаунта amoCRM (число или строка цифр); равен логину HTTP Basic',
 });
@@ -62,10 +63,15 @@ export const SaveFields = Type.Object(ids, {
   examples: [{ key: 29847561, id_base: 'buh-main', id_1c: 512345, link: 512347, p_inn: 'INN' }],
 });
 
-export const SetHandlers = Type.Object({
-  ...ids,
-  handlers: Type.Unsafe<unknown>({ type: ['object', 'array', 'string'], description: 'json с обработчиками 1C' }),
+/** A handler package: JSON (object or array), or the text of one; bounded by BODY_LIMIT_BYTES as a whole. */
+export const Handlers = Type.Unsafe<unknown>({
+  type: ['object', 'array', 'string'],
+  maxLength: 10_000_000,
+  pattern: NO_CONTROL_CHARS_BUT_WHITESPACE,
+  description: 'json с обработчиками 1C',
 });
+
+export const SetHandlers = Type.Object({ ...ids, handlers: Handlers });
 
 /** The seed's envelope around `data`. */
 export const Envelope = <T extends TSchema>(data: T, title: string) =>
