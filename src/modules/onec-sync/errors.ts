@@ -20,6 +20,7 @@ export const onecError = defineErrors({
   ADDRESS_FORBIDDEN: { status: 400, message: 'Адрес указывает на внутреннюю или локальную сеть' },
   ADDRESS_UNRESOLVED: { status: 400, message: 'Имя сервера в адресе не найдено' },
   BASE_CHECK_FAILED: { status: 424, message: 'Не удалось проверить соединение с 1С' },
+  BAD_HANDLERS: { status: 400, message: 'Обработчики содержат недопустимый символ (U+0000 или одиночный суррогат)' },
   HANDLERS_NOT_FOUND: { status: 404, message: 'Обработчики 1С ещё не опубликованы' },
   SECRET_NOT_FOUND: { status: 404, message: 'Секрет интеграции для этого аккаунта не создан' },
   SECRET_EXISTS: { status: 409, message: 'Секрет интеграции уже создан: смените его (rotate)' },

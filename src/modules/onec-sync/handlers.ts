@@ -11,22 +11,39 @@ export interface HandlerPackage {
 
 const GLOBAL = '';
 
+/** What jsonb cannot hold: U+0000 and lone surrogates (JSON.stringify writes them as \\u escapes PostgreSQL refuses). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
+
+/** The package as jsonb text; a key or string jsonb cannot hold is refused as a 400, not a 500 from the database. */
+function jsonbText(value: unknown): string {
+  let bad = false;
+  const text = JSON.stringify(value, (k, v: unknown) => {
+    if (unstorable(k) || (typeof v === 'string' && unstorable(v))) bad = true;
+    return v;
+  });
+  if (bad) throw onecError('BAD_HANDLERS');
+  return text;
+}
+
 export class HandlerService {
   constructor(private readonly hub: Hub) {}
 
   /** Publishes the next version for a base, or for everyone when key and idBase are omitted (the global default). */
   async publish(handlers: unknown, key = GLOBAL, idBase = GLOBAL): Promise<{ version: number }> {
-    // Two publishers racing for the same number: the unique index refuses one, which takes the next number.
+    const text = jsonbText(handlers);
+    // Publishers racing for the same number: the unique index refuses all but one, and each refused one takes the
+    // next free number (bounded: publishing is an operator's or a release's act, never a flood).
     for (let attempt = 0; ; attempt++) {
       try {
         const [row] = await this.hub.database.query<{ version: number }>(
           `insert into onec_sync_handlers (account_key, id_base, version, handlers)
            select $1, $2, coalesce(max(version), 0) + 1, $3::jsonb from onec_sync_handlers returning version`,
-          [key, idBase, JSON.stringify(handlers)],
+          [key, idBase, text],
         );
         return { version: row!.version };
       } catch (err) {
-        if ((err as { code?: string }).code !== '23505' || attempt >= 4) throw err;
+        if ((err as { code?: string }).code !== '23505' || attempt >= 19) throw err;
       }
     }
   }

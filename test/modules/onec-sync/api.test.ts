@@ -119,3 +119,21 @@ test('every 1C route is in the OpenAPI document with its operationId and the Bas
     description: '1C: user = key (amoCRM account id), password = integration secret',
   });
 });
+
+test('publishers racing: every package gets its own version, none lost', async (t) => {
+  const h = await onecHub(t);
+  const publisher = onec(h, basic(PUBLISHER.user, PUBLISHER.password));
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      i % 2
+        ? admin(h, 'POST', '/onec/handlers', { handlers: { n: i } })
+        : publisher('POST', '/update_handlers/set_handlers', { key: KEY, id_base: `b${i}`, handlers: { n: i } }),
+    ),
+  );
+  const versions = answers.map((r) => (r.statusCode === 201 ? r.json().version : r.json().data.version) as number);
+  assert.deepEqual(
+    [...versions].sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6],
+    answers.map((r) => r.body).join('\n'),
+  );
+});

@@ -110,3 +110,12 @@ test('the checkBase seam: a failing check answers 424 with the reason and stores
   const [row] = await passing.hub.database.query<{ checked_at: Date | null }>('select checked_at from onec_sync_bases');
   assert.ok(row?.checked_at, 'checked_at set');
 });
+
+test('a handler package with U+0000 or a lone surrogate inside (which jsonb cannot hold) is a 400, not a 500', async (t) => {
+  const h = await onecHub(t);
+  const publisher = onec(h, basic(PUBLISHER.user, PUBLISHER.password));
+  const ids = { key: KEY, id_base: 'buh-main' };
+  for (const handlers of [{ code: 'a\u0000b' }, [{ ['k\u0000']: 1 }], { code: 'x\ud800' }])
+    failure(await publisher('POST', '/update_handlers/set_handlers', { ...ids, handlers }), 400, /U\+0000/);
+  assert.equal((await publisher('POST', '/update_handlers/set_handlers', { ...ids, handlers: 'Процедура\tА()\n' })).statusCode, 200);
+});
