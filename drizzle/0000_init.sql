@@ -71,6 +71,44 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "onec_sync_bases" (
+	"account_key" text NOT NULL,
+	"id_base" text NOT NULL,
+	"web_address" text NOT NULL,
+	"url_address" text NOT NULL,
+	"login" text NOT NULL,
+	"password_sealed" text NOT NULL,
+	"checked_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "onec_sync_bases_account_key_id_base_pk" PRIMARY KEY("account_key","id_base")
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_field_maps" (
+	"account_key" text NOT NULL,
+	"id_base" text NOT NULL,
+	"entity" text NOT NULL,
+	"fields" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "onec_sync_field_maps_account_key_id_base_entity_pk" PRIMARY KEY("account_key","id_base","entity")
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_handlers" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_key" text DEFAULT '' NOT NULL,
+	"id_base" text DEFAULT '' NOT NULL,
+	"version" integer NOT NULL,
+	"handlers" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_secrets" (
+	"account_key" text PRIMARY KEY NOT NULL,
+	"secret_sealed" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"rotated_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "quiz_accounts" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"quiz_account_id" text NOT NULL,
@@ -319,6 +357,8 @@ CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at"
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
 CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint
+CREATE INDEX "onec_sync_handlers_scope_idx" ON "onec_sync_handlers" USING btree ("account_key","id_base","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_accounts_live_uq" ON "quiz_accounts" USING btree ("quiz_account_id") WHERE not "quiz_accounts"."deleted";--> statement-breakpoint
 CREATE INDEX "quiz_accounts_amo_idx" ON "quiz_accounts" USING btree ("amo_account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_fields_uq" ON "quiz_fields" USING btree ("amo_account_id","entity_type","amo_id");--> statement-breakpoint

@@ -12,9 +12,10 @@ import { buildServer } from './platform/http/server.js';
 import { CONNECTORS, connectorsFrom, type Connectors } from './connectors/index.js';
 import { trackingModule } from './modules/tracking/index.js';
 import { quizModule } from './modules/quiz/index.js';
+import { onecSyncModule } from './modules/onec-sync/index.js';
 
 /** Every module of the hub, registered explicitly. */
-export const MODULES: readonly AnyModule[] = [quizModule, trackingModule];
+export const MODULES: readonly AnyModule[] = [quizModule, trackingModule, onecSyncModule];
 
 /** The settings groups of every connector and module, in the order the settings table shows them. */
 export function settingGroups(parts: readonly AnyModule[] = [...CONNECTORS, ...MODULES]): SettingGroup[] {

@@ -28,7 +28,13 @@ test('every connector and module of the hub conforms: names, prefixes, settings,
   assert.ok(operations.length > 60, `platform, connector and module operations are all in the document (${operations.length})`);
   assert.deepEqual(checkOperations(doc), []);
   // Security schemes come from the parts' descriptors, not from the platform.
-  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['adminToken', 'quizJwt', 'trackingApiKey']);
+  assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), [
+    'adminToken',
+    'onecBasic',
+    'onecPublisher',
+    'quizJwt',
+    'trackingApiKey',
+  ]);
 });
 
 test('a deliberately broken module is caught by every rule', async (t) => {

@@ -19,6 +19,9 @@ export interface Credentials {
   readonly adminToken: string;
   readonly quizJwt: string;
   readonly trackingApiKey: string;
+  /** Whole Authorization headers (HTTP Basic) of the 1C sync module: an account's and the handler publisher's. */
+  readonly onecBasic: string;
+  readonly onecPublisher: string;
 }
 
 export interface Known {
@@ -140,7 +143,7 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
   const scheme = op.security[0];
   if (!scheme) return fc.constant({ headers: {}, note: 'no security' });
   const header = (v: string): Record<string, string> =>
-    scheme === 'trackingApiKey' ? { 'x-api-key': v } : { authorization: `Bearer ${v}` };
+    scheme === 'trackingApiKey' ? { 'x-api-key': v } : scheme.startsWith('onec') ? { authorization: v } : { authorization: `Bearer ${v}` };
   const valid = credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },

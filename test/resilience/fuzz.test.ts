@@ -56,6 +56,8 @@ async function fuzzHub(
       AMO_CLIENT_SECRET: 'fuzz-secret',
       AMO_BASE_URL_TEMPLATE: 'http://127.0.0.1:9/{subdomain}',
       OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      ONEC_SYNC_PUBLISHER_USER: 'fuzz-publisher',
+      ONEC_SYNC_PUBLISHER_PASSWORD: 'fuzz-publisher-password',
       LOG_LEVEL: 'warn',
     },
   });
@@ -83,11 +85,22 @@ async function fuzzHub(
   const result = { quizId: 42, resultId: 'r1', answers: [{ questionId: 1, value: 'x' }] };
   assert.equal((await h.app.inject({ method: 'POST', url: '/quiz/results', headers: q, payload: JSON.stringify(result) })).statusCode, 202);
 
-  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'] };
+  // 1C: an account (the fuzzed bodies' keys mostly name others: 403) and its secret.
+  const onecSecret = await admin(h, 'POST', '/onec/accounts/42/secret');
+  assert.equal(onecSecret.statusCode, 201, onecSecret.body);
+  const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
   return {
     h,
-    credentials: { adminToken: h.admin.authorization.slice('Bearer '.length), quizJwt, trackingApiKey: main.key },
+    credentials: {
+      adminToken: h.admin.authorization.slice('Bearer '.length),
+      quizJwt,
+      trackingApiKey: main.key,
+      onecBasic: basicAuth('42', onecSecret.json().secret as string),
+      onecPublisher: basicAuth('fuzz-publisher', 'fuzz-publisher-password'),
+    },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {
       ids: [victim.botId, victim.keyId, hook.json().id, deliveries.json().deliveries?.[0]?.id].filter((n) => typeof n === 'number'),

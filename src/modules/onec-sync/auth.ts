@@ -1,0 +1,81 @@
+// The gate of every /onec call, run before validation: HTTP Basic with user = key (the amoCRM account id) and
+// password = the account's integration secret, or — on set_handlers — the handler publisher's credentials from
+// ONEC_SYNC_PUBLISHER_*. Each 401 counts against the client address (AUTH_FAILURE_LIMIT within
+// AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup. After validation the
+// body's (or query's) `key` must be the authenticated account: one account's secret opens no other account.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Hub } from '../../platform/hub.js';
+import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import { safeEqual } from '../../platform/security/secrets.js';
+import type { HubError } from '../../platform/http/errors.js';
+import { onecError } from './errors.js';
+import type { SecretService } from './secrets.js';
+import type { OnecSyncSettings } from './settings.js';
+
+/** Route config flag: this route is authenticated by the publisher, not by an account. */
+export interface OnecRouteConfig {
+  readonly onecAuth?: 'publisher';
+}
+
+const CHALLENGE = { 'www-authenticate': 'Basic realm="onec", charset="UTF-8"' };
+
+/** The account a request was authenticated as. */
+const accounts = new WeakMap<FastifyRequest, string>();
+
+export function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')?.[1];
+  if (!encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: SecretService; settings: OnecSyncSettings }): void {
+  const { hub, secrets, settings } = deps;
+  const failures = new AuthFailureThrottle(hub.config.authFailures);
+
+  const refused = (req: FastifyRequest, error: HubError): HubError => {
+    if (failures.fail(req.ip)) {
+      hub.metrics.alerts.inc({ kind: 'onec_auth_failures', partner: '1c' });
+      hub.log.warn(
+        { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
+        '1C API: burst of failed authentications from one IP',
+      );
+    }
+    return error;
+  };
+
+  app.addHook('onRequest', async (req) => {
+    const waitMs = failures.retryAfterMs(req.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw onecError(
+        'RATE_LIMITED',
+        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
+        undefined,
+        {
+          'retry-after': String(seconds),
+        },
+      );
+    }
+    const basic = parseBasic(req.headers.authorization);
+    if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'publisher') {
+      if (!settings.publisherUser || !settings.publisherPassword) throw onecError('PUBLISHER_NOT_CONFIGURED');
+      const ok = basic && safeEqual(basic.user, settings.publisherUser) && safeEqual(basic.password, settings.publisherPassword);
+      if (!ok) throw refused(req, onecError(basic ? 'PUBLISHER_AUTH_INVALID' : 'AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+      return;
+    }
+    if (!basic) throw refused(req, onecError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+    // A user that is no account id cannot have a secret: refused without a lookup.
+    if (!/^[1-9][0-9]{0,15}$/.test(basic.user) || !(await secrets.verify(basic.user, basic.password)))
+      throw refused(req, onecError('AUTH_INVALID', undefined, undefined, CHALLENGE));
+    accounts.set(req, basic.user);
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const account = accounts.get(req);
+    if (account === undefined) return; // the publisher's call names any account
+    const input = (req.method === 'GET' ? req.query : req.body) as { key?: number | string } | undefined;
+    if (input?.key !== undefined && String(input.key) !== account) throw refused(req, onecError('KEY_MISMATCH'));
+  });
+}
