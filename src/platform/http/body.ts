@@ -47,7 +47,14 @@ function tooDeep(): Error {
   return Object.assign(new Error(`body nests deeper than ${MAX_JSON_DEPTH} levels`), {
     statusCode: 400,
     validationContext: 'body',
-    validation: [{ instancePath: '', keyword: 'maxDepth', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels`, params: { limit: MAX_JSON_DEPTH } }],
+    validation: [
+      {
+        instancePath: '',
+        keyword: 'maxDepth',
+        message: `must not nest deeper than ${MAX_JSON_DEPTH} levels`,
+        params: { limit: MAX_JSON_DEPTH },
+      },
+    ],
   });
 }
 
