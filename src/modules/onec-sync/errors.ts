@@ -28,38 +28,8 @@ export const onecError = defineErrors({
 
 export type OnecErrorCode = keyof typeof onecError.catalogue;
 
-interface AjvDetail {
-  readonly path?: string;
-  readonly message?: string;
-  readonly params?: Record<string, unknown>;
-}
-
-/** One ajv error as a Russian phrase; unknown keywords keep ajv's own text. */
-export function russianValidation(d: AjvDetail): string {
-  const p = d.params ?? {};
-  const path = (d.path ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const name = typeof p.missingProperty === 'string' ? (path ? `${path}.${p.missingProperty}` : p.missingProperty) : path;
-  const at = name ? `поле «${name}»: ` : '';
-  if (typeof p.missingProperty === 'string') return `отсутствует обязательное поле «${name}»`;
-  if (typeof p.additionalProperty === 'string') return `лишнее поле «${p.additionalProperty}»`;
-  if (typeof p.propertyName === 'string') return `недопустимое имя поля «${p.propertyName}»`;
-  if (typeof p.type === 'string' || Array.isArray(p.type)) return `${at}ожидается тип ${[p.type].flat().join(' или ')}`;
-  if (Array.isArray(p.allowedValues)) return `${at}допустимые значения: ${p.allowedValues.join(', ')}`;
-  if (typeof p.comparison === 'string') return `${at}значение должно быть ${p.comparison} ${String(p.limit)}`;
-  if (typeof p.limit === 'number' && /fewer|shorter/.test(d.message ?? '')) return `${at}не меньше ${p.limit}`;
-  if (typeof p.limit === 'number' && /more|longer/.test(d.message ?? '')) return `${at}не больше ${p.limit}`;
-  if (typeof p.pattern === 'string') return `${at}недопустимые символы или неверный формат`;
-  if (typeof p.format === 'string') return `${at}ожидается формат ${p.format}`;
-  return `${at}${d.message ?? 'некорректное значение'}`;
-}
-
-export const renderOnecError: ErrorRenderer = (e: RenderableError) => {
-  const error =
-    e.code === 'VALIDATION_FAILED' && Array.isArray(e.details)
-      ? `Некорректный запрос: ${[...new Set((e.details as AjvDetail[]).map(russianValidation))].join('; ')}`
-      : e.message;
-  return { success: false, data: null, error };
-};
+/** Validation errors arrive already in Russian (RUSSIAN: platform/http/validation-ru.ts), like every other error. */
+export const renderOnecError: ErrorRenderer = (e: RenderableError) => ({ success: false, data: null, error: e.message });
 
 export function useOnecEnvelope(app: FastifyInstance): void {
   useErrorEnvelope(app, renderOnecError, RUSSIAN);

@@ -71,9 +71,11 @@ export function russianValidationError(e: AjvError): string {
     case 'format':
       return `${at}ожидается формат ${String(p.format)}`;
     case 'pattern':
+      // The regular expression itself means nothing to a 1C operator or a quiz builder; the field's description in
+      // the OpenAPI document says what is expected.
       return String(p.pattern).includes('\\u0000')
         ? `${at}недопустимые символы (управляющие символы, U+0000 и одиночные суррогаты запрещены) или неверный формат`
-        : `${at}значение не соответствует шаблону ${String(p.pattern)}`;
+        : `${at}недопустимые символы или неверный формат`;
     case 'maxDepth': // not Ajv's: the JSON parser's nesting limit (body.ts), shaped like a schema violation
       return `вложенность JSON больше ${String(p.limit)} уровней`;
     case 'anyOf':

@@ -21,23 +21,23 @@ test('key and id_base are required everywhere; wrong types and names are explain
   failure(await call('POST', '/update_handlers/get_actual_version', { key: KEY }), 400, /отсутствует обязательное поле «id_base»/);
   failure(await call('POST', '/sync/base', { ...BASE, param2: undefined }), 400, /отсутствует обязательное поле «param2»/);
   failure(await call('POST', '/sync/base', { ...BASE, key: 'abc' }), 400, /поле «key»: недопустимые символы или неверный формат/);
-  failure(await call('POST', '/sync/base', { ...BASE, id_base: '' }), 400, /поле «id_base»: не меньше 1/);
+  failure(await call('POST', '/sync/base', { ...BASE, id_base: '' }), 400, /поле «id_base»: длина не меньше 1/);
   failure(await call('POST', '/sync/base', { ...BASE, id_base: 'a\u0000b' }), 400, /поле «id_base»/);
-  failure(await call('POST', '/sync/base', { ...BASE, id_base: true }), 400, /поле «id_base»: ожидается тип string или integer/);
+  failure(await call('POST', '/sync/base', { ...BASE, id_base: true }), 400, /поле «id_base»: ожидается строка или целое число/);
   const ids = { key: KEY, id_base: 'buh-main' };
   failure(await call('POST', '/sync/leads_save_fields', { ...ids, 'bad name': 1 }), 400, /недопустимое имя поля «bad name»/);
   failure(await call('POST', '/sync/leads_save_fields', { ...ids, id_1c: 0 }), 400, /поле «id_1c»: значение должно быть >= 1/);
   failure(
     await call('POST', '/sync/leads_save_fields', { ...ids, id_1c: { nested: 1 } }),
     400,
-    /поле «id_1c»: ожидается тип integer или string/,
+    /поле «id_1c»: ожидается целое число или строка/,
   );
   const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`f${i}`, i + 1]));
-  failure(await call('POST', '/sync/leads_save_fields', { ...ids, ...many }), 400, /не больше 202/);
+  failure(await call('POST', '/sync/leads_save_fields', { ...ids, ...many }), 400, /полей не больше 202/);
   failure(await call('POST', '/update_handlers/set_handlers', { ...ids }), 401, /публикатора/); // the gate comes first
   const publisher = onec(h, basic(PUBLISHER.user, PUBLISHER.password));
   failure(await publisher('POST', '/update_handlers/set_handlers', { ...ids }), 400, /отсутствует обязательное поле «handlers»/);
-  failure(await publisher('POST', '/update_handlers/set_handlers', { ...ids, handlers: 5 }), 400, /поле «handlers»: ожидается тип/);
+  failure(await publisher('POST', '/update_handlers/set_handlers', { ...ids, handlers: 5 }), 400, /поле «handlers»: ожидается /);
 });
 
 test('unknown path 404, bad JSON 400, wrong content type 415, too large 413 — all in the envelope', async (t) => {
