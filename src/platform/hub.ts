@@ -136,6 +136,7 @@ export async function openHub(config: HubConfig, opts: OpenHubOptions): Promise<
           limiter: rateLimiter,
           log: partnerLog,
           metrics,
+          sharedSchedule: database.backend !== 'pglite',
           ...(o.clock ? { clock: o.clock } : {}),
         });
         transports.push(transport);

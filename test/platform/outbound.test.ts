@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import { testHub, type TestHub } from '../helpers/hub.js';
 import { TestClock } from '../helpers/clock.js';
+import { testBackend } from '../helpers/db.js';
 import { OutboundError } from '../../src/platform/outbound/http-client.js';
 import { senderPolicy, type Failure, type PartnerPolicy } from '../../src/platform/outbound/policy.js';
 import type { TransportOptions } from '../../src/platform/hub.js';
@@ -255,7 +256,7 @@ test('pacing on the test clock: slots of the shared schedule, and the per-proces
   assert.ok(Date.now() - realStart < 2000, 'none of it waited for real');
 });
 
-test('pacing: a request that wakes up late for its slot books a new one instead of going close to the next slot', async () => {
+test('pacing: a request that wakes up late for its slot books a new one where other processes share the schedule', async () => {
   // The first wait for a slot oversleeps by 60 ms (a busy event loop); the schedule's next slot may belong to
   // another process, which sends on time.
   class LateClock extends TestClock {
@@ -274,7 +275,12 @@ test('pacing: a request that wakes up late for its slot books a new one instead 
   const start = clock.now();
   await t.request({ key, method: 'GET', url: `${origin}/late` });
   await t.request({ key, method: 'GET', url: `${origin}/late` });
-  // Its slot was start + 250; it woke at start + 310 and took the next one, start + 500.
-  assert.ok(clock.now() - start >= 500, `the late request went in a slot of its own (${clock.now() - start} ms of the clock)`);
-  assert.ok(clock.sleeps.length >= 2, `it waited twice: ${clock.sleeps.join(', ')}`);
+  if (testBackend() === 'postgres') {
+    // Its slot was start + 250; it woke at start + 310 and took the next one, start + 500.
+    assert.ok(clock.now() - start >= 500, `the late request went in a slot of its own (${clock.now() - start} ms of the clock)`);
+    assert.ok(clock.sleeps.length >= 2, `it waited twice: ${clock.sleeps.join(', ')}`);
+  } else {
+    // Embedded, no other process books this schedule: the late request goes at once (the window guards the rate).
+    assert.ok(clock.now() - start < 500, `the late request went when it woke (${clock.now() - start} ms of the clock)`);
+  }
 });

@@ -18,6 +18,11 @@ export interface PartnerTransportDeps {
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly clock?: Clock;
+  /**
+   * Whether other processes may book the same schedule (false for an embedded hub: PGlite is one process's
+   * database). Only then does a late wake-up give its slot up (pacing.ts); alone, this process's window suffices.
+   */
+  readonly sharedSchedule?: boolean;
 }
 
 /** What one attempt came to: a response to hand back, or a failure to act on. */
@@ -32,7 +37,9 @@ export class PartnerTransport<K = undefined, C = undefined, E extends Error = Ou
     private readonly deps: PartnerTransportDeps,
   ) {
     this.clock = deps.clock ?? realClock;
-    this.#pacer = policy.pacing ? new Pacer(deps.limiter, this.clock, policy.pacing) : undefined;
+    this.#pacer = policy.pacing
+      ? new Pacer(deps.limiter, this.clock, policy.pacing, { rebookLate: deps.sharedSchedule ?? true })
+      : undefined;
   }
 
   /**
