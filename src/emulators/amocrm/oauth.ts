@@ -43,6 +43,8 @@ interface Grant {
   userId: number;
   accessToken: string;
   accessExpiresAt: number;
+  /** When it was issued (seconds): its answer's `expires_in` and `server_time` are counted from this instant. */
+  issuedAt: number;
   refreshToken: string | null;
   refreshExpiresAt: number;
   revoked: boolean;
@@ -234,6 +236,7 @@ export class OAuthService {
       userId,
       accessToken: this.jwt(accountId, clientId, userId, now, now + accessTtl),
       accessExpiresAt: now + accessTtl,
+      issuedAt: now,
       refreshToken: `def50200${randomBytes(160).toString('hex')}`,
       refreshExpiresAt: now + this.options.refreshTtlSeconds,
       revoked: false,
@@ -270,10 +273,12 @@ export class OAuthService {
   private toPair(grant: Grant): TokenPair {
     return {
       token_type: 'Bearer',
-      expires_in: grant.accessExpiresAt - this.clock.nowSeconds(),
+      // From the issue instant, as amoCRM answers a fresh grant (a full 86400): a second boundary crossed between
+      // issuing and answering made it 86399 now and then.
+      expires_in: grant.accessExpiresAt - grant.issuedAt,
       access_token: grant.accessToken,
       refresh_token: grant.refreshToken!,
-      server_time: this.clock.nowSeconds(),
+      server_time: grant.issuedAt,
     };
   }
 }
