@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autocannon } from './load.js';
-import { benchDatabase } from './tracking.js';
+import { benchDatabase, freePort } from './tracking.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const IDLE_SETTLE_MS = 10_000;
@@ -27,15 +27,6 @@ interface Running {
   readonly origin: string;
   /** Spawn to the first /readyz 200. */
   readonly readyMs: number;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function start(env: Record<string, string>): Promise<Running> {

@@ -57,7 +57,8 @@ export async function seed(db: pg.Client, botId: number): Promise<void> {
   await db.query('vacuum analyze tracking_counters');
 }
 
-const freePort = () =>
+/** A port nothing listens on now (the server under test takes it next). */
+export const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };

@@ -12,7 +12,7 @@ import { DataDirLockedError, lockDataDir } from '../platform/db/lock.js';
 import { assemble, loadHubConfig, MODULES, settingGroups } from '../app.js';
 import { CONNECTORS } from '../connectors/index.js';
 import { forwardCommand, type CommandOutput } from './control-socket.js';
-import { serve } from './serve.js';
+import { adminTokenNotice, serve } from './serve.js';
 import { EMULATOR_CLIS } from './emulators.js';
 
 const processOutput: CommandOutput = {
@@ -44,10 +44,7 @@ export async function withHub<T>(fn: (hub: Hub, parts: PartsView) => Promise<T>)
     ({ hub, generatedAdminToken } = await openHub(config, { role: 'api', log }));
     // The first command on a fresh data folder creates the admin token, as a first `serve` would: shown once here,
     // or the operator would only learn of it by rotating.
-    if (generatedAdminToken)
-      process.stderr.write(
-        `Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n  ${generatedAdminToken}\n`,
-      );
+    if (generatedAdminToken) process.stderr.write(`${adminTokenNotice(generatedAdminToken)}\n`);
   } catch (err) {
     if (err instanceof DataDirLockedError) throw new HeldByAnotherProcess(err, config.dataDir);
     throw err;

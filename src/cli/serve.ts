@@ -10,6 +10,10 @@ import { openControlSocket, SOCKET_FILE, type CommandOutput } from './control-so
 /** Runs a command line with withHub bound to this hub; resolves to its exit status (program.ts's runProgram). */
 export type HubCommands = (argv: string[], io: CommandOutput, withHub: WithHub) => Promise<number>;
 
+/** How a newly created admin token is shown, by `serve`'s banner and by the first CLI command on a fresh folder. */
+export const adminTokenNotice = (token: string, indent = ''): string =>
+  `${indent}Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n${indent}  ${token}`;
+
 export async function serve(
   role: Role,
   config: HubConfig = loadHubConfig(undefined, { isTty: stdoutIsTty() }),
@@ -39,7 +43,7 @@ export async function serve(
     `  API docs:  ${base}/api/docs   ReDoc: ${base}/api/redoc   OpenAPI: ${base}/openapi.json`,
     `  Health:    ${base}/healthz   ${base}/readyz   Metrics: ${base}/metrics`,
     started.generatedAdminToken
-      ? `  Admin token (shown once, only its hash is stored; rotate with \`hub admin token --rotate\`):\n    ${started.generatedAdminToken}`
+      ? adminTokenNotice(started.generatedAdminToken, '  ')
       : `  Admin API: ${base}/admin/v1 (Authorization: Bearer <admin token>)`,
     ...(control ? [`  Commands:  \`hub …\` in another terminal runs inside this hub (${SOCKET_FILE} in the data folder)`] : []),
     '',

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,29 @@ import { openDatabase } from '../../src/platform/db/database.js';
 import { AdminToken } from '../../src/platform/admin/token.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+
+/** A fresh data folder (and, on PostgreSQL, a fresh database) and the `hub` CLI run against it. */
+async function freshCli(t: TestContext) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const storage = testBackend() === 'postgres' ? await emptyDatabase() : undefined;
+  if (storage) t.after(() => storage.drop());
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: storage?.databaseUrl ?? '',
+        HUB_SECRET_KEY: TEST_SECRET_KEY,
+        ADMIN_TOKEN: '',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    });
+  const open = () => (storage ? storage.open() : openDatabase({ dataDir }));
+  return { run, open, onPostgres: storage !== undefined };
+}
 
 test('without ADMIN_TOKEN a token is generated once, stored only as a hash, and can be rotated', async (t) => {
   const h = await testHub(t, { env: { ADMIN_TOKEN: '' } });
@@ -37,27 +60,13 @@ test('without ADMIN_TOKEN a token is generated once, stored only as a hash, and 
 });
 
 test('`hub admin token --rotate` prints a new token that the stored hash accepts', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
-  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const storage = testBackend() === 'postgres' ? await emptyDatabase() : undefined;
-  if (storage) t.after(() => storage.drop());
-  const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'admin', 'token', '--rotate'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      DATABASE_URL: storage?.databaseUrl ?? '',
-      HUB_SECRET_KEY: TEST_SECRET_KEY,
-      ADMIN_TOKEN: '',
-      LOG_LEVEL: 'silent',
-    },
-    encoding: 'utf8',
-  });
+  const cli = await freshCli(t);
+  const out = cli.run('admin', 'token', '--rotate');
   assert.equal(out.status, 0, out.stderr);
   const token = out.stdout.trim();
   assert.match(token, /^hub_admin_/);
-  const database = storage ? await storage.open() : await openDatabase({ dataDir });
-  if (!storage) t.after(() => database.close());
+  const database = await cli.open();
+  if (!cli.onPostgres) t.after(() => database.close());
   const stored = await AdminToken.init(database, undefined);
   assert.equal(stored.generated, undefined);
   assert.equal(stored.token.verify(token), true);
@@ -65,29 +74,14 @@ test('`hub admin token --rotate` prints a new token that the stored hash accepts
 });
 
 test('the first command on a fresh data folder shows the admin token it created, once', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-first-'));
-  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const storage = testBackend() === 'postgres' ? await emptyDatabase() : undefined;
-  if (storage) t.after(() => storage.drop());
-  const run = () =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'tracking', 'bot', 'list'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        DATABASE_URL: storage?.databaseUrl ?? '',
-        HUB_SECRET_KEY: TEST_SECRET_KEY,
-        ADMIN_TOKEN: '',
-        LOG_LEVEL: 'silent',
-      },
-      encoding: 'utf8',
-    });
+  const cli = await freshCli(t);
+  const run = () => cli.run('tracking', 'bot', 'list');
   const first = run();
   assert.equal(first.status, 0, first.stderr);
   assert.equal(first.stdout.trim(), '[]', 'the command output is unchanged');
   const token = /(hub_admin_\S+)/.exec(first.stderr)?.[1];
   assert.ok(token, `the token is shown: ${first.stderr}`);
-  const database = storage ? await storage.open() : await openDatabase({ dataDir });
+  const database = await cli.open();
   t.after(() => database.close());
   assert.equal((await AdminToken.init(database, undefined)).token.verify(token), true);
   await database.close();

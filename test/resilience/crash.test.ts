@@ -10,13 +10,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
-import { createAmoEmulator, type AmoEmulator } from '../../src/emulators/amocrm/index.js';
+import { createAmoEmulator } from '../../src/emulators/amocrm/index.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { emptyDatabase, testBackend } from '../helpers/db.js';
 import { eventually, TEST_SECRET_KEY } from '../helpers/hub.js';
-import { JWT_SECRET, token } from '../modules/quiz/helpers.js';
-import { result as quizResult } from '../modules/quiz/amo-bed.js';
+import { JWT_SECRET } from '../modules/quiz/helpers.js';
+import { call, sendWrite, setUpQuiz } from './scale-kit.js';
+import type { Write } from './scale-effects.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
@@ -25,7 +25,7 @@ const QUIZ_ID = 42;
 const PER_KIND = 120;
 const CONCURRENCY = 4;
 
-/** The hub as a child process (test/fixtures/crash-hub.ts): started, SIGKILLed and restarted on the same storage. */
+/** The hub as a child process (test/fixtures/hub-process.ts): started, SIGKILLed and restarted on the same storage. */
 class HubProcess {
   origin = '';
   /** Bodies the probe's inbox handler processed, over every life of the process. */
@@ -46,9 +46,9 @@ class HubProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/crash-hub.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hub-process.ts'], {
       cwd: root,
-      env: { ...process.env, ...this.env },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -106,64 +106,6 @@ class HubProcess {
   }
 }
 
-interface Write {
-  readonly kind: 'quiz' | 'tracking' | 'webhook';
-  readonly id: string;
-}
-
-async function call(
-  hub: HubProcess,
-  method: 'GET' | 'POST',
-  path: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-): Promise<{ status: number; json: () => unknown }> {
-  const res = await request(`${hub.origin}${path}`, {
-    method,
-    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    headersTimeout: 20_000,
-    bodyTimeout: 20_000,
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: () => JSON.parse(text) };
-}
-
-/** Quiz account connected through amoCRM's consent flow, directories synced, a rule for QUIZ_ID saved and checked. */
-async function setUpQuiz(hub: HubProcess, emu: AmoEmulator): Promise<Record<string, string>> {
-  const headers = { authorization: `Bearer ${await token(QUIZ_ACCOUNT, { expiresIn: '2h' })}` };
-  const link = await call(hub, 'POST', '/quiz/account', headers);
-  assert.equal(link.status, 200);
-  const consentUrl = new URL((link.json() as { link: string }).link);
-  consentUrl.searchParams.set('_emulator_decision', 'allow');
-  const consent = await request(consentUrl);
-  await consent.body.dump();
-  assert.equal(consent.statusCode, 302);
-  const redirect = new URL(String(consent.headers.location));
-  assert.equal((await call(hub, 'GET', `/quiz/webhook/create${redirect.search}`)).status, 200);
-  const tags = await eventually(async () => {
-    const res = await call(hub, 'GET', '/quiz/tags?size=100', headers);
-    const items = (res.json() as { items?: Array<{ ID: number; Entity: string; Name: string }> }).items ?? [];
-    return items.length ? items : undefined;
-  }, 60_000);
-  await eventually(async () => ((await call(hub, 'GET', '/quiz/users', headers)).json() as { count: number }).count > 0, 60_000);
-  const acc = emu.control.account();
-  const main = acc.pipelines.find((p) => p.is_main)!;
-  const rule = {
-    PerformerID: acc.users.find((u) => !u.isAdmin && u.isActive)!.id,
-    PipelineID: main.id,
-    StepID: main.statuses.find((s) => s.type === 0)!.id,
-    Fieldsrule: { Lead: [{ '1': acc.customFields.leads.find((f) => f.name === 'Комментарий')!.id }] },
-    TagsToAdd: { Lead: [tags.find((x) => x.Entity === 'leads' && x.Name === 'quiz')!.ID] },
-  };
-  assert.equal((await call(hub, 'POST', `/quiz/rules/${QUIZ_ID}`, headers, rule)).status, 200);
-  await eventually(
-    async () => ((await call(hub, 'GET', `/quiz/rules/${QUIZ_ID}`, headers)).json() as { Status: string }).Status === 'ready',
-    60_000,
-  );
-  return headers;
-}
-
 async function setUpTracking(hub: HubProcess): Promise<{ botId: number; key: string }> {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const bot = await call(hub, 'POST', '/admin/v1/tracking/bots', admin, { name: 'Crash cargo', username: '@crash_bot' });
@@ -204,7 +146,7 @@ async function crashRun(t: TestContext): Promise<void> {
   });
   cleanup.push(() => hub.kill());
   await hub.start();
-  const quizHeaders = await setUpQuiz(hub, emu);
+  const quizHeaders = await setUpQuiz(hub, emu, QUIZ_ACCOUNT, QUIZ_ID);
   const tracking = await setUpTracking(hub);
 
   const writes: Write[] = [];
@@ -217,18 +159,7 @@ async function crashRun(t: TestContext): Promise<void> {
   const send = async (w: Write): Promise<void> => {
     await hub.ready();
     try {
-      const res =
-        w.kind === 'quiz'
-          ? await call(hub, 'POST', '/quiz/results', quizHeaders, quizResult(QUIZ_ID, w.id))
-          : w.kind === 'tracking'
-            ? await call(
-                hub,
-                'POST',
-                `/api/v1/tracking/${tracking.botId}`,
-                { 'x-api-key': tracking.key },
-                { tracking_number: w.id, client_code: `C${w.id.slice(-1)}` },
-              )
-            : await call(hub, 'POST', '/probe/hook', { 'x-event-id': w.id }, { event: w.id });
+      const res = await sendWrite(hub, w, { quizHeaders, quizId: QUIZ_ID, tracking });
       statuses.set(w.id, res.status);
       if (res.status >= 200 && res.status < 300) acked.add(w.id);
     } catch (err) {

@@ -1,4 +1,4 @@
-// What the scale-out test (scale-out.test.ts) runs on: hub processes of one role each (test/fixtures/scale-hub.ts,
+// What the scale-out test (scale-out.test.ts) runs on: hub processes of one role each (test/fixtures/hub-process.ts,
 // `node --import tsx`, their own port), plain HTTP calls to them, and the quiz and tracking set-up done through
 // the API processes (amoCRM's consent flow against the emulator; directory sync and the rule check run on workers).
 import assert from 'node:assert/strict';
@@ -8,6 +8,8 @@ import { request } from 'undici';
 import type { AmoEmulator } from '../../src/emulators/amocrm/index.js';
 import { eventually } from '../helpers/hub.js';
 import { token } from '../modules/quiz/helpers.js';
+import { result as quizResult } from '../modules/quiz/amo-bed.js';
+import type { Write } from './scale-effects.js';
 import { freePort } from './outage-kit.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -33,7 +35,7 @@ export class HubProcess {
 
   async start(): Promise<void> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/scale-hub.ts', '--role', this.role], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/hub-process.ts', '--role', this.role], {
       cwd: root,
       env: { ...process.env, ...this.env, PORT: String(port), SCALE_PROCESS_NAME: this.name },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,8 +94,13 @@ export interface Answer {
   json(): unknown;
 }
 
+/** What a call needs of a hub: where it listens (a HubProcess here, crash.test.ts's own). */
+export interface HubAt {
+  readonly origin: string;
+}
+
 export async function call(
-  hub: HubProcess,
+  hub: HubAt,
   method: 'GET' | 'POST',
   path: string,
   headers: Record<string, string> = {},
@@ -114,7 +121,7 @@ export async function call(
  * A quiz account connected through amoCRM's consent flow, its directories synced and a rule for `quizId` saved and
  * checked; every call goes to `api`, the jobs behind them run on the workers. Answers the quiz API's headers.
  */
-export async function setUpQuiz(api: HubProcess, emu: AmoEmulator, quizAccount: string, quizId: number): Promise<Record<string, string>> {
+export async function setUpQuiz(api: HubAt, emu: AmoEmulator, quizAccount: string, quizId: number): Promise<Record<string, string>> {
   const headers = { authorization: `Bearer ${await token(quizAccount, { expiresIn: '2h' })}` };
   const link = await call(api, 'POST', '/quiz/account', headers);
   assert.equal(link.status, 200);
@@ -148,6 +155,28 @@ export async function setUpQuiz(api: HubProcess, emu: AmoEmulator, quizAccount: 
   return headers;
 }
 
+/** One write of the mixed stream the crash and scale-out tests send: a quiz result, a tracking create or a webhook. */
+export function sendWrite(
+  api: HubAt,
+  w: Write,
+  to: {
+    readonly quizHeaders: Record<string, string>;
+    readonly quizId: number;
+    readonly tracking: { readonly botId: number; readonly key: string };
+  },
+): Promise<Answer> {
+  if (w.kind === 'quiz') return call(api, 'POST', '/quiz/results', to.quizHeaders, quizResult(to.quizId, w.id));
+  if (w.kind === 'tracking')
+    return call(
+      api,
+      'POST',
+      `/api/v1/tracking/${to.tracking.botId}`,
+      { 'x-api-key': to.tracking.key },
+      { tracking_number: w.id, client_code: `C${w.id.slice(-1)}` },
+    );
+  return call(api, 'POST', '/probe/hook', { 'x-event-id': w.id }, { event: w.id });
+}
+
 /** A tracking bot and one API key for it with the given per-minute limit. */
 export async function trackingBot(
   api: HubProcess,
@@ -167,7 +196,7 @@ export async function trackingBot(
   return { botId, key: (key.json() as { key: string }).key };
 }
 
-/** An amoCRM call as the emulator received it: which hub process sent it (scale-hub.ts' headers) and when. */
+/** An amoCRM call as the emulator received it: which hub process sent it (hub-process.ts' headers) and when. */
 export interface AmoCall {
   /** When the hub process handed it to its HTTP client (its clock; every process runs on this machine). */
   readonly sent: number;

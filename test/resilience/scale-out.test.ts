@@ -11,9 +11,8 @@ import { createAmoEmulator } from '../../src/emulators/amocrm/index.js';
 import { emptyDatabase, testBackend } from '../helpers/db.js';
 import { eventually, TEST_SECRET_KEY } from '../helpers/hub.js';
 import { JWT_SECRET } from '../modules/quiz/helpers.js';
-import { result as quizResult } from '../modules/quiz/amo-bed.js';
 import { freePort, PrivateRedis, redisServerMissing } from './outage-kit.js';
-import { busiestSecond, call, HubProcess, maxPerSecond, recordCalls, setUpQuiz, trackingBot } from './scale-kit.js';
+import { busiestSecond, call, HubProcess, sendWrite, maxPerSecond, recordCalls, setUpQuiz, trackingBot } from './scale-kit.js';
 import { checkEffects, type Write } from './scale-effects.js';
 
 const ADMIN_TOKEN = 'scale-out-admin-token-0123456789';
@@ -80,18 +79,7 @@ async function scaleOut(t: TestContext): Promise<void> {
     writes.push({ kind: 'quiz', id: `q-${n}` }, { kind: 'tracking', id: `TRK-${n}` }, { kind: 'webhook', id: `evt-${n}` });
   }
   const send = async (w: Write, api: HubProcess) => {
-    const res =
-      w.kind === 'quiz'
-        ? await call(api, 'POST', '/quiz/results', quizHeaders, quizResult(QUIZ_ID, w.id))
-        : w.kind === 'tracking'
-          ? await call(
-              api,
-              'POST',
-              `/api/v1/tracking/${stream.botId}`,
-              { 'x-api-key': stream.key },
-              { tracking_number: w.id, client_code: `C${w.id.slice(-1)}` },
-            )
-          : await call(api, 'POST', '/probe/hook', { 'x-event-id': w.id }, { event: w.id });
+    const res = await sendWrite(api, w, { quizHeaders, quizId: QUIZ_ID, tracking: stream });
     assert.ok(res.status >= 200 && res.status < 300, `${w.id} via ${api.name}: ${res.status}`);
   };
   const streamStart = Date.now();

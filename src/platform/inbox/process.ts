@@ -1,7 +1,7 @@
 // The worker half of the inbox: a fetched batch of webhook jobs, their messages read in one statement, each run
 // through the queue's processor (concurrently, as a batch's jobs always ran), and the successes marked processed
 // in one statement. Failures are written one by one (each has its own error) and retried by the queue per job.
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import { inboxMessages } from '../db/schema.js';
@@ -30,7 +30,7 @@ export async function processBatch(
         await database.db
           .update(inboxMessages)
           .set({ status: 'failed', error: safeErrorMessage(err).slice(0, 2000), attempts: sql`${inboxMessages.attempts} + 1` })
-          .where(inArray(inboxMessages.id, [message.id]));
+          .where(eq(inboxMessages.id, message.id));
         return failure(job.id, err);
       }
     }),
