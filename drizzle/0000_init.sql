@@ -79,9 +79,21 @@ CREATE TABLE "onec_sync_bases" (
 	"login" text NOT NULL,
 	"password_sealed" text NOT NULL,
 	"checked_at" timestamp with time zone,
+	"options" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "onec_sync_bases_account_key_id_base_pk" PRIMARY KEY("account_key","id_base")
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_events" (
+	"account_key" text NOT NULL,
+	"id_base" text NOT NULL,
+	"event_key" text NOT NULL,
+	"event_name" text NOT NULL,
+	"lead_id" bigint NOT NULL,
+	"state" text DEFAULT 'pending' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "onec_sync_events_account_key_id_base_event_key_pk" PRIMARY KEY("account_key","id_base","event_key")
 );
 --> statement-breakpoint
 CREATE TABLE "onec_sync_field_maps" (
@@ -100,6 +112,35 @@ CREATE TABLE "onec_sync_handlers" (
 	"version" integer NOT NULL,
 	"handlers" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_index_state" (
+	"account_key" text PRIMARY KEY NOT NULL,
+	"loaded_at" timestamp with time zone,
+	"contacts" integer DEFAULT 0 NOT NULL,
+	"companies" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_links" (
+	"account_key" text NOT NULL,
+	"id_base" text NOT NULL,
+	"entity" text NOT NULL,
+	"id_1c" text NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"link" text,
+	"amo_updated_at" bigint,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "onec_sync_links_account_key_id_base_entity_id_1c_pk" PRIMARY KEY("account_key","id_base","entity","id_1c")
+);
+--> statement-breakpoint
+CREATE TABLE "onec_sync_match_keys" (
+	"account_key" text NOT NULL,
+	"entity" text NOT NULL,
+	"kind" text NOT NULL,
+	"value" text NOT NULL,
+	"amo_id" bigint NOT NULL,
+	"raw" text NOT NULL,
+	CONSTRAINT "onec_sync_match_keys_account_key_entity_kind_value_amo_id_pk" PRIMARY KEY("account_key","entity","kind","value","amo_id")
 );
 --> statement-breakpoint
 CREATE TABLE "onec_sync_secrets" (
@@ -359,6 +400,8 @@ CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint
 CREATE INDEX "onec_sync_handlers_scope_idx" ON "onec_sync_handlers" USING btree ("account_key","id_base","version");--> statement-breakpoint
+CREATE INDEX "onec_sync_links_amo_idx" ON "onec_sync_links" USING btree ("account_key","entity","amo_id");--> statement-breakpoint
+CREATE INDEX "onec_sync_match_keys_entity_idx" ON "onec_sync_match_keys" USING btree ("account_key","entity","amo_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_accounts_live_uq" ON "quiz_accounts" USING btree ("quiz_account_id") WHERE not "quiz_accounts"."deleted";--> statement-breakpoint
 CREATE INDEX "quiz_accounts_amo_idx" ON "quiz_accounts" USING btree ("amo_account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_fields_uq" ON "quiz_fields" USING btree ("amo_account_id","entity_type","amo_id");--> statement-breakpoint
