@@ -71,10 +71,18 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     };
   }
 
-  async function writeBatches(method: 'POST' | 'PATCH', path: string, key: string, items: readonly object[]): Promise<AmoWriteResult[]> {
+  async function writeBatches(
+    method: 'POST' | 'PATCH',
+    path: string,
+    key: string,
+    items: readonly object[],
+    batchMax: number = AMO_FACTS.writeBatchMax,
+  ): Promise<AmoWriteResult[]> {
+    if (!(batchMax >= 1 && batchMax <= AMO_FACTS.writeBatchHardMax))
+      throw new RangeError(`batchMax must be 1–${AMO_FACTS.writeBatchHardMax}`);
     const out: AmoWriteResult[] = [];
-    for (let start = 0; start < items.length; start += AMO_FACTS.writeBatchMax) {
-      const chunk = items.slice(start, start + AMO_FACTS.writeBatchMax).map((item, i) => ({ request_id: String(start + i), ...item }));
+    for (let start = 0; start < items.length; start += batchMax) {
+      const chunk = items.slice(start, start + batchMax).map((item, i) => ({ request_id: String(start + i), ...item }));
       const res = await transport.request<{ _embedded?: Record<string, Array<{ id: number; request_id?: string; updated_at?: number }>> }>(
         amoAccountId,
         {
@@ -105,8 +113,8 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
           throw err;
         }
       },
-      create: (items) => writeBatches('POST', path, entity, items),
-      update: (items: ReadonlyArray<WithId<W>>) => writeBatches('PATCH', path, entity, items),
+      create: (items, opts) => writeBatches('POST', path, entity, items, opts?.batchMax),
+      update: (items: ReadonlyArray<WithId<W>>, opts) => writeBatches('PATCH', path, entity, items, opts?.batchMax),
     };
   }
 
@@ -148,8 +156,8 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
       return res.data.map((r) => ({ ...r, request_id: (Array.isArray(r.request_id) ? r.request_id : [r.request_id]).map(String) }));
     },
     notes: {
-      async add(entity, notes) {
-        return writeBatches('POST', `/api/v4/${entity}/notes`, 'notes', notes);
+      async add(entity, notes, opts) {
+        return writeBatches('POST', `/api/v4/${entity}/notes`, 'notes', notes, opts?.batchMax);
       },
     },
     links: {

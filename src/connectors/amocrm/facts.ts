@@ -10,6 +10,8 @@ export const AMO_FACTS = {
   /** Documented per-request maxima. */
   complexBatchMax: 50,
   writeBatchMax: 50,
+  /** The most a batch add/update may carry (more gets 422 "Limit 250 per page"); callers that gather writes use it. */
+  writeBatchHardMax: 250,
   pageLimitMax: 250,
   /** Extra spacing per request on top of 1000/limit ms, so network jitter never lands 8 requests in one amoCRM second. */
   pacingMarginMs: 7,

@@ -25,6 +25,7 @@ export { answerCallback } from './http/routes.js';
 export { resultPage } from './http/pages.js';
 export { CALLBACK_PATH, DISCONNECT_PATH } from './settings.js';
 export { AMO_CONNECTOR_NAME } from './name.js';
+export { AMO_FACTS } from './facts.js';
 
 export interface AmoConnectorOptions {
   /** The token-expiry clock (tests move it forward with the emulator's). */

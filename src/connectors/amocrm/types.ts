@@ -342,6 +342,11 @@ export interface AmoLinkWrite {
 
 // ---------- the typed API of one account ----------
 
+export interface WriteBatchOptions {
+  /** Entities per request: 50 by default (amoCRM's recommendation), up to 250 (its limit). */
+  readonly batchMax?: number;
+}
+
 export interface AmoEntityApi<R, W> {
   /** Every matching entity, page by page (204 = no more; follows `_links.next`). */
   list(query?: AmoListQuery): AsyncIterable<R>;
@@ -349,10 +354,10 @@ export interface AmoEntityApi<R, W> {
   listAll(query?: AmoListQuery): Promise<R[]>;
   /** One entity, or undefined when amoCRM says 404/204. */
   get(id: number, withRelated?: readonly string[]): Promise<R | undefined>;
-  /** POST in batches of up to 50; results in input order. */
-  create(items: readonly W[]): Promise<AmoWriteResult[]>;
-  /** PATCH (array form) in batches of up to 50; results in input order. */
-  update(items: ReadonlyArray<WithId<W>>): Promise<AmoWriteResult[]>;
+  /** POST in batches of up to 50 (or `batchMax`, ≤ 250); results in input order. */
+  create(items: readonly W[], opts?: WriteBatchOptions): Promise<AmoWriteResult[]>;
+  /** PATCH (array form) in batches of up to 50 (or `batchMax`, ≤ 250); results in input order. */
+  update(items: ReadonlyArray<WithId<W>>, opts?: WriteBatchOptions): Promise<AmoWriteResult[]>;
 }
 
 export interface AmoApi {
@@ -369,7 +374,7 @@ export interface AmoApi {
   readonly companies: AmoEntityApi<AmoCompany, CompanyWrite>;
   /** POST /leads/complex directly (≤ 50 items; throws AmoError on a rejected request). */
   complex(items: readonly ComplexLeadInput[]): Promise<ComplexLeadCreated[]>;
-  readonly notes: { add(entity: AmoEntity, notes: readonly AmoNoteWrite[]): Promise<AmoWriteResult[]> };
+  readonly notes: { add(entity: AmoEntity, notes: readonly AmoNoteWrite[], opts?: WriteBatchOptions): Promise<AmoWriteResult[]> };
   readonly links: { link(entity: AmoEntity, id: number, links: readonly AmoLinkWrite[]): Promise<void> };
 }
 

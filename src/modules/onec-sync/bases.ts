@@ -5,6 +5,7 @@
 import type { Hub } from '../../platform/hub.js';
 import { assertTargetAllowed, HostLookupError, SsrfBlockedError, type ResolveAll } from '../../platform/outbound/ssrf.js';
 import { onecError } from './errors.js';
+import type { BaseOptions } from './options.js';
 
 export type MappedEntity = 'contacts' | 'companies' | 'leads';
 
@@ -85,6 +86,21 @@ export class BaseService {
       login: row.login,
       password: this.hub.secrets.decrypt(row.password_sealed, sealContext(key, idBase)),
     };
+  }
+
+  /** The base's operator options (options.ts); {} when none were set. */
+  async options(key: string, idBase: string): Promise<BaseOptions> {
+    const [row] = await this.hub.database.query<{ options: BaseOptions }>(
+      'select options from onec_sync_bases where account_key = $1 and id_base = $2',
+      [key, idBase],
+    );
+    if (!row) throw onecError('BASE_NOT_FOUND');
+    return row.options ?? {};
+  }
+
+  async exists(key: string, idBase: string): Promise<boolean> {
+    const rows = await this.hub.database.query('select 1 from onec_sync_bases where account_key = $1 and id_base = $2', [key, idBase]);
+    return rows.length > 0;
   }
 
   /** Replaces one entity's field-correspondence table of a registered base. */

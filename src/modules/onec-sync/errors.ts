@@ -24,6 +24,16 @@ export const onecError = defineErrors({
   HANDLERS_NOT_FOUND: { status: 404, message: 'Обработчики 1С ещё не опубликованы' },
   SECRET_NOT_FOUND: { status: 404, message: 'Секрет интеграции для этого аккаунта не создан' },
   SECRET_EXISTS: { status: 409, message: 'Секрет интеграции уже создан: смените его (rotate)' },
+  // The entity sync (§2.3–2.6).
+  ACCOUNT_NOT_CONNECTED: { status: 409, message: 'Аккаунт amoCRM не подключён к интеграции или требует повторной авторизации' },
+  NAME_REQUIRED: { status: 400, message: 'Для новой записи amoCRM нужно имя (name)' },
+  FIELD_REJECTED: { status: 400, message: 'Значение поля не подходит полю amoCRM' },
+  INVALID_ORDER: { status: 400, message: 'Некорректный заказ' },
+  ENTITY_NOT_FOUND: { status: 404, message: 'Сущность не найдена в amoCRM' },
+  LEAD_NOT_FOUND: { status: 404, message: 'Сделка не найдена: передайте id сделки amoCRM или id_1c связанного заказа' },
+  AMO_REJECTED: { status: 422, message: 'amoCRM отклонил данные' },
+  AMO_UNAVAILABLE: { status: 503, message: 'amoCRM временно недоступен, повторите запрос позже' },
+  EVENT_IN_PROGRESS: { status: 409, message: 'Это событие уже обрабатывается, повторите запрос позже' },
 });
 
 export type OnecErrorCode = keyof typeof onecError.catalogue;

@@ -1,7 +1,8 @@
 // Entrance of the 1C ↔ amoCRM sync module (seed 001 §2): the endpoints 1C calls under /onec (HTTP Basic with the
 // account's integration secret), the operator API under /admin/v1/onec and `hub onec`. Built so far: the base,
 // field mappings and handler packages; the entity sync (§2.3–2.6) is still to come (docs/modules/onec-sync.md).
-import { defineModule } from '../../platform/module.js';
+import { defineModule, type ModuleContext } from '../../platform/module.js';
+import type { Connectors } from '../../connectors/index.js';
 import { checkOnecSyncSettings, ONEC_SYNC_SETTINGS } from './settings.js';
 import { onecCli } from './cli.js';
 import { SecretService } from './secrets.js';
@@ -11,6 +12,14 @@ import { publicRoutes } from './routes.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 import { TAG } from './contract.js';
 import type { ResolveAll } from '../../platform/outbound/ssrf.js';
+import { AMO_FACTS } from '../../connectors/amocrm/index.js';
+import { AmoIndex } from './amo-index.js';
+import { AmoWriteBatcher } from './batcher.js';
+import { FieldDirectory } from './directory.js';
+import { EntitySync } from './entity-sync.js';
+import { EventService } from './events.js';
+import { LinkService } from './links.js';
+import { syncRoutes } from './sync-routes.js';
 
 export type { CheckBase } from './bases.js';
 
@@ -37,13 +46,29 @@ export function createOnecSyncModule(options: OnecSyncOptions = {}) {
       { name: ADMIN_TAG, description: '1C sync: integration secrets, bases and field mappings, handler packages (operator API)' },
     ],
     cli: onecCli,
-    create({ hub, settings }) {
+    create({ hub, settings, deps }: ModuleContext<typeof ONEC_SYNC_SETTINGS, Connectors>) {
       const secrets = new SecretService(hub);
       const bases = new BaseService(hub, options.checkBase, options.resolve);
       const handlers = new HandlerService(hub);
+      const amo = () => deps.amo;
+      const links = new LinkService(hub);
+      const index = new AmoIndex(hub, amo);
+      const batcher = new AmoWriteBatcher({
+        windowMs: settings.batchWindowMs,
+        max: settings.batchMax,
+        apiFor: (id) => deps.amo.api(id),
+        clockSkewMs: AMO_FACTS.reconcileClockSkewMs,
+        maxAttempts: 3,
+      });
+      const directory = new FieldDirectory(amo, settings.fieldsCacheSeconds * 1000);
+      const sync = new EntitySync({ amo, bases, links, index, directory, batcher });
+      const events = new EventService(hub, { amo, bases, links, index, directory, batcher }, sync);
       return {
-        api: { bases, handlers },
-        routes: (app) => publicRoutes(app, { hub, secrets, bases, handlers, settings }),
+        api: { bases, handlers, index, batcher },
+        routes: (app) => {
+          publicRoutes(app, { hub, secrets, bases, handlers, settings });
+          syncRoutes(app, { sync, events });
+        },
         adminRoutes: (app) => adminRoutes(app, { secrets, bases, handlers }),
       };
     },

@@ -16,6 +16,31 @@ export const ONEC_SYNC_SETTINGS = defineSettings({
     secret: true,
     description: 'HTTP Basic password of the 1C handler publisher (set together with ONEC_SYNC_PUBLISHER_USER).',
   },
+  batchWindowMs: {
+    env: 'ONEC_SYNC_BATCH_WINDOW_MS',
+    kind: 'int',
+    default: '40',
+    min: 0,
+    max: 2000,
+    description:
+      'How long an idle account waits for more 1C calls before writing to amoCRM, so concurrent calls share one batch request (1C waits for each answer).',
+  },
+  batchMax: {
+    env: 'ONEC_SYNC_BATCH_MAX',
+    kind: 'int',
+    default: '250',
+    min: 1,
+    max: 250,
+    description: 'Most amoCRM entities in one batch write (amoCRM takes up to 250).',
+  },
+  fieldsCacheSeconds: {
+    env: 'ONEC_SYNC_FIELDS_CACHE_SECONDS',
+    kind: 'int',
+    default: '300',
+    min: 0,
+    max: 86_400,
+    description: "How long an account's amoCRM custom-field list is reused before it is read again (an unknown field re-reads it at once).",
+  },
 });
 
 export type OnecSyncSettings = SettingsOf<typeof ONEC_SYNC_SETTINGS>;
