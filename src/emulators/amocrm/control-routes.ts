@@ -73,6 +73,11 @@ export function controlRoutes(app: FastifyInstance, control: AmoEmulatorControl)
       });
       c.get('/webhooks/deliveries', async (_req, reply) => ok(reply, control.webhooks.deliveries()));
 
+      c.post('/accounts/:subdomain/:type/custom_fields', async (req, reply) => {
+        const p = req.params as B;
+        const b = body(req.body) as Parameters<AmoEmulatorControl['addCustomField']>[1];
+        return ok(reply, { id: control.addCustomField(p.type as EntityType, b, p.subdomain as string) });
+      });
       c.get('/accounts/:subdomain/:type', async (req, reply) => {
         const p = req.params as B;
         return ok(reply, control.entities.list(p.type as EntityType, p.subdomain as string));
