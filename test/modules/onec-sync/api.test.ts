@@ -111,8 +111,15 @@ test('every 1C route is in the OpenAPI document with its operationId and the Bas
   const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>)
     .filter(([p]) => p.startsWith('/onec/'))
     .flatMap(([p, item]) => Object.values(item).map((op) => `${op.operationId} ${p}`));
-  assert.equal(ops.length, 8, ops.join('\n'));
-  assert.ok(ops.includes('OnecHandlersSet /onec/update_handlers/set_handlers'));
+  assert.equal(ops.length, 12, ops.join('\n'));
+  for (const op of [
+    'OnecHandlersSet /onec/update_handlers/set_handlers',
+    'OnecSyncContact /onec/sync/clients_contacts',
+    'OnecSyncCompany /onec/sync/clients_companies',
+    'OnecSyncOrder /onec/sync/leads',
+    'OnecProcessEvent /onec/sync/process_event',
+  ])
+    assert.ok(ops.includes(op), op);
   assert.deepEqual(doc.components.securitySchemes.onecBasic, {
     type: 'http',
     scheme: 'basic',
