@@ -1,7 +1,8 @@
 // Gathers the amoCRM writes of concurrent 1C calls into shared batch requests. 1C waits for every /sync/* answer
 // and an account allows 7 requests/s, so one request per counterparty would cap a full sync at 7 counterparties/s.
-// Writes queue per (account, entity, operation) lane; an idle lane waits ONEC_SYNC_BATCH_WINDOW_MS for company,
-// a busy one sends everything that gathered meanwhile as soon as its request returns (up to 250 per request).
+// Writes queue per (account, entity, operation) lane; a lane waits ONEC_SYNC_BATCH_WINDOW_MS for company before
+// each request — after an idle spell and after each answer, when the callers it answered come back — and sends
+// at once when 250 have gathered.
 //
 // A create whose answer was lost (timeout, 5xx, unreadable answer: `notApplied` false) may have landed, and amoCRM
 // has no idempotency key: before sending it again the lane lists what the account created since the batch left and
@@ -89,7 +90,12 @@ export class AmoWriteBatcher {
     lane.busy = true;
     void (async () => {
       try {
-        while (lane.items.length > 0) await this.#send(lane, lane.items.splice(0, this.opts.max));
+        while (lane.items.length > 0) {
+          await this.#send(lane, lane.items.splice(0, this.opts.max));
+          // The callers just answered come back within milliseconds with their next item (1C waits for each
+          // answer): sending what gathered at once would alternate full and near-empty batches.
+          if (lane.items.length > 0 && lane.items.length < this.opts.max) await new Promise((r) => setTimeout(r, this.opts.windowMs));
+        }
       } finally {
         lane.busy = false;
       }
