@@ -1,0 +1,65 @@
+// `hub samba user …`: the users SAMBA authenticates as (HTTP Basic).
+//   hub samba user add <login>       (password from --password, else read from stdin: not in the shell history)
+//   hub samba user passwd <login>    (the old password stops working at once)
+//   hub samba user remove <login>
+//   hub samba user list
+import type { ModuleCli } from '../../platform/module.js';
+import { UserService } from './users.js';
+
+/** The password: --password, else the first line of standard input (a pipe or a here-string). */
+async function passwordOf(o: { password?: string }, stdin: () => Promise<string>): Promise<string> {
+  if (o.password !== undefined) return o.password;
+  const line = (await stdin()).split(/\r?\n/)[0] ?? '';
+  if (!line) throw new Error('no password: pass --password or write it to standard input');
+  return line;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sambaCli(stdin: () => Promise<string> = readStdin): ModuleCli {
+  return (program, withHub, io) => {
+    const user = program
+      .command('samba')
+      .description('SAMBA accounting API (seed 002)')
+      .command('user')
+      .description('Users SAMBA calls /samba as (HTTP Basic)');
+    user
+      .command('add <login>')
+      .description('Add a user')
+      .option('--password <password>', 'the password (else read from standard input)')
+      .action(async (login: string, o: { password?: string }) => {
+        const password = await passwordOf(o, stdin);
+        const u = await withHub((hub) => new UserService(hub).add(login, password));
+        io.out(`${u.login}\n`);
+        io.err(`SAMBA: HTTP Basic, логин ${u.login}. Создан ${u.created_at}\n`);
+      });
+    user
+      .command('passwd <login>')
+      .description("Replace a user's password")
+      .option('--password <password>', 'the new password (else read from standard input)')
+      .action(async (login: string, o: { password?: string }) => {
+        const password = await passwordOf(o, stdin);
+        const u = await withHub((hub) => new UserService(hub).passwd(login, password));
+        io.out(`${u.login}\n`);
+      });
+    user
+      .command('remove <login>')
+      .description('Remove a user')
+      .action(async (login: string) => {
+        await withHub((hub) => new UserService(hub).remove(login));
+        io.out(`${login}\n`);
+      });
+    user
+      .command('list')
+      .description('List the users')
+      .action(async () => {
+        const users = await withHub((hub) => new UserService(hub).list());
+        for (const u of users) io.out(`${u.login}\t${u.created_at}\t${u.updated_at}\n`);
+      });
+  };
+}
