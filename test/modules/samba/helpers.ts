@@ -57,8 +57,8 @@ export function samba(h: TestHub, authorization: string | undefined): Caller {
     }) as Promise<Answer>;
 }
 
-export async function sambaHub(t: TestContext, clock = new TestClock()): Promise<SambaBed> {
-  const h = await testHub(t, { modules: [createSambaModule({ now: clock.now })] });
+export async function sambaHub(t: TestContext, clock = new TestClock(), env: Record<string, string> = {}): Promise<SambaBed> {
+  const h = await testHub(t, { modules: [createSambaModule({ now: clock.now })], env });
   const res = await admin(h, 'POST', '/samba/users', USER);
   if (res.statusCode !== 201) throw new Error(`user add: ${res.statusCode} ${res.body}`);
   return { h, clock, call: samba(h, basic(USER.login, USER.password)) };
