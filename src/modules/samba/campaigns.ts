@@ -34,6 +34,7 @@ export class CampaignService {
   ) {}
 
   list(q: RkQueryT): Promise<CampaignT[]> {
+    checkTaxIds(q);
     const where = new S.Where()
       .eq('r.uuid', q.uuid)
       .like('r.name_lc', q.name)

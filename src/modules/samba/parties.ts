@@ -41,6 +41,7 @@ export class OrgService {
   ) {}
 
   list(q: FinalAdvQueryT): Promise<FinalAdvT[]> {
+    checkTaxIds(q);
     const where = new S.Where().eq('uuid', q.uuid).eq('inn', q.inn).eq('kpp', q.kpp).like('name_lc', q.name);
     return this.hub.database.query<FinalAdvT>(`${SELECT[this.org]} ${where} order by name, inn, kpp`, where.params);
   }
@@ -103,6 +104,7 @@ export class ContractService {
   constructor(private readonly hub: Hub) {}
 
   list(q: ContractQueryT): Promise<ContractT[]> {
+    checkTaxIds(q);
     const where = new S.Where()
       .eq('k.uuid', q.uuid)
       .eq('k.number', q.number)
@@ -178,6 +180,7 @@ export class BrandService {
   constructor(private readonly hub: Hub) {}
 
   list(q: BrandQueryT): Promise<BrandT[]> {
+    checkTaxIds(q);
     const where = new S.Where()
       .eq('b.uuid', q.uuid)
       .like('b.name_lc', q.name)
