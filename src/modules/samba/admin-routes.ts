@@ -14,7 +14,7 @@ import { DATE_PATTERN } from './values.js';
 export const ADMIN_TAG = 'admin: samba';
 
 const Login = Type.String({ pattern: LOGIN_PATTERN, maxLength: 64, description: 'Логин HTTP Basic' });
-const Password = Type.String({ minLength: MIN_PASSWORD, maxLength: 200, pattern: '^[^\\u0000-\\u001F]*$', description: 'Пароль' });
+const Password = LineString({ minLength: MIN_PASSWORD, maxLength: 200, description: 'Пароль' });
 const User = Type.Object({ login: Type.String(), created_at: Type.String(), updated_at: Type.String() }, { title: 'SambaUser' });
 const Str = (maxLength: number, description: string) => LineString({ maxLength, description });
 const Opt = (maxLength: number, description: string) => Type.Optional(Str(maxLength, description));
@@ -55,7 +55,14 @@ export function adminRoutes(scope: FastifyInstance, s: Services): void {
 
   app.get(
     '/samba/users',
-    { schema: { operationId: 'AdminSambaUserList', ...base, summary: 'SAMBA users', response: { 200: Type.Object({ users: Type.Array(User) }), 401: E } } },
+    {
+      schema: {
+        operationId: 'AdminSambaUserList',
+        ...base,
+        summary: 'SAMBA users',
+        response: { 200: Type.Object({ users: Type.Array(User) }), 401: E },
+      },
+    },
     async () => ({ users: await s.users.list() }),
   );
   app.post(

@@ -27,10 +27,7 @@ export const SambaFailure = Type.Object(
   { title: 'SambaFailure' },
 );
 
-export const FinalAdv = Type.Object(
-  { uuid: S(), name: S(), fullName: S(), inn: S(), kpp: S() },
-  { title: 'SambaFinalAdv' },
-);
+export const FinalAdv = Type.Object({ uuid: S(), name: S(), fullName: S(), inn: S(), kpp: S() }, { title: 'SambaFinalAdv' });
 export const FinalAdvShort = Type.Object({ name: S(), uuid: S() }, { title: 'SambaFinalAdvShort' });
 export const FinalAdvUpdated = Type.Object({ uuid: S(), inn: S(), kpp: S(), name: S() }, { title: 'SambaFinalAdvUpdated' });
 
@@ -90,7 +87,13 @@ export const InvoiceSaved = Type.Object(
   { title: 'SambaInvoiceSaved' },
 );
 export const InvoiceDocument = Type.Object(
-  { uuid: S('Счет'), number: S('Номер счета'), date: Date1C('Дата счета'), uuid_doc: S('Документ оплаты'), name_doc: S('Представление документа') },
+  {
+    uuid: S('Счет'),
+    number: S('Номер счета'),
+    date: Date1C('Дата счета'),
+    uuid_doc: S('Документ оплаты'),
+    name_doc: S('Представление документа'),
+  },
   { title: 'SambaInvoiceDocument' },
 );
 export const Payment = Type.Object(

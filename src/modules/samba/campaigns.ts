@@ -145,9 +145,7 @@ export class CampaignService {
     }
     const brandNamed = anyGiven(b, 'uuid_brand', 'name_brand');
     const brand =
-      brandNamed || !current || contractor !== current.uuid_contractor
-        ? await this.#brand(contractor, b)
-        : orNull(current.uuid_brand);
+      brandNamed || !current || contractor !== current.uuid_contractor ? await this.#brand(contractor, b) : orNull(current.uuid_brand);
     return { contractor, finaladv, contract, brand };
   }
 

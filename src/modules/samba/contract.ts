@@ -78,9 +78,14 @@ export const ContractQuery = Type.Object({
 });
 export const ContractCreate = Type.Object(
   { number: Text('Номер договора (обязательно)', 200), date: DateIn('Дата договора (обязательно)'), ...finaladvRef, ...contractorRef },
-  { examples: [{ number: '1-Test', date: '20220721', inn_finaladv: '7717707438', kpp_finaladv: '771701004', inn_contractor: '7726472670' }] },
+  {
+    examples: [{ number: '1-Test', date: '20220721', inn_finaladv: '7717707438', kpp_finaladv: '771701004', inn_contractor: '7726472670' }],
+  },
 );
-export const ContractUpdate = Type.Object({ uuid: Uuid('Уникальный идентификатор договора (или номер и дата)'), ...ContractCreate.properties });
+export const ContractUpdate = Type.Object({
+  uuid: Uuid('Уникальный идентификатор договора (или номер и дата)'),
+  ...ContractCreate.properties,
+});
 
 // 3. Юр. лица
 export const CustomerQuery = FinalAdvQuery;

@@ -21,7 +21,11 @@ export function createSambaModule(options: SambaOptions = {}) {
     prefix: '/samba',
     docs: 'docs/modules/samba.md',
     securitySchemes: {
-      sambaBasic: { type: 'http', scheme: 'basic', description: 'SAMBA: пользователь и пароль, заведенные оператором (hub samba user add)' },
+      sambaBasic: {
+        type: 'http',
+        scheme: 'basic',
+        description: 'SAMBA: пользователь и пароль, заведенные оператором (hub samba user add)',
+      },
     },
     tags: [
       { name: TAG, description: 'API 1С для SAMBA (seed 002): ответы {status, message, result}. HTTP Basic.' },

@@ -155,9 +155,12 @@ export class ContractService {
     const found = given(b.uuid) ? await this.resolve({ uuid: b.uuid }) : await this.resolve({ number: b.number, date: b.date });
     const number = given(b.number) ? b.number : found.number;
     const date = given(b.date) ? parseDate(b.date, 'date') : found.date;
-    const finaladv = given(b.uuid_finaladv) || given(b.inn_finaladv) ? (await resolveOrg(this.hub, 'finaladv', finaladvOf(b))).uuid : found.uuid_finaladv;
+    const finaladv =
+      given(b.uuid_finaladv) || given(b.inn_finaladv) ? (await resolveOrg(this.hub, 'finaladv', finaladvOf(b))).uuid : found.uuid_finaladv;
     const contractor =
-      given(b.uuid_contractor) || given(b.inn_contractor) ? (await resolveOrg(this.hub, 'customer', contractorOf(b))).uuid : found.uuid_contractor;
+      given(b.uuid_contractor) || given(b.inn_contractor)
+        ? (await resolveOrg(this.hub, 'customer', contractorOf(b))).uuid
+        : found.uuid_contractor;
     try {
       await this.hub.database.query(
         `update samba_contracts set number = $2, date = $3, finaladv_uuid = $4, contractor_uuid = $5 where uuid = $1`,
@@ -217,7 +220,11 @@ export class BrandService {
     const [found] = await this.list({ uuid: b.uuid });
     if (!found) throw sambaError('NOT_FOUND', `Бренд не найден: uuid ${b.uuid}`);
     try {
-      await this.hub.database.query(`update samba_brands set name = $2, name_lc = $3 where uuid = $1`, [found.uuid, b.name, b.name!.toLowerCase()]);
+      await this.hub.database.query(`update samba_brands set name = $2, name_lc = $3 where uuid = $1`, [
+        found.uuid,
+        b.name,
+        b.name!.toLowerCase(),
+      ]);
     } catch (err) {
       if (S.isUniqueViolation(err)) throw await this.#exists(found.uuid_contractor, b.name!);
       throw err;

@@ -97,7 +97,7 @@ export class UserService {
 
 function checkCredentials(login: string, password: string): void {
   if (!new RegExp(LOGIN_PATTERN).test(login)) throw new RangeError('login: 1–64 characters of A–Z a–z 0–9 . _ @ -');
-  if (password.length < MIN_PASSWORD || password.length > 200 || /[\u0000-\u001f]/.test(password))
+  if (password.length < MIN_PASSWORD || password.length > 200 || [...password].some((c) => c.charCodeAt(0) < 0x20))
     throw new RangeError(`password: ${MIN_PASSWORD}–200 characters, no control characters`);
 }
 

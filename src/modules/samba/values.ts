@@ -65,7 +65,9 @@ export function parseDate(value: string, field: string): string {
     const [hh, mm, ss, zone] = [+(match[4] ?? 0), +(match[5] ?? 0), +(match[6] ?? 0), match[7]];
     if (hh > 23 || mm > 59 || ss > 59 || !realDay(y, m, d)) throw bad();
     if (zone) {
-      const instant = new Date(`${match[1]}-${match[2]}-${match[3]}T${pad(hh)}:${pad(mm)}:${pad(ss)}${zone === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`);
+      const instant = new Date(
+        `${match[1]}-${match[2]}-${match[3]}T${pad(hh)}:${pad(mm)}:${pad(ss)}${zone === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`,
+      );
       if (Number.isNaN(instant.getTime())) throw bad();
       return moscow(instant);
     }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { admin, customer, expect, sambaHub, TestClock, TORNADO, tornadoWorld } from './helpers.js';
 
-test('VAT: 20/120 up to 2025-12-31 23:59:59 Moscow time, 22/122 from 2026-01-01 00:00:00; PUT keeps the invoice date\'s rate', async (t) => {
+test("VAT: 20/120 up to 2025-12-31 23:59:59 Moscow time, 22/122 from 2026-01-01 00:00:00; PUT keeps the invoice date's rate", async (t) => {
   const clock = new TestClock(new Date('2025-12-31T20:59:59Z'));
   const bed = await sambaHub(t, clock);
   const { call } = bed;
@@ -35,9 +35,14 @@ test('concurrent invoices of one campaign get distinct consecutive numbers', asy
   const { call } = bed;
   await tornadoWorld(bed);
   const N = 24;
-  const answers = await Promise.all(Array.from({ length: N }, (_, i) => expect(call('POST', '/po', { rk_id: 'У191994', amount: 1000 + i }), 200)));
+  const answers = await Promise.all(
+    Array.from({ length: N }, (_, i) => expect(call('POST', '/po', { rk_id: 'У191994', amount: 1000 + i }), 200)),
+  );
   const numbers = answers.map((a) => a.result.number as string).sort();
-  assert.deepEqual(numbers, Array.from({ length: N }, (_, i) => `УЛУ000001/${String(i + 1).padStart(2, '0')}`));
+  assert.deepEqual(
+    numbers,
+    Array.from({ length: N }, (_, i) => `УЛУ000001/${String(i + 1).padStart(2, '0')}`),
+  );
   const listed = (await expect(call('GET', '/po'), 200)).result;
   assert.equal(new Set(listed.map((i: { number: string }) => i.number)).size, N);
 });
@@ -46,7 +51,9 @@ test('concurrent campaigns: sequential numberMF without gaps; the same rk_id at 
   const bed = await sambaHub(t);
   const { h, call } = bed;
   await customer(h, TORNADO);
-  const made = await Promise.all(Array.from({ length: 12 }, (_, i) => expect(call('POST', '/rk', { rk_id: `R${i}`, inn_contractor: TORNADO.inn }), 200)));
+  const made = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => expect(call('POST', '/rk', { rk_id: `R${i}`, inn_contractor: TORNADO.inn }), 200)),
+  );
   assert.deepEqual(
     made.map((m) => m.result.numberMF).sort(),
     Array.from({ length: 12 }, (_, i) => `У${String(i + 1).padStart(6, '0')}`),
@@ -60,17 +67,25 @@ test('concurrent campaigns: sequential numberMF without gaps; the same rk_id at 
   assert.deepEqual([winner.numberMF, next.result.numberMF], ['У000013', 'У000014']);
 });
 
-test('/payment/po status: Не оплачено, Частично оплачено, Оплачено, Переплата; the seed\'s numbers', async (t) => {
+test("/payment/po status: Не оплачено, Частично оплачено, Оплачено, Переплата; the seed's numbers", async (t) => {
   const bed = await sambaHub(t);
   const { h, call } = bed;
   await tornadoWorld(bed);
   const po = (await expect(call('POST', '/po', { rk_id: 'У191994', amount: 68714.65 }), 200)).result;
   const pay = async (amount: number | string, number: string) => {
-    const res = await admin(h, 'POST', '/samba/payments', { uuid_po: po.uuid, number, date: '11.03.2024', amount, numberMF: '0Л000000023' });
+    const res = await admin(h, 'POST', '/samba/payments', {
+      uuid_po: po.uuid,
+      number,
+      date: '11.03.2024',
+      amount,
+      numberMF: '0Л000000023',
+    });
     assert.equal(res.statusCode, 201, res.body);
     return res.json();
   };
-  const status = async () => [...new Set((await expect(call('GET', `/payment/po?uuid=${po.uuid}`), 200)).result.map((p: { status: string }) => p.status))];
+  const status = async () => [
+    ...new Set((await expect(call('GET', `/payment/po?uuid=${po.uuid}`), 200)).result.map((p: { status: string }) => p.status)),
+  ];
   assert.equal((await pay(30000, '1')).status, 'Частично оплачено');
   await pay(-30000, '2');
   assert.deepEqual(await status(), ['Не оплачено'], 'paid back in full');
@@ -84,7 +99,7 @@ test('/payment/po status: Не оплачено, Частично оплачен
   assert.equal(missing.statusCode, 404);
 });
 
-test('GET /po filters: period, day, advance (from the campaign), number (1C\'s or the caller\'s), numberMF', async (t) => {
+test("GET /po filters: period, day, advance (from the campaign), number (1C's or the caller's), numberMF", async (t) => {
   const clock = new TestClock(new Date('2024-10-09T10:00:00Z'));
   const bed = await sambaHub(t, clock);
   const { call } = bed;

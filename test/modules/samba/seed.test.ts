@@ -2,13 +2,14 @@
 // the hub's own, so they are taken from the answers where the example shows 1C's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admin, ALD, customer, expect, ITARGET, LIDCOM, sambaHub, TORNADO, tornadoWorld, TRADITION } from './helpers.js';
+import { admin, ALD, customer, expect, ITARGET, sambaHub, TORNADO, tornadoWorld, TRADITION } from './helpers.js';
 
 const KARAT = { inn: '7717707438', name: 'Карат Рус Медиа ООО' };
 
 test('§1 final advertisers: list, create (existing ИНН+КПП → 409 with it), update by ИНН+КПП', async (t) => {
   const { call } = await sambaHub(t);
-  const forTest = (await expect(call('POST', '/finaladv', { ...KARAT, kpp: '771701002', name: 'Карат Рус Медиа ООО FOR TEST' }), 200)).result;
+  const forTest = (await expect(call('POST', '/finaladv', { ...KARAT, kpp: '771701002', name: 'Карат Рус Медиа ООО FOR TEST' }), 200))
+    .result;
   const created = await expect(call('POST', '/finaladv', { ...KARAT, kpp: '771701001', fullName: 'Карат Рус Медиа ООО' }), 200);
   assert.equal(created.message, 'Конечный рекламодатель успешно создан');
   const karat = created.result;
@@ -19,7 +20,13 @@ test('§1 final advertisers: list, create (existing ИНН+КПП → 409 with i
     message: 'seccess',
     result: [
       { uuid: karat.uuid, name: 'Карат Рус Медиа ООО', fullName: 'Карат Рус Медиа ООО', inn: '7717707438', kpp: '771701001' },
-      { uuid: forTest.uuid, name: 'Карат Рус Медиа ООО FOR TEST', fullName: 'Карат Рус Медиа ООО FOR TEST', inn: '7717707438', kpp: '771701002' },
+      {
+        uuid: forTest.uuid,
+        name: 'Карат Рус Медиа ООО FOR TEST',
+        fullName: 'Карат Рус Медиа ООО FOR TEST',
+        inn: '7717707438',
+        kpp: '771701002',
+      },
     ],
   });
   // §1.2 — the example's request answers the example's error, with the existing record
@@ -34,7 +41,12 @@ test('§1 final advertisers: list, create (existing ИНН+КПП → 409 with i
   });
   // §1.3 — found by ИНН+КПП, names replaced
   const updated = await expect(
-    call('PUT', '/finaladv', { inn: '7717707438', kpp: '771701002', name: 'Карат Рус Медиа ООО FOR TEST 3', fullName: 'ООО "Карат Рус Медиа"' }),
+    call('PUT', '/finaladv', {
+      inn: '7717707438',
+      kpp: '771701002',
+      name: 'Карат Рус Медиа ООО FOR TEST 3',
+      fullName: 'ООО "Карат Рус Медиа"',
+    }),
     200,
   );
   assert.deepEqual(updated, {
@@ -49,9 +61,16 @@ test('§1 final advertisers: list, create (existing ИНН+КПП → 409 with i
 test('§2 final contracts: create from the example, list it, update it by uuid with another advertiser and contractor', async (t) => {
   const { h, call } = await sambaHub(t);
   const itarget = await customer(h, ITARGET);
-  const adv = (await expect(call('POST', '/finaladv', { ...KARAT, kpp: '771701004', name: 'Карат Рус Медиа ООО FOR TEST 22' }), 200)).result;
+  const adv = (await expect(call('POST', '/finaladv', { ...KARAT, kpp: '771701004', name: 'Карат Рус Медиа ООО FOR TEST 22' }), 200))
+    .result;
   const created = await expect(
-    call('POST', '/finalcontracts', { number: '1-Test', date: '20220721', inn_finaladv: '7717707438', kpp_finaladv: '771701004', inn_contractor: '7726472670' }),
+    call('POST', '/finalcontracts', {
+      number: '1-Test',
+      date: '20220721',
+      inn_finaladv: '7717707438',
+      kpp_finaladv: '771701004',
+      inn_contractor: '7726472670',
+    }),
     200,
   );
   const uuid = created.result.uuid;
@@ -112,9 +131,15 @@ test('§4 brands: the example list, create and update', async (t) => {
   const tradition = await customer(h, TRADITION);
   await customer(h, TORNADO);
   const lt = (await expect(call('POST', '/brands', { name: 'SAMBA (ЛТ)', uuid_contractor: tradition.uuid }), 200)).result;
-  const rt = (await expect(call('POST', '/brands', { name: 'Русские традиции ', inn_contractor: TRADITION.inn, kpp_contractor: TRADITION.kpp }), 200))
-    .result;
-  const contractor = { name_contractor: 'ТРАДИЦИЯ ООО', inn_contractor: '7810751880', kpp_contractor: '781001001', uuid_contractor: tradition.uuid };
+  const rt = (
+    await expect(call('POST', '/brands', { name: 'Русские традиции ', inn_contractor: TRADITION.inn, kpp_contractor: TRADITION.kpp }), 200)
+  ).result;
+  const contractor = {
+    name_contractor: 'ТРАДИЦИЯ ООО',
+    inn_contractor: '7810751880',
+    kpp_contractor: '781001001',
+    uuid_contractor: tradition.uuid,
+  };
   const expected = {
     status: 'ok',
     message: 'seccess',
@@ -124,14 +149,29 @@ test('§4 brands: the example list, create and update', async (t) => {
     ],
   };
   assert.deepEqual(await expect(call('GET', '/brands?inn=7810751880'), 200), expected);
-  assert.deepEqual(await expect(call('GET', '/brands?inn_contractor=7810751880&kpp_contractor=781001001'), 200), expected, 'both spellings');
+  assert.deepEqual(
+    await expect(call('GET', '/brands?inn_contractor=7810751880&kpp_contractor=781001001'), 200),
+    expected,
+    'both spellings',
+  );
   const created = await expect(call('POST', '/brands', { name: 'My brand NIKE', inn_contractor: '3526019521' }), 200);
-  assert.deepEqual(created, { status: 'ok', message: 'Бренд успешно создан.', result: { uuid: created.result.uuid, name: 'My brand NIKE' } });
+  assert.deepEqual(created, {
+    status: 'ok',
+    message: 'Бренд успешно создан.',
+    result: { uuid: created.result.uuid, name: 'My brand NIKE' },
+  });
   const updated = await expect(call('PUT', '/brands', { name: 'NIKE NIKE', uuid: created.result.uuid }), 200);
   assert.deepEqual(updated, { status: 'ok', message: 'Бренд обновлен', result: { uuid: created.result.uuid, name: 'NIKE NIKE' } });
-  assert.deepEqual((await expect(call('GET', '/brands?name=nike'), 200)).result.map((b: { name: string }) => b.name), ['NIKE NIKE']);
+  assert.deepEqual(
+    (await expect(call('GET', '/brands?name=nike'), 200)).result.map((b: { name: string }) => b.name),
+    ['NIKE NIKE'],
+  );
   const dup = await expect(call('POST', '/brands', { name: 'nike nike', inn_contractor: '3526019521' }), 409);
-  assert.deepEqual(dup, { status: 'error', message: 'Бренд уже существует: NIKE NIKE', result: { uuid: created.result.uuid, name: 'NIKE NIKE' } });
+  assert.deepEqual(dup, {
+    status: 'error',
+    message: 'Бренд уже существует: NIKE NIKE',
+    result: { uuid: created.result.uuid, name: 'NIKE NIKE' },
+  });
 });
 
 test('§5 campaigns: the example list, "РК уже существует" with the record, update by uuid', async (t) => {
@@ -196,11 +236,24 @@ test('§6 invoices: create as the example (60000 → VAT 10000, УЛУ number), 
     status: 'ok',
     message: null,
     result: [
-      { uuid, number: 'УЛУ000001/01', date: '2024-10-09T16:57:01', advance: true, amount: 60000, vat: 10000, uuid_rk: w.rk.uuid, rk_id: 'У191994', numberMF: 'У000001' },
+      {
+        uuid,
+        number: 'УЛУ000001/01',
+        date: '2024-10-09T16:57:01',
+        advance: true,
+        amount: 60000,
+        vat: 10000,
+        uuid_rk: w.rk.uuid,
+        rk_id: 'У191994',
+        numberMF: 'У000001',
+      },
     ],
   });
   // §6.4's example: uuid empty, found by the number and date the caller sent at creation
-  const updated = await expect(call('PUT', '/po', { uuid: '', number: 'TEST PO #11', date: '20241008', rk_id: 'У191994', amount: 19729.97 }), 200);
+  const updated = await expect(
+    call('PUT', '/po', { uuid: '', number: 'TEST PO #11', date: '20241008', rk_id: 'У191994', amount: 19729.97 }),
+    200,
+  );
   assert.deepEqual(updated, {
     status: 'ok',
     message: 'Счет на оплату покупателю обновлен',
@@ -252,12 +305,15 @@ test('§6 invoices: create as the example (60000 → VAT 10000, УЛУ number), 
   });
 });
 
-test('§7.2, §7.3 acts: sums per campaign and the two arrays with the example\'s field names', async (t) => {
+test("§7.2, §7.3 acts: sums per campaign and the two arrays with the example's field names", async (t) => {
   const bed = await sambaHub(t);
   const { h, call } = bed;
   const { rk } = await tornadoWorld(bed);
   const [p1, p2] = ['{8e9a83af-fe7e-4d4d-8642-ca6f01a395be}', '{081f755a-25ed-42cb-bdb2-a9faec51a725}'];
-  for (const [placement, amount] of [[p1, 358709.16], [p2, 77995.22]] as const)
+  for (const [placement, amount] of [
+    [p1, 358709.16],
+    [p2, 77995.22],
+  ] as const)
     assert.equal((await admin(h, 'POST', '/samba/placements', { rk_id: 'У191994', placement, amount })).statusCode, 201);
   const acts = [
     [p1, 'Реализация товаров и услуг УМ0711/0001 от 07.11.2024 14:55:08', 179354.58],

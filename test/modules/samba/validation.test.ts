@@ -31,7 +31,8 @@ test('sums in kopecks; VAT included, half away from zero, integers only', () => 
   assert.equal(toKopecks('0.1', 'amount'), 10);
   assert.equal(toKopecks(' 19729,97 ', 'amount'), 1_972_997);
   assert.equal(toKopecks(-5, 'amount', { allowNegative: true }), -500);
-  for (const bad of [0, -1, 1.001, '1.234', 'abc', 1e15]) assert.throws(() => toKopecks(bad, 'amount'), /Некорректная сумма в поле «amount»/, String(bad));
+  for (const bad of [0, -1, 1.001, '1.234', 'abc', 1e15])
+    assert.throws(() => toKopecks(bad, 'amount'), /Некорректная сумма в поле «amount»/, String(bad));
   assert.equal(vatIncluded(6_000_000, 20), 1_000_000);
   assert.equal(vatIncluded(30_500, 22), 5_500, '305 ₽ at 22/122 → 55 ₽');
   assert.equal(vatIncluded(3, 20), 1, '0.5 kopeck rounds up');
@@ -58,11 +59,21 @@ test('the API refuses each bad field with 400 naming it', async (t) => {
   await refused('POST', '/finaladv', { inn: 7707083893, name: 'x' }, /поле «inn»/);
   await refused('POST', '/brands', { name: 'b', inn_contractor: '3526019522' }, /^Некорректный ИНН в поле «inn_contractor»/);
   await refused('POST', '/rk', { rk_id: 'R', inn_contractor: TORNADO.inn, kpp_finaladv: '77475100X' }, /поле «kpp_finaladv»/);
-  await refused('POST', '/rk', { rk_id: 'R', inn_contractor: TORNADO.inn, date_start: '20240231' }, /^Некорректная дата в поле «date_start»: 20240231/);
+  await refused(
+    'POST',
+    '/rk',
+    { rk_id: 'R', inn_contractor: TORNADO.inn, date_start: '20240231' },
+    /^Некорректная дата в поле «date_start»: 20240231/,
+  );
   await refused('POST', '/rk', { rk_id: 'R', inn_contractor: TORNADO.inn, date_end: '2024/10/31' }, /поле «date_end»/);
   await refused('POST', '/rk', { rk_id: 'R', inn_contractor: TORNADO.inn, advance: 'yes' }, /поле «advance»/);
   await refused('POST', '/rk', { rk_id: 'R', inn_contractor: TORNADO.inn, name: 'a\u0000b' }, /поле «name»/);
-  await refused('POST', '/finalcontracts', { number: '1', date: '31.02.2022', inn_finaladv: '9909369754', inn_contractor: TORNADO.inn }, /«date»/);
+  await refused(
+    'POST',
+    '/finalcontracts',
+    { number: '1', date: '31.02.2022', inn_finaladv: '9909369754', inn_contractor: TORNADO.inn },
+    /«date»/,
+  );
   await refused('POST', '/po', { rk_id: 'У191994', amount: 100.005 }, /^Некорректная сумма в поле «amount»/);
   await refused('POST', '/po', { rk_id: 'У191994', amount: -1 }, /^Некорректная сумма в поле «amount»: -1 \(должна быть больше нуля\)/);
   await refused('POST', '/po', { rk_id: 'У191994', amount: '1e5' }, /поле «amount»/);
