@@ -212,3 +212,31 @@ test('/po, /payment/po, /acts: the campaign and invoice groups (rk_uuid and uuid
   assert.deepEqual((await expect(call('GET', '/acts/rk'), 200)).result, [], 'no campaign with placements or acts');
   assert.deepEqual((await expect(call('GET', `/acts/rk/details?rk_id=${encodeURIComponent('У191994')}`), 200)).result, [[], []]);
 });
+
+test('POST/PUT /brands: the contractor group, required name and uuid', async (t) => {
+  const { h, call } = await sambaHub(t);
+  const tornado = await customer(h, TORNADO);
+  fail(
+    400,
+    'Не заполнен ни один из параметров: «inn_contractor» или «uuid_contractor»',
+  )(await expect(call('POST', '/brands', { name: 'B', kpp_contractor: TORNADO.kpp }), 400));
+  fail(
+    400,
+    'Не заполнен обязательный параметр: «name»',
+  )(await expect(call('POST', '/brands', { name: '', uuid_contractor: tornado.uuid }), 400));
+  fail(
+    404,
+    'Юр. лицо не найдено: ИНН 3526019521, КПП 352601002',
+  )(await expect(call('POST', '/brands', { name: 'B', inn_contractor: TORNADO.inn, kpp_contractor: '352601002' }), 404));
+  fail(
+    404,
+    'Юр. лицо не найдено: uuid x, ИНН 3526019521',
+  )(await expect(call('POST', '/brands', { name: 'B', uuid_contractor: 'x', inn_contractor: TORNADO.inn }), 404));
+  const b = (await expect(call('POST', '/brands', { name: 'B', uuid_contractor: tornado.uuid, inn_contractor: TORNADO.inn }), 200)).result;
+  await expect(call('POST', '/brands', { name: 'C', uuid_contractor: tornado.uuid }), 200);
+  fail(400, 'Не заполнен обязательный параметр: «uuid»')(await expect(call('PUT', '/brands', { name: 'D' }), 400));
+  fail(400, 'Не заполнен обязательный параметр: «name», «uuid»')(await expect(call('PUT', '/brands', {}), 400));
+  fail(404, 'Бренд не найден: uuid nope')(await expect(call('PUT', '/brands', { name: 'D', uuid: 'nope' }), 404));
+  const clash = await expect(call('PUT', '/brands', { name: 'c', uuid: b.uuid }), 409);
+  assert.deepEqual([clash.message, clash.result.name], ['Бренд уже существует: C', 'C']);
+});
