@@ -314,6 +314,7 @@ CREATE TABLE "samba_payments" (
 	"payment_date" text NOT NULL,
 	"amount_kop" bigint NOT NULL,
 	"details" text DEFAULT '' NOT NULL,
+	"source_key" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -501,6 +502,7 @@ CREATE UNIQUE INDEX "samba_invoices_number_uq" ON "samba_invoices" USING btree (
 CREATE INDEX "samba_invoices_campaign_idx" ON "samba_invoices" USING btree ("campaign_uuid");--> statement-breakpoint
 CREATE INDEX "samba_invoices_date_idx" ON "samba_invoices" USING btree ("date");--> statement-breakpoint
 CREATE INDEX "samba_payments_invoice_idx" ON "samba_payments" USING btree ("invoice_uuid");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_payments_source_key_uq" ON "samba_payments" USING btree ("source_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "tracking_api_keys_hash_uq" ON "tracking_api_keys" USING btree ("key_hash");--> statement-breakpoint
 CREATE INDEX "tracking_api_keys_bot_idx" ON "tracking_api_keys" USING btree ("bot_id");--> statement-breakpoint
 CREATE INDEX "tracking_api_requests_key_idx" ON "tracking_api_requests" USING btree ("key_id","at");--> statement-breakpoint

@@ -8,6 +8,7 @@ import { ADMIN_SECURITY } from '../../platform/admin/auth.js';
 import { PlatformError as E } from '../../platform/admin/schemas.js';
 import * as A from './answers.js';
 import type { Services } from './services.js';
+import type { BankImportService } from './bank-import.js';
 import { LOGIN_PATTERN, MIN_PASSWORD } from './users.js';
 import { DATE_PATTERN } from './values.js';
 
@@ -48,7 +49,30 @@ const NewPayment = Type.Object({
 const NewPlacement = Type.Object({ ...rk, placement: Str(200, 'Размещение'), amount: Money });
 const NewAct = Type.Object({ ...rk, placement: Str(200, 'Размещение'), document: Str(300, 'Документ (представление)'), amount: Money });
 
-export function adminRoutes(scope: FastifyInstance, s: Services): void {
+const Line = Type.Integer({ description: 'Строка файла' });
+const ImportReport = Type.Object(
+  {
+    imported: Type.Array(
+      Type.Object({ line: Line, number: Type.String(), date: Type.String(), amount: Type.String(), invoice: Type.String() }),
+    ),
+    duplicates: Type.Array(Type.Object({ line: Line, number: Type.String(), date: Type.String(), invoice: Type.String() })),
+    unmatched: Type.Array(
+      Type.Object({
+        line: Line,
+        number: Type.String(),
+        date: Type.String(),
+        amount: Type.String(),
+        purpose: Type.String(),
+        reason: Type.String(),
+      }),
+    ),
+    malformed: Type.Array(Type.Object({ line: Line, reason: Type.String() })),
+    outgoing: Type.Integer({ description: 'Исходящие документы (пропущены)' }),
+  },
+  { title: 'SambaBankImportReport' },
+);
+
+export function adminRoutes(scope: FastifyInstance, s: Services, bank: BankImportService): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const base = { security: ADMIN_SECURITY, tags: [ADMIN_TAG] };
   const LoginParams = Type.Object({ login: Login });
@@ -159,5 +183,25 @@ export function adminRoutes(scope: FastifyInstance, s: Services): void {
       },
     },
     async (req, reply) => reply.status(201).send(await s.acts.addAct(req.body)),
+  );
+  app.post(
+    '/samba/bank-statements',
+    {
+      schema: {
+        operationId: 'AdminSambaBankStatementImport',
+        ...base,
+        summary: 'Import a bank statement (1CClientBankExchange, windows-1251, base64): incoming payments matched to invoices by number',
+        body: Type.Object({
+          content_base64: Type.String({
+            minLength: 1,
+            maxLength: 10_000_000,
+            pattern: '^[A-Za-z0-9+/]+={0,2}$',
+            description: 'Файл выписки, base64',
+          }),
+        }),
+        response: { 200: ImportReport, 400: E, 401: E },
+      },
+    },
+    async (req) => bank.import(Buffer.from(req.body.content_base64, 'base64')),
   );
 }

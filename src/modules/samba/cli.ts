@@ -3,7 +3,11 @@
 //   hub samba user passwd <login>    (the old password stops working at once)
 //   hub samba user remove <login>
 //   hub samba user list
+//   hub samba import-bank-statement <file>   (1CClientBankExchange; prints what was imported, skipped, unmatched)
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ModuleCli } from '../../platform/module.js';
+import { BankImportService, type ImportReport } from './bank-import.js';
 import { UserService } from './users.js';
 
 /** The password: --password, else the first line of standard input (a pipe or a here-string). */
@@ -23,11 +27,15 @@ async function readStdin(): Promise<string> {
 
 export function sambaCli(stdin: () => Promise<string> = readStdin): ModuleCli {
   return (program, withHub, io) => {
-    const user = program
-      .command('samba')
-      .description('SAMBA accounting API (seed 002)')
-      .command('user')
-      .description('Users SAMBA calls /samba as (HTTP Basic)');
+    const samba = program.command('samba').description('SAMBA accounting API (seed 002)');
+    samba
+      .command('import-bank-statement <file>')
+      .description('Import the incoming payments of a bank statement (1CClientBankExchange, windows-1251) against invoices')
+      .action(async (file: string) => {
+        const bytes = await readFile(resolve(io.cwd ?? process.cwd(), file));
+        io.out(formatReport(await withHub((hub) => new BankImportService(hub).import(bytes))));
+      });
+    const user = samba.command('user').description('Users SAMBA calls /samba as (HTTP Basic)');
     user
       .command('add <login>')
       .description('Add a user')
@@ -62,4 +70,17 @@ export function sambaCli(stdin: () => Promise<string> = readStdin): ModuleCli {
         for (const u of users) io.out(`${u.login}\t${u.created_at}\t${u.updated_at}\n`);
       });
   };
+}
+
+/** The import report for a terminal: one summary line, then each document that needs a look. */
+export function formatReport(r: ImportReport): string {
+  const lines = [
+    `imported ${r.imported.length}, already imported ${r.duplicates.length}, unmatched ${r.unmatched.length}, ` +
+      `malformed ${r.malformed.length}, outgoing (skipped) ${r.outgoing}`,
+    ...r.imported.map((d) => `imported\tline ${d.line}\t№ ${d.number} от ${d.date}\t${d.amount}\t→ ${d.invoice}`),
+    ...r.duplicates.map((d) => `duplicate\tline ${d.line}\t№ ${d.number} от ${d.date}\t→ ${d.invoice}`),
+    ...r.unmatched.map((d) => `unmatched\tline ${d.line}\t№ ${d.number} от ${d.date}\t${d.amount}\t${d.reason}\t${d.purpose}`),
+    ...r.malformed.map((d) => `malformed\tline ${d.line}\t${d.reason}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -150,9 +150,11 @@ export const sambaPayments = pgTable(
     paymentDate: text('payment_date').notNull(),
     amountKop: bigint('amount_kop', { mode: 'number' }).notNull(),
     details: text('details').notNull().default(''),
+    /** A bank statement document's identity (number, date, sum, payer): the same document is never imported twice. */
+    sourceKey: text('source_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('samba_payments_invoice_idx').on(t.invoiceUuid)],
+  (t) => [index('samba_payments_invoice_idx').on(t.invoiceUuid), uniqueIndex('samba_payments_source_key_uq').on(t.sourceKey)],
 );
 
 /** Размещения of a campaign with their planned sums (entered by the operator). */
