@@ -32,8 +32,9 @@ export class StatementFormatError extends Error {}
 /** The text of the file's bytes, by its declared encoding. */
 export function decodeStatement(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  const text = new TextDecoder('windows-1251').decode(bytes);
-  return /^Кодировка=DOS\s*$/m.test(text) ? new TextDecoder('ibm866').decode(bytes) : text;
+  // The header names the encoding in that encoding: read as cp866, a DOS file says so; anything else is windows-1251.
+  const dos = new TextDecoder('ibm866').decode(bytes);
+  return /^Кодировка=DOS\s*$/m.test(dos) ? dos : new TextDecoder('windows-1251').decode(bytes);
 }
 
 const FIELDS: Record<string, keyof StatementDocument> = {
@@ -49,7 +50,13 @@ const FIELDS: Record<string, keyof StatementDocument> = {
   НазначениеПлатежа: 'purpose',
 };
 
-const DATE = /^\d{2}\.\d{2}\.\d{4}$/;
+/** `DD.MM.YYYY` naming a day that exists. */
+function isDate(value: string | undefined): boolean {
+  const m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(value ?? '');
+  if (!m) return false;
+  const day = new Date(Date.UTC(+m[3]!, +m[2]! - 1, +m[1]!));
+  return day.getUTCDate() === +m[1]! && day.getUTCMonth() === +m[2]! - 1;
+}
 const SUM = /^\d{1,15}(\.\d{1,2})?$/;
 
 export function parseStatement(text: string): ParsedStatement {
@@ -66,11 +73,11 @@ export function parseStatement(text: string): ParsedStatement {
     doc = undefined;
     const reason = !d.number
       ? 'нет номера (Номер)'
-      : !DATE.test(d.date ?? '')
+      : !isDate(d.date)
         ? `неверная дата «${d.date ?? ''}»`
         : !SUM.test(d.amount ?? '')
           ? `неверная сумма «${d.amount ?? ''}»`
-          : d.received && !DATE.test(d.received)
+          : d.received && !isDate(d.received)
             ? `неверная дата поступления «${d.received}»`
             : undefined;
     if (reason) malformed.push({ line, reason: `документ № ${d.number || '?'}: ${reason}` });
@@ -117,12 +124,12 @@ export const isIncoming = (d: StatementDocument, accounts: ReadonlySet<string>):
   accounts.size > 0 ? accounts.has(d.recipientAccount) : d.received !== '';
 
 /**
- * The invoice numbers a payment purpose names: three letters, the campaign digits, `/`, the sequence — written
- * `№УЛУ080367/01`, `№ УЛУ 080367 / 01` or in lower case, all read as `УЛУ080367/01`.
+ * The invoice numbers a payment purpose names: three letters (a word of their own), the campaign digits, `/`, the
+ * sequence — written `№УЛУ080367/01`, `№ УЛУ 080367 / 01` or in lower case, all read as `УЛУ080367/01`.
  */
 export function invoiceNumbersIn(purpose: string): string[] {
   const found = new Set<string>();
-  for (const m of purpose.matchAll(/([А-ЯЁа-яё]{3})\s*(\d{6,})\s*\/\s*(\d{2,3})(?!\d)/g))
+  for (const m of purpose.matchAll(/(?<![А-ЯЁа-яёA-Za-z])([А-ЯЁа-яё]{3})\s*(\d{6,})\s*\/\s*(\d{2,3})(?!\d)/g))
     found.add(`${m[1]!.toUpperCase()}${m[2]}/${m[3]}`);
   return [...found];
 }
