@@ -1,5 +1,5 @@
 // `hub samba user …`: the users SAMBA authenticates as (HTTP Basic).
-//   hub samba user add <login>       (password from --password, else read from stdin: not in the shell history)
+//   hub samba user add <login>       (--password <p>, else a random password is made and printed)
 //   hub samba user passwd <login>    (the old password stops working at once)
 //   hub samba user remove <login>
 //   hub samba user list
@@ -8,24 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModuleCli } from '../../platform/module.js';
 import { BankImportService, type ImportReport } from './bank-import.js';
+import { randomToken } from '../../platform/security/secrets.js';
 import { UserService } from './users.js';
 
-/** The password: --password, else the first line of standard input (a pipe or a here-string). */
-async function passwordOf(o: { password?: string }, stdin: () => Promise<string>): Promise<string> {
-  if (o.password !== undefined) return o.password;
-  const line = (await stdin()).split(/\r?\n/)[0] ?? '';
-  if (!line) throw new Error('no password: pass --password or write it to standard input');
-  return line;
-}
+/**
+ * The password: --password, else a new random one, printed. Not read from standard input: beside a running
+ * embedded hub the command line runs inside that hub (src/cli/control-socket.ts), which has no terminal to read.
+ */
+const passwordOf = (o: { password?: string }) => o.password ?? randomToken(18);
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function sambaCli(stdin: () => Promise<string> = readStdin): ModuleCli {
+export function sambaCli(): ModuleCli {
   return (program, withHub, io) => {
     const samba = program.command('samba').description('SAMBA accounting API (seed 002)');
     samba
@@ -39,21 +31,22 @@ export function sambaCli(stdin: () => Promise<string> = readStdin): ModuleCli {
     user
       .command('add <login>')
       .description('Add a user')
-      .option('--password <password>', 'the password (else read from standard input)')
+      .option('--password <password>', 'the password (else a new random one is printed)')
       .action(async (login: string, o: { password?: string }) => {
-        const password = await passwordOf(o, stdin);
+        const password = passwordOf(o);
         const u = await withHub((hub) => new UserService(hub).add(login, password));
-        io.out(`${u.login}\n`);
-        io.err(`SAMBA: HTTP Basic, логин ${u.login}. Создан ${u.created_at}\n`);
+        if (o.password === undefined) io.out(`${password}\n`);
+        io.err(`SAMBA: HTTP Basic, логин ${u.login}${o.password === undefined ? ', пароль — строка выше' : ''}. Создан ${u.created_at}\n`);
       });
     user
       .command('passwd <login>')
       .description("Replace a user's password")
-      .option('--password <password>', 'the new password (else read from standard input)')
+      .option('--password <password>', 'the new password (else a new random one is printed)')
       .action(async (login: string, o: { password?: string }) => {
-        const password = await passwordOf(o, stdin);
+        const password = passwordOf(o);
         const u = await withHub((hub) => new UserService(hub).passwd(login, password));
-        io.out(`${u.login}\n`);
+        if (o.password === undefined) io.out(`${password}\n`);
+        io.err(`SAMBA: пароль пользователя ${u.login} заменен\n`);
       });
     user
       .command('remove <login>')

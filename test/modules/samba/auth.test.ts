@@ -59,24 +59,29 @@ test('admin API: add, list, change the password (the old one stops working), rem
 
 test('hub samba user add|passwd|remove|list', async (t) => {
   const { h } = await sambaHub(t);
-  const added = await cli(h, 'from-stdin-pass\n', 'samba', 'user', 'add', 'cli-user');
-  assert.deepEqual([added.out, added.exitCode], ['cli-user\n', 0]);
-  assert.equal((await samba(h, basic('cli-user', 'from-stdin-pass'))('GET', '/rk')).statusCode, 200);
-  await cli(h, '', 'samba', 'user', 'passwd', 'cli-user', '--password', 'other-password');
-  assert.equal((await samba(h, basic('cli-user', 'from-stdin-pass'))('GET', '/rk')).statusCode, 401);
+  const added = await cli(h, 'samba', 'user', 'add', 'cli-user');
+  const generated = added.out.trim();
+  assert.match(generated, /^[A-Za-z0-9_-]{24}$/, 'no --password: a random one is made and printed');
+  assert.match(added.err, /логин cli-user, пароль — строка выше/);
+  assert.equal((await samba(h, basic('cli-user', generated))('GET', '/rk')).statusCode, 200);
+  const changed = await cli(h, 'samba', 'user', 'passwd', 'cli-user', '--password', 'other-password');
+  assert.deepEqual([changed.out, changed.exitCode], ['', 0], 'a given password is not echoed');
+  assert.equal((await samba(h, basic('cli-user', generated))('GET', '/rk')).statusCode, 401);
   assert.equal((await samba(h, basic('cli-user', 'other-password'))('GET', '/rk')).statusCode, 200);
-  const list = await cli(h, '', 'samba', 'user', 'list');
+  await cli(h, 'samba', 'user', 'add', 'second', '--password', 'second-password');
+  const list = await cli(h, 'samba', 'user', 'list');
   assert.deepEqual(
     list.out
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split('\t')[0]),
-    ['cli-user', 'samba'],
+    ['cli-user', 'samba', 'second'],
   );
-  await cli(h, '', 'samba', 'user', 'remove', 'cli-user');
+  assert.equal((await cli(h, 'samba', 'user', 'remove', 'cli-user')).out, 'cli-user\n');
   assert.equal((await samba(h, basic('cli-user', 'other-password'))('GET', '/rk')).statusCode, 401);
-  await assert.rejects(cli(h, '', 'samba', 'user', 'add', 'empty'), /no password/);
-  await assert.rejects(cli(h, '', 'samba', 'user', 'remove', 'cli-user'), /не найден/);
+  await assert.rejects(cli(h, 'samba', 'user', 'remove', 'cli-user'), /не найден/);
+  await assert.rejects(cli(h, 'samba', 'user', 'add', 'second', '--password', 'another-password'), /уже существует/);
+  await assert.rejects(cli(h, 'samba', 'user', 'add', 'bad login', '--password', 'another-password'), /login/);
 });
 
 test('repeated failures from one address are throttled with 429 and Retry-After, even with the right password', async (t) => {

@@ -141,7 +141,7 @@ test('hub samba import-bank-statement: matched payments land on their invoices o
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'kl_to_1c.txt'), encode(STATEMENT, 'windows-1251'));
 
-  const run = await cli(h, '', 'samba', 'import-bank-statement', join(dir, 'kl_to_1c.txt'));
+  const run = await cli(h, 'samba', 'import-bank-statement', join(dir, 'kl_to_1c.txt'));
   const lines = run.out.trim().split('\n');
   assert.equal(lines[0], 'imported 2, already imported 0, unmatched 3, malformed 2, outgoing (skipped) 1');
   assert.deepEqual(
@@ -168,7 +168,7 @@ test('hub samba import-bank-statement: matched payments land on their invoices o
   assert.equal((await expect(call('GET', `/payment/po?uuid=${second.uuid}`), 200)).result[0].status, 'Оплачено');
 
   // the same statement again (by file, then through the admin API): nothing new
-  const again = await cli(h, '', 'samba', 'import-bank-statement', join(dir, 'kl_to_1c.txt'));
+  const again = await cli(h, 'samba', 'import-bank-statement', join(dir, 'kl_to_1c.txt'));
   assert.match(again.out, /^imported 0, already imported 2, unmatched 3/);
   const viaApi = await admin(h, 'POST', '/samba/bank-statements', {
     content_base64: Buffer.from(encode(STATEMENT, 'windows-1251')).toString('base64'),
@@ -183,7 +183,7 @@ test('hub samba import-bank-statement: matched payments land on their invoices o
   assert.equal(refused.result[0].name_doc, 'Платежное поручение входящее 145 от 11.03.2024 0:00:00');
 
   writeFileSync(join(dir, 'page.html'), '<html>oops</html>');
-  await assert.rejects(cli(h, '', 'samba', 'import-bank-statement', join(dir, 'page.html')), /не является выпиской 1CClientBankExchange/);
+  await assert.rejects(cli(h, 'samba', 'import-bank-statement', join(dir, 'page.html')), /не является выпиской 1CClientBankExchange/);
   const bad = await admin(h, 'POST', '/samba/bank-statements', { content_base64: Buffer.from('<html>').toString('base64') });
   assert.equal(bad.statusCode, 400);
 });

@@ -117,13 +117,13 @@ export async function tornadoWorld(bed: SambaBed, opts: { advance?: boolean } = 
 }
 
 /** Runs `hub …` against the test hub; what it wrote and its exit status. */
-export async function cli(h: TestHub, stdin: string, ...args: string[]) {
+export async function cli(h: TestHub, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   let exitCode = 0;
   const io: CliIo = { out: (s) => void out.push(s), err: (s) => void err.push(s), setExitCode: (c) => void (exitCode = c) };
   const program = new Command('hub').exitOverride();
-  sambaCli(async () => stdin)(
+  sambaCli()(
     program,
     (fn) =>
       fn(
