@@ -70,7 +70,7 @@ export class OrgService {
     checkTaxIds(b);
     const found = given(b.uuid) ? await resolveOrg(this.hub, this.org, { uuid: b.uuid }) : await resolveOrg(this.hub, this.org, b);
     const inn = given(b.uuid) && given(b.inn) ? b.inn : found.inn;
-    const kpp = given(b.uuid) && b.kpp !== undefined ? b.kpp : found.kpp;
+    const kpp = given(b.uuid) && given(b.kpp) ? b.kpp : found.kpp;
     const name = given(b.name) ? b.name : found.name;
     const fullName = given(b.fullName) ? b.fullName : found.fullName;
     try {

@@ -29,6 +29,12 @@ export function checkTaxIds(input: object): void {
     if ((field === 'kpp' || field.startsWith('kpp_')) && !kppValid(value)) {
       throw sambaError('BAD_KPP', `Некорректный КПП в поле «${field}»: ${value} (9 знаков: NNNNPPXXX)`);
     }
+    // Only organisations have a КПП: a 12-digit ИНН (ИП, физ. лицо) with one names two different parties.
+    const kppField = field === 'inn' ? 'kpp' : field.startsWith('inn_') ? `kpp_${field.slice(4)}` : undefined;
+    const kpp = kppField && (input as Record<string, unknown>)[kppField];
+    if (value.length === 12 && typeof kpp === 'string' && kpp !== '') {
+      throw sambaError('BAD_KPP', `КПП в поле «${kppField}» не указывается для ИНН из 12 цифр (ИП, физ. лицо) в поле «${field}»`);
+    }
   }
 }
 

@@ -27,6 +27,10 @@ test('PUT /finaladv: uuid or ИНН (+КПП) — missing, not found, ambiguous,
   const clash = await expect(call('PUT', '/finaladv', { uuid: a.uuid, kpp: '771701002' }), 409);
   assert.equal(clash.result.name, 'Карат 2');
   const moved = await expect(call('PUT', '/finaladv', { uuid: a.uuid, inn: '7707083893', kpp: '773601001' }), 200);
+  const same = await expect(call('PUT', '/finaladv', { uuid: a.uuid, kpp: '', inn: '', fullName: 'ООО «Карат 1»' }), 200);
+  assert.deepEqual(same.result, moved.result, 'empty ИНН/КПП are absent, not cleared');
+  const ip = await expect(call('POST', '/finaladv', { inn: '500100732259', name: 'ИП Иванов' }), 200);
+  assert.equal(ip.result.kpp, '', 'an individual without КПП');
   assert.deepEqual(moved.result, { uuid: a.uuid, inn: '7707083893', kpp: '773601001', name: 'Карат 1' });
 });
 

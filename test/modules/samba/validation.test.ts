@@ -55,6 +55,13 @@ test('the API refuses each bad field with 400 naming it', async (t) => {
   await refused('POST', '/finaladv', { inn: '7707083893', kpp: '771700001', name: 'x' }, /^Некорректный КПП в поле «kpp»/);
   await refused('POST', '/finaladv', { inn: '7707083893', kpp: '7717-0001', name: 'x' }, /поле «kpp»/);
   await refused('POST', '/finaladv', { inn: '7707083893' }, /«name»/);
+  await refused(
+    'POST',
+    '/finaladv',
+    { inn: '500100732259', kpp: '771701001', name: 'ИП' },
+    /^КПП в поле «kpp» не указывается для ИНН из 12 цифр/,
+  );
+  await refused('POST', '/rk', { rk_id: 'R', inn_contractor: '500100732259', kpp_contractor: '771701001' }, /«kpp_contractor»/);
   await refused('POST', '/finaladv', { inn: '', name: 'x' }, /«inn»/);
   await refused('POST', '/finaladv', { inn: 7707083893, name: 'x' }, /поле «inn»/);
   await refused('POST', '/brands', { name: 'b', inn_contractor: '3526019522' }, /^Некорректный ИНН в поле «inn_contractor»/);
