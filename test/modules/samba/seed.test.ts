@@ -1,5 +1,5 @@
-// Every request/response example of seed 002 §1–5 replayed against the hub (§6–7: seed-po.test.ts): same request, same answer (the record ids are
-// the hub's own, so they are taken from the answers where the example shows 1C's).
+// Every request/response example of seed 002 §1–5 replayed against the hub (§6–7: seed-po.test.ts): same request,
+// same answer (the record ids are the hub's own, so they are taken from the answers where the example shows 1C's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALD, customer, expect, ITARGET, sambaHub, TORNADO, tornadoWorld, TRADITION } from './helpers.js';
