@@ -47,12 +47,14 @@ export class BankImportService {
     (report as { outgoing: number }).outgoing = statement.documents.length - incoming.length;
     const wanted = [...new Set(incoming.flatMap((d) => invoiceNumbersIn(d.purpose)))];
     const invoices = new Map(
-      (
-        await this.hub.database.query<{ uuid: string; number: string }>(
-          `select uuid, number from samba_invoices where number = any($1::text[])`,
-          [wanted],
-        )
-      ).map((r) => [r.number, r.uuid]),
+      wanted.length === 0
+        ? []
+        : (
+            await this.hub.database.query<{ uuid: string; number: string }>(
+              `select uuid, number from samba_invoices where number = any($1::text[])`,
+              [wanted],
+            )
+          ).map((r) => [r.number, r.uuid] as const),
     );
     for (const d of incoming) {
       const named = invoiceNumbersIn(d.purpose);
