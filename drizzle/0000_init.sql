@@ -263,6 +263,117 @@ CREATE TABLE "quiz_users" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "samba_acts" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"campaign_uuid" text NOT NULL,
+	"placement" text NOT NULL,
+	"document" text NOT NULL,
+	"amount_kop" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_brands" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"name_lc" text NOT NULL,
+	"contractor_uuid" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_campaigns" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"rk_id" text NOT NULL,
+	"number_mf" text NOT NULL,
+	"name" text NOT NULL,
+	"name_lc" text NOT NULL,
+	"date_start" text DEFAULT '' NOT NULL,
+	"date_end" text DEFAULT '' NOT NULL,
+	"advance" boolean DEFAULT false NOT NULL,
+	"contractor_uuid" text NOT NULL,
+	"finaladv_uuid" text,
+	"contract_uuid" text,
+	"brand_uuid" text,
+	"invoice_seq" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_contracts" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"number" text NOT NULL,
+	"date" text NOT NULL,
+	"finaladv_uuid" text NOT NULL,
+	"contractor_uuid" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_counters" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_customers" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"name_lc" text NOT NULL,
+	"full_name" text DEFAULT '' NOT NULL,
+	"inn" text NOT NULL,
+	"kpp" text DEFAULT '' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_finaladv" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"name_lc" text NOT NULL,
+	"full_name" text DEFAULT '' NOT NULL,
+	"inn" text NOT NULL,
+	"kpp" text DEFAULT '' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_invoices" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"number" text NOT NULL,
+	"date" text NOT NULL,
+	"advance" boolean NOT NULL,
+	"amount_kop" bigint NOT NULL,
+	"vat_kop" bigint NOT NULL,
+	"vat_rate" integer NOT NULL,
+	"campaign_uuid" text NOT NULL,
+	"ext_number" text DEFAULT '' NOT NULL,
+	"ext_date" text DEFAULT '' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_payments" (
+	"uuid" text PRIMARY KEY NOT NULL,
+	"invoice_uuid" text NOT NULL,
+	"doctype" text NOT NULL,
+	"number_mf" text DEFAULT '' NOT NULL,
+	"number" text NOT NULL,
+	"date" text NOT NULL,
+	"payment_date" text NOT NULL,
+	"amount_kop" bigint NOT NULL,
+	"details" text DEFAULT '' NOT NULL,
+	"source_key" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "samba_placements" (
+	"campaign_uuid" text NOT NULL,
+	"placement" text NOT NULL,
+	"amount_kop" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "samba_placements_campaign_uuid_placement_pk" PRIMARY KEY("campaign_uuid","placement")
+);
+--> statement-breakpoint
+CREATE TABLE "samba_users" (
+	"login" text PRIMARY KEY NOT NULL,
+	"password_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "tracking_api_key_daily" (
 	"key_id" bigint NOT NULL,
 	"day" date NOT NULL,
@@ -384,6 +495,17 @@ CREATE TABLE "tracking_webhooks" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "samba_acts" ADD CONSTRAINT "samba_acts_campaign_uuid_samba_campaigns_uuid_fk" FOREIGN KEY ("campaign_uuid") REFERENCES "public"."samba_campaigns"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_brands" ADD CONSTRAINT "samba_brands_contractor_uuid_samba_customers_uuid_fk" FOREIGN KEY ("contractor_uuid") REFERENCES "public"."samba_customers"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_campaigns" ADD CONSTRAINT "samba_campaigns_contractor_uuid_samba_customers_uuid_fk" FOREIGN KEY ("contractor_uuid") REFERENCES "public"."samba_customers"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_campaigns" ADD CONSTRAINT "samba_campaigns_finaladv_uuid_samba_finaladv_uuid_fk" FOREIGN KEY ("finaladv_uuid") REFERENCES "public"."samba_finaladv"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_campaigns" ADD CONSTRAINT "samba_campaigns_contract_uuid_samba_contracts_uuid_fk" FOREIGN KEY ("contract_uuid") REFERENCES "public"."samba_contracts"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_campaigns" ADD CONSTRAINT "samba_campaigns_brand_uuid_samba_brands_uuid_fk" FOREIGN KEY ("brand_uuid") REFERENCES "public"."samba_brands"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_contracts" ADD CONSTRAINT "samba_contracts_finaladv_uuid_samba_finaladv_uuid_fk" FOREIGN KEY ("finaladv_uuid") REFERENCES "public"."samba_finaladv"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_contracts" ADD CONSTRAINT "samba_contracts_contractor_uuid_samba_customers_uuid_fk" FOREIGN KEY ("contractor_uuid") REFERENCES "public"."samba_customers"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_invoices" ADD CONSTRAINT "samba_invoices_campaign_uuid_samba_campaigns_uuid_fk" FOREIGN KEY ("campaign_uuid") REFERENCES "public"."samba_campaigns"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_payments" ADD CONSTRAINT "samba_payments_invoice_uuid_samba_invoices_uuid_fk" FOREIGN KEY ("invoice_uuid") REFERENCES "public"."samba_invoices"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "samba_placements" ADD CONSTRAINT "samba_placements_campaign_uuid_samba_campaigns_uuid_fk" FOREIGN KEY ("campaign_uuid") REFERENCES "public"."samba_campaigns"("uuid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_api_keys" ADD CONSTRAINT "tracking_api_keys_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_clients" ADD CONSTRAINT "tracking_clients_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tracking_counters" ADD CONSTRAINT "tracking_counters_bot_id_tracking_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."tracking_bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -412,6 +534,18 @@ CREATE UNIQUE INDEX "quiz_rules_uq" ON "quiz_rules" USING btree ("quiz_account_i
 CREATE UNIQUE INDEX "quiz_steps_uq" ON "quiz_steps" USING btree ("amo_account_id","pipeline_amo_id","amo_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_tags_uq" ON "quiz_tags" USING btree ("amo_account_id","entity","amo_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_users_uq" ON "quiz_users" USING btree ("amo_account_id","amo_id");--> statement-breakpoint
+CREATE INDEX "samba_acts_campaign_idx" ON "samba_acts" USING btree ("campaign_uuid");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_brands_contractor_name_uq" ON "samba_brands" USING btree ("contractor_uuid","name_lc");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_campaigns_rk_id_uq" ON "samba_campaigns" USING btree ("rk_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_campaigns_number_mf_uq" ON "samba_campaigns" USING btree ("number_mf");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_contracts_finaladv_number_date_uq" ON "samba_contracts" USING btree ("finaladv_uuid","number","date");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_customers_inn_kpp_uq" ON "samba_customers" USING btree ("inn","kpp");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_finaladv_inn_kpp_uq" ON "samba_finaladv" USING btree ("inn","kpp");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_invoices_number_uq" ON "samba_invoices" USING btree ("number");--> statement-breakpoint
+CREATE INDEX "samba_invoices_campaign_idx" ON "samba_invoices" USING btree ("campaign_uuid");--> statement-breakpoint
+CREATE INDEX "samba_invoices_date_idx" ON "samba_invoices" USING btree ("date");--> statement-breakpoint
+CREATE INDEX "samba_payments_invoice_idx" ON "samba_payments" USING btree ("invoice_uuid");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_payments_source_key_uq" ON "samba_payments" USING btree ("source_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "tracking_api_keys_hash_uq" ON "tracking_api_keys" USING btree ("key_hash");--> statement-breakpoint
 CREATE INDEX "tracking_api_keys_bot_idx" ON "tracking_api_keys" USING btree ("bot_id");--> statement-breakpoint
 CREATE INDEX "tracking_api_requests_key_idx" ON "tracking_api_requests" USING btree ("key_id","at");--> statement-breakpoint

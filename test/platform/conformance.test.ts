@@ -33,6 +33,7 @@ test('every connector and module of the hub conforms: names, prefixes, settings,
     'onecBasic',
     'onecPublisher',
     'quizJwt',
+    'sambaBasic',
     'trackingApiKey',
   ]);
 });

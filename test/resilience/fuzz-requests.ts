@@ -22,6 +22,8 @@ export interface Credentials {
   /** Whole Authorization headers (HTTP Basic) of the 1C sync module: an account's and the handler publisher's. */
   readonly onecBasic: string;
   readonly onecPublisher: string;
+  /** The Authorization header (HTTP Basic) of a SAMBA user. */
+  readonly sambaBasic: string;
 }
 
 export interface Known {

@@ -89,6 +89,9 @@ async function fuzzHub(
   const onecSecret = await admin(h, 'POST', '/onec/accounts/42/secret');
   assert.equal(onecSecret.statusCode, 201, onecSecret.body);
   const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  // SAMBA: a user (HTTP Basic).
+  const sambaUser = await admin(h, 'POST', '/samba/users', { login: 'fuzz', password: 'fuzz-samba-password' });
+  assert.equal(sambaUser.statusCode, 201, sambaUser.body);
 
   const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
@@ -100,6 +103,7 @@ async function fuzzHub(
       trackingApiKey: main.key,
       onecBasic: basicAuth('42', onecSecret.json().secret as string),
       onecPublisher: basicAuth('fuzz-publisher', 'fuzz-publisher-password'),
+      sambaBasic: basicAuth('fuzz', 'fuzz-samba-password'),
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {

@@ -1,0 +1,46 @@
+// The gate of every /samba call, run before validation: HTTP Basic with a user the operator created (users.ts), as
+// 1C's published infobases ask of SAMBA. Each 401 counts against the client address (AUTH_FAILURE_LIMIT within
+// AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Hub } from '../../platform/hub.js';
+import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import type { HubError } from '../../platform/http/errors.js';
+import { sambaError } from './errors.js';
+import type { UserService } from './users.js';
+
+const CHALLENGE = { 'www-authenticate': 'Basic realm="samba", charset="UTF-8"' };
+
+export function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')?.[1];
+  if (!encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export function installGate(app: FastifyInstance, deps: { hub: Hub; users: UserService }): void {
+  const { hub, users } = deps;
+  const failures = new AuthFailureThrottle(hub.config.authFailures);
+
+  const refused = (req: FastifyRequest, error: HubError): HubError => {
+    if (failures.fail(req.ip)) {
+      hub.metrics.alerts.inc({ kind: 'samba_auth_failures', partner: 'samba' });
+      hub.log.warn({ ip: req.ip, failures: failures.limits.limit }, 'SAMBA API: burst of failed authentications from one IP');
+    }
+    return error;
+  };
+
+  app.addHook('onRequest', async (req) => {
+    const waitMs = failures.retryAfterMs(req.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw sambaError('RATE_LIMITED', `Слишком много неудачных попыток авторизации. Повторите через ${seconds} с`, undefined, {
+        'retry-after': String(seconds),
+      });
+    }
+    const basic = parseBasic(req.headers.authorization);
+    if (!basic) throw refused(req, sambaError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+    if (basic.user.length > 64 || basic.password.length > 200 || !(await users.verify(basic.user, basic.password)))
+      throw refused(req, sambaError('AUTH_INVALID', undefined, undefined, CHALLENGE));
+  });
+}

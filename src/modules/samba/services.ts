@@ -1,0 +1,36 @@
+// The module's services, built once per hub and shared by the public routes, the operator API and the CLI.
+import type { Hub } from '../../platform/hub.js';
+import { CampaignService } from './campaigns.js';
+import { InvoiceService } from './invoices.js';
+import { BrandService, ContractService, OrgService } from './parties.js';
+import { ActService, PaymentService } from './payments.js';
+import { UserService } from './users.js';
+
+export interface Services {
+  readonly users: UserService;
+  readonly finaladv: OrgService;
+  readonly customers: OrgService;
+  readonly contracts: ContractService;
+  readonly brands: BrandService;
+  readonly campaigns: CampaignService;
+  readonly invoices: InvoiceService;
+  readonly payments: PaymentService;
+  readonly acts: ActService;
+}
+
+export function createServices(hub: Hub, now: () => Date = () => new Date()): Services {
+  const contracts = new ContractService(hub);
+  const campaigns = new CampaignService(hub, contracts);
+  const invoices = new InvoiceService(hub, campaigns, now);
+  return {
+    users: new UserService(hub),
+    finaladv: new OrgService(hub, 'finaladv'),
+    customers: new OrgService(hub, 'customer'),
+    contracts,
+    brands: new BrandService(hub),
+    campaigns,
+    invoices,
+    payments: new PaymentService(hub, invoices),
+    acts: new ActService(hub, campaigns),
+  };
+}
