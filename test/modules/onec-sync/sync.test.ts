@@ -126,3 +126,16 @@ test('unknown base, a mapped value the field cannot take, a new record without a
   assert.match(badValue.body.error!, /«p_places» → «Количество мест»/);
   assert.equal(badValue.body.data, null);
 });
+
+test('a changed field mapping drives the next sync: the 1C id goes to the newly mapped field', async (t) => {
+  const bed = await syncBed(t);
+  const id = (await bed.post('clients_contacts', { id_1c: 'ФЛ-M', name: 'Маппинг' })).body.data as number;
+  const other = bed.emu.control.addCustomField('contacts', { name: 'Код 1С', type: 'text' });
+  const saved = await bed.post('clients_contacts_save_fields', { id_1c: other, p_note: bed.fields.contactLink });
+  assert.equal(saved.status, 200);
+  const again = await bed.post('clients_contacts', { id_1c: 'ФЛ-M', name: 'Маппинг', p_note: 'https://1c.example/ref/1' });
+  assert.equal(again.body.data, id, 'still found by the stored link');
+  const contact = bed.emu.control.entities.get('contacts', id);
+  assert.deepEqual(fieldValues(contact, other), ['ФЛ-M']);
+  assert.deepEqual(fieldValues(contact, bed.fields.contactLink), ['https://1c.example/ref/1']);
+});
