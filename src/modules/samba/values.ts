@@ -1,23 +1,11 @@
 // The values of seed 002 as 1C reads and writes them: ИНН/КПП (checked, not only matched against a pattern), dates
 // in three spellings in and one out, money in kopecks, VAT by the invoice date's rate. Pure functions, no HTTP.
+import { isValidInn, isValidKpp } from '../../platform/rules/requisites.js';
 import { sambaError } from './errors.js';
 
-const INN10 = [2, 4, 10, 3, 5, 9, 4, 6, 8];
-const INN11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
-const INN12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
-
-const check = (digits: number[], weights: number[]) => (weights.reduce((s, w, i) => s + w * digits[i]!, 0) % 11) % 10;
-
-/** True for a 10-digit (organisation) or 12-digit (individual) ИНН whose check digits hold (ФНС weights). */
-export function innValid(inn: string): boolean {
-  if (!/^(\d{10}|\d{12})$/.test(inn) || /^0+$/.test(inn)) return false;
-  const d = [...inn].map(Number);
-  if (d.length === 10) return check(d, INN10) === d[9];
-  return check(d, INN11) === d[10] && check(d, INN12) === d[11];
-}
-
-/** КПП: 4 digits of the inspection, 2 of the reason (digits or capital Latin letters), 3 of the sequence; no checksum. */
-export const kppValid = (kpp: string): boolean => /^\d{4}[0-9A-Z]{2}\d{3}$/.test(kpp) && kpp.slice(4, 6) !== '00';
+/** ИНН and КПП checks are the platform's (src/platform/rules/requisites.ts), shared with the 1C sync. */
+export const innValid = isValidInn;
+export const kppValid = isValidKpp;
 
 /** Refuses the first wrong ИНН or КПП among the fields named inn*, kpp* (an empty one is absent), naming it. */
 export function checkTaxIds(input: object): void {

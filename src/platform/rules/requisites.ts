@@ -11,7 +11,8 @@ const UNP = [29, 23, 19, 17, 13, 7, 5, 3] as const;
 
 /** ИНН of an organisation (10 digits) or a person (12 digits) with valid control digits. */
 export function isValidInn(value: string): boolean {
-  if (!/^\d{10}$|^\d{12}$/.test(value)) return false;
+  // All zeros passes the weights but is no one's ИНН.
+  if (!/^\d{10}$|^\d{12}$/.test(value) || /^0+$/.test(value)) return false;
   const d = digitsOf(value);
   if (d.length === 10) return (weighted(d, INN10) % 11) % 10 === d[9];
   return (weighted(d, INN11) % 11) % 10 === d[10] && (weighted(d, INN12) % 11) % 10 === d[11];
@@ -28,5 +29,5 @@ export function isValidUnp(value: string): boolean {
 /** ИНН or УНП: what seed 001 calls «ИНН/УНП». */
 export const isValidTaxId = (value: string): boolean => isValidInn(value) || isValidUnp(value);
 
-/** КПП: 9 characters, the 5th and 6th may be letters (A–Z) since 2020. */
-export const isValidKpp = (value: string): boolean => /^\d{4}[\dA-Z]{2}\d{3}$/.test(value);
+/** КПП: 4 digits of the inspection, 2 of the reason (digits or capital Latin letters since 2020, never "00"), 3 of the sequence; no checksum. */
+export const isValidKpp = (value: string): boolean => /^\d{4}[\dA-Z]{2}\d{3}$/.test(value) && value.slice(4, 6) !== '00';
