@@ -43,7 +43,7 @@ export class EntitySync {
     const t = await this.target(body.key, body.id_base);
     const input = body as Record<string, unknown> & ClientContactBody & ClientCompanyBody;
     const mapping = await this.deps.bases.fields(t.key, t.idBase, entity);
-    await this.deps.index.ensureLoaded(t.key);
+    await this.amo(() => this.deps.index.ensureLoaded(t.key));
     const id1c = textOf(input.id_1c);
     const keys = keysFromOnec({
       ...(textOf(input.phone) !== undefined ? { phone: textOf(input.phone)! } : {}),
