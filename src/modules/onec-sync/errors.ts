@@ -24,6 +24,14 @@ export const onecError = defineErrors({
   HANDLERS_NOT_FOUND: { status: 404, message: 'Обработчики 1С ещё не опубликованы' },
   SECRET_NOT_FOUND: { status: 404, message: 'Секрет интеграции для этого аккаунта не создан' },
   SECRET_EXISTS: { status: 409, message: 'Секрет интеграции уже создан: смените его (rotate)' },
+  ACCOUNT_NOT_CONNECTED: {
+    status: 409,
+    message: 'Аккаунт amoCRM не подключён к хабу: подключите его для 1С (hub amocrm connect --for onec-sync) и повторите',
+  },
+  ACCOUNT_DISCONNECTED: { status: 409, message: 'Аккаунт amoCRM отключён от интеграции: подключите его заново' },
+  WEBHOOK_TOKEN_INVALID: { status: 403, message: 'Неверная ссылка вебхука amoCRM' },
+  ONEC_CALL_FAILED: { status: 502, message: 'Запрос в 1С не выполнен' },
+  ENTITY_NOT_FOUND: { status: 404, message: 'Сущность amoCRM не найдена' },
 });
 
 export type OnecErrorCode = keyof typeof onecError.catalogue;

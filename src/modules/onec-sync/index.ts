@@ -1,7 +1,9 @@
 // Entrance of the 1C ↔ amoCRM sync module (seed 001 §2): the endpoints 1C calls under /onec (HTTP Basic with the
 // account's integration secret), the operator API under /admin/v1/onec and `hub onec`. Built so far: the base,
-// field mappings and handler packages; the entity sync (§2.3–2.6) is still to come (docs/modules/onec-sync.md).
-import { defineModule } from '../../platform/module.js';
+// field mappings and handler packages, and the amoCRM → 1C direction (webhooks, pushes, corr_table); the entity
+// sync from 1C (§2.3–2.6) is still to come (docs/modules/onec-sync.md).
+import { defineModule, type ModuleContext } from '../../platform/module.js';
+import type { Connectors } from '../../connectors/index.js';
 import { checkOnecSyncSettings, ONEC_SYNC_SETTINGS } from './settings.js';
 import { onecCli } from './cli.js';
 import { SecretService } from './secrets.js';
@@ -11,14 +13,25 @@ import { publicRoutes } from './routes.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 import { TAG } from './contract.js';
 import type { ResolveAll } from '../../platform/outbound/ssrf.js';
+import { onecBaseCheck } from './base-check.js';
+import { accountCheck, registerOwner } from './amo-account.js';
+import { LinkService } from './links.js';
+import { AmoIndex } from './amo-index.js';
+import { OptionStore } from './option-store.js';
+import { OutboundService } from './outbound.js';
+import { OUTBOUND } from './outbound-queues.js';
+import { amoWebhookRoute, processWebhook, subscribe } from './amo-webhooks.js';
+import { outboundAdminRoutes } from './outbound-admin.js';
 
 export type { CheckBase } from './bases.js';
 
 export interface OnecSyncOptions {
-  /** The connection check of POST /onec/sync/base (the 1C connector's get_handlers_version); none: not checked. */
+  /** The connection check of POST /onec/sync/base; default: the 1C connector's get_handlers_version. */
   readonly checkBase?: CheckBase;
   /** DNS resolution of saved addresses (tests replace it). */
   readonly resolve?: ResolveAll;
+  /** Seconds between retries of pushes, subscriptions and webhooks (tests shorten the back-off). */
+  readonly retryDelaySeconds?: number;
 }
 
 export function createOnecSyncModule(options: OnecSyncOptions = {}) {
@@ -37,14 +50,43 @@ export function createOnecSyncModule(options: OnecSyncOptions = {}) {
       { name: ADMIN_TAG, description: '1C sync: integration secrets, bases and field mappings, handler packages (operator API)' },
     ],
     cli: onecCli,
-    create({ hub, settings }) {
-      const secrets = new SecretService(hub);
-      const bases = new BaseService(hub, options.checkBase, options.resolve);
+    create({ hub, settings, deps }: ModuleContext<typeof ONEC_SYNC_SETTINGS, Connectors>) {
+      const { amo, onec } = deps;
+      const subscribeLater = async (key: string) => void (await hub.jobs.send(OUTBOUND.subscribe, { key }));
+      registerOwner(hub, amo, subscribeLater);
+      const secrets = new SecretService(hub, accountCheck(amo));
+      // A saved base gets the account's webhook (again: harmless) and the field table; a changed mapping, the table.
+      const corrTableLater = async (key: string, idBase: string) => void (await hub.jobs.send(OUTBOUND.corrTable, { key, idBase }));
+      const bases = new BaseService(hub, options.checkBase ?? onecBaseCheck(onec), options.resolve, {
+        saved: async (key, idBase) => {
+          await subscribeLater(key);
+          await corrTableLater(key, idBase);
+        },
+        fieldsSaved: corrTableLater,
+      });
       const handlers = new HandlerService(hub);
+      const links = new LinkService(hub);
+      const index = new AmoIndex(hub, () => amo);
+      const optionStore = new OptionStore(hub);
+      const outbound = new OutboundService({ hub, amo, onec, bases, links, options: optionStore });
+      const retry =
+        options.retryDelaySeconds === undefined ? {} : { retryDelay: options.retryDelaySeconds, retryDelayMax: options.retryDelaySeconds };
       return {
         api: { bases, handlers },
-        routes: (app) => publicRoutes(app, { hub, secrets, bases, handlers, settings }),
-        adminRoutes: (app) => adminRoutes(app, { secrets, bases, handlers }),
+        queues: [
+          OUTBOUND.push.worker((job) => outbound.push(job), retry),
+          OUTBOUND.corrTable.worker((job) => outbound.corrTable(job), retry),
+          OUTBOUND.subscribe.worker((job) => subscribe(hub, amo, job), retry),
+          hub.inbox.queue(OUTBOUND.amoWebhook, (m, log) => processWebhook({ index, outbound }, m, log), retry),
+        ],
+        routes: (app) => {
+          publicRoutes(app, { hub, secrets, bases, handlers, settings });
+          amoWebhookRoute(app, hub);
+        },
+        adminRoutes: (app) => {
+          adminRoutes(app, { secrets, bases, handlers });
+          outboundAdminRoutes(app, { bases, options: optionStore, outbound });
+        },
       };
     },
   });
