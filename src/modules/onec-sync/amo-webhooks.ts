@@ -38,7 +38,8 @@ const MAC_CONTEXT = 'onec-sync:amo-webhook';
 const PATH = /^\/onec\/amo\/webhook\/([1-9][0-9]{0,15})\//;
 
 export const webhookToken = (hub: Hub, key: string) => hub.secrets.mac(key, MAC_CONTEXT);
-export const webhookUrl = (hub: Hub, key: string) => `${hub.config.publicUrl.replace(/\/+$/, '')}/onec/amo/webhook/${key}/${webhookToken(hub, key)}`;
+export const webhookUrl = (hub: Hub, key: string) =>
+  `${hub.config.publicUrl.replace(/\/+$/, '')}/onec/amo/webhook/${key}/${webhookToken(hub, key)}`;
 
 /** Subscribes (or re-subscribes: amoCRM keeps one webhook per destination) the account's webhook. */
 export async function subscribe(hub: Hub, amo: AmoConnector, job: SubscribeJob): Promise<{ id: number }> {
@@ -100,7 +101,10 @@ export async function processWebhook(
         done.push({ entity, id: item.id, ...(await d.outbound.counterpartyChanged(key, entity, item.id, item.updated_at)) });
       }
     } else if (entity === 'leads' && (action === 'status' || action === 'add')) {
-      const stage = { ...(item.pipeline_id ? { pipelineId: item.pipeline_id } : {}), ...(item.status_id ? { statusId: item.status_id } : {}) };
+      const stage = {
+        ...(item.pipeline_id ? { pipelineId: item.pipeline_id } : {}),
+        ...(item.status_id ? { statusId: item.status_id } : {}),
+      };
       done.push({ entity, id: item.id, ...(await d.outbound.leadMoved(key, item.id, stage, item.updated_at)) });
     }
   }

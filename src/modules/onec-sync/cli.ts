@@ -74,7 +74,8 @@ export const onecCli: ModuleCli = (program, withHub, io) => {
       const entity = ENTITIES.find((e) => e === o.entity);
       if (!entity) throw new Error(`--entity must be one of ${ENTITIES.join(', ')}`);
       const jobId = await withHub(async (hub) => {
-        if (!(await new BaseService(hub).credentials(o.key, o.base))) throw new Error(`base ${o.base} of account ${o.key} is not registered`);
+        if (!(await new BaseService(hub).credentials(o.key, o.base)))
+          throw new Error(`base ${o.base} of account ${o.key} is not registered`);
         return hub.jobs.send(OUTBOUND.push, { key: o.key, idBase: o.base, entity, amoId: o.id, force: true });
       });
       io.out(`${jobId}\n`);

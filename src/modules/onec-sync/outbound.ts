@@ -46,7 +46,9 @@ export class OutboundService {
     const atStage = (o: BaseOptions) =>
       o.orderStage !== undefined && o.orderStage.status_id === stage.statusId && o.orderStage.pipeline_id === stage.pipelineId;
     const bases = (await this.d.options.bases(key)).filter((b) => atStage(b.options));
-    await this.#enqueue(bases.map((b) => ({ key, idBase: b.idBase, entity: 'leads' as const, amoId: leadId, ...(updatedAt ? { updatedAt } : {}) })));
+    await this.#enqueue(
+      bases.map((b) => ({ key, idBase: b.idBase, entity: 'leads' as const, amoId: leadId, ...(updatedAt ? { updatedAt } : {}) })),
+    );
     return { orders: bases.length };
   }
 
@@ -128,7 +130,8 @@ export class OutboundService {
   async #api(key: string): Promise<AmoApi> {
     const account = await this.d.amo.getAccount(Number(key));
     // A disconnected account has no tokens: retrying cannot help until an operator reconnects it.
-    if (account?.status !== 'active') throw new PermanentJobError(`amoCRM account ${key} is not connected (${account?.status ?? 'unknown'})`);
+    if (account?.status !== 'active')
+      throw new PermanentJobError(`amoCRM account ${key} is not connected (${account?.status ?? 'unknown'})`);
     return this.d.amo.api(Number(key));
   }
 

@@ -2,13 +2,7 @@
 // the base's field-correspondence table ("1C field name → amoCRM field id or code"). A mapping key starting with
 // `p_` sends that amoCRM field's value under the key; `id_1c` and `link` name the fields 1C's answer is written
 // back into. Pure functions: outbound.ts reads the entities and sends.
-import type {
-  AmoCompany,
-  AmoContact,
-  AmoCustomFieldValueRead,
-  AmoCustomFieldValueWrite,
-  AmoLead,
-} from '../../connectors/amocrm/index.js';
+import type { AmoCompany, AmoContact, AmoCustomFieldValueRead, AmoCustomFieldValueWrite, AmoLead } from '../../connectors/amocrm/index.js';
 import type { OnecCompanyClient, OnecContactClient, OnecCustomValues } from '../../connectors/onec/index.js';
 import { keysFromAmo, normaliseTaxId } from './match-keys.js';
 
@@ -48,7 +42,10 @@ export function customValues(e: Entity, map: FieldMap | null): OnecCustomValues 
   return out as OnecCustomValues;
 }
 
-const first = (e: Entity, code: string) => customField(e, code)?.values.map((v) => text(v.value)).find((v) => v !== '');
+const first = (e: Entity, code: string) =>
+  customField(e, code)
+    ?.values.map((v) => text(v.value))
+    .find((v) => v !== '');
 
 export function contactClient(e: AmoContact, map: FieldMap | null, id1c?: string): OnecContactClient {
   const phone = first(e, 'PHONE');

@@ -71,7 +71,9 @@ export async function onecHub(
 
 /** Connects the amoCRM account `key` for onec-sync (created in the emulator when missing), as an operator would. */
 export async function connectAccount(h: OnecTestHub, key: number = KEY): Promise<void> {
-  const subdomain = h.amoEmu.control.accounts().find((a) => a.id === key)?.subdomain ?? h.amoEmu.control.addAccount({ subdomain: `acc${key}`, id: key }).subdomain;
+  const subdomain =
+    h.amoEmu.control.accounts().find((a) => a.id === key)?.subdomain ??
+    h.amoEmu.control.addAccount({ subdomain: `acc${key}`, id: key }).subdomain;
   await connect(h.connectors.amo, 'onec-sync', subdomain);
 }
 

@@ -62,6 +62,9 @@ export async function quiet(h: OnecTestHub): Promise<void> {
 }
 
 /** A custom field's first value on an entity, as amoCRM now holds it. */
-export function valueIn(e: { custom_fields_values: ReadonlyArray<{ field_id: number; values: ReadonlyArray<{ value: unknown }> }> | null } | undefined, id: number) {
+export function valueIn(
+  e: { custom_fields_values: ReadonlyArray<{ field_id: number; values: ReadonlyArray<{ value: unknown }> }> | null } | undefined,
+  id: number,
+) {
   return e?.custom_fields_values?.find((v) => v.field_id === id)?.values[0]?.value;
 }

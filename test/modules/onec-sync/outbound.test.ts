@@ -48,7 +48,10 @@ test('a contact made in amoCRM becomes a 1C counterparty; id_1c and link are wri
     'select kind, value from onec_sync_match_keys where amo_id = $1 order by kind',
     [made!.id],
   );
-  assert.deepEqual(keys.map((k) => `${k.kind}:${k.value}`), ['email:ivan@example.com', 'phone:79991234567']);
+  assert.deepEqual(
+    keys.map((k) => `${k.kind}:${k.value}`),
+    ['email:ivan@example.com', 'phone:79991234567'],
+  );
 
   // A later change by a user (a new second in amoCRM) is pushed again, as an update of the same counterparty.
   h.amoEmu.control.clock.advance(5);
@@ -57,8 +60,10 @@ test('a contact made in amoCRM becomes a 1C counterparty; id_1c and link are wri
   assert.equal(h.onecEmu.control.counterparties('buh').length, 1);
   assert.equal(h.onecEmu.control.counterparties('buh')[0]!.name, 'Иван Петрович Петров');
 
-  // A deleted contact leaves the index.
-  await h.hub.database.query('select 1');
+  // A contact deleted in amoCRM leaves the index.
+  h.amoEmu.control.webhooks.fire({ fields: { contacts: { delete: [{ id: String(made!.id), type: 'contact' }] } } }, SUB);
+  await quiet(h);
+  assert.equal((await h.hub.database.query('select 1 from onec_sync_match_keys where amo_id = $1', [made!.id])).length, 0);
 });
 
 test('pushCounterparties false: contacts are indexed but not sent; an operator push sends one now', async (t) => {
@@ -71,7 +76,9 @@ test('pushCounterparties false: contacts are indexed but not sent; an operator p
   });
   assert.equal(put.statusCode, 200, put.body);
   assert.deepEqual((await admin(h, 'GET', `/onec/bases/${KEY}/buh-main/options`)).json(), { pushCounterparties: false });
-  const [made] = await amoApi(h).contacts.create([{ name: 'Без отправки', custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+79990000001' }] }] }]);
+  const [made] = await amoApi(h).contacts.create([
+    { name: 'Без отправки', custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+79990000001' }] }] },
+  ]);
   await quiet(h);
   assert.equal(h.onecEmu.control.counterparties('buh').length, 0);
   assert.equal((await h.hub.database.query('select 1 from onec_sync_match_keys where amo_id = $1', [made!.id])).length, 1, 'indexed');
@@ -94,7 +101,9 @@ test('a deal reaching the order stage becomes a 1C order with its contact and co
     payload: { orderStage: { pipeline_id: main.id, status_id: second!.id } },
   });
   assert.equal(set.statusCode, 200, set.body);
-  const [company] = await api.companies.create([{ name: 'ООО Ромашка', custom_fields_values: [{ field_id: f.inn, values: [{ value: '7707083893' }] }] }]);
+  const [company] = await api.companies.create([
+    { name: 'ООО Ромашка', custom_fields_values: [{ field_id: f.inn, values: [{ value: '7707083893' }] }] },
+  ]);
   const [contact] = await api.contacts.create([{ name: 'Анна' }]);
   const [lead] = await api.leads.create([
     {
