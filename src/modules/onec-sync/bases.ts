@@ -18,9 +18,9 @@ export interface OnecBase {
 }
 
 /**
- * SEAM for the 1C connector (src/connectors/onec/, built separately): calls the base's get_handlers_version with
- * its login and answers whether 1C replied. Not injected (the default) means the base is stored unchecked
- * (checked_at stays null); a `{ ok: false }` answer refuses the base with the reason.
+ * The connection check of a base being saved: base-check.ts calls its get_handlers_version through the 1C
+ * connector (tests may inject another). Absent: the base is stored unchecked (checked_at stays null); a
+ * `{ ok: false }` answer refuses the base with the reason.
  */
 export type CheckBase = (base: OnecBase) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
