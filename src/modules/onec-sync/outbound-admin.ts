@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ADMIN_SECURITY } from '../../platform/admin/auth.js';
 import { PlatformError as E } from '../../platform/admin/schemas.js';
-import { MAX_ID, Nullable } from '../../platform/http/schema-types.js';
+import { MAX_ID, NO_CONTROL_CHARS, Nullable } from '../../platform/http/schema-types.js';
 import { ADMIN_TAG } from './admin-routes.js';
 import { isOnecError } from '../../connectors/onec/index.js';
 import { onecReason } from './base-check.js';
@@ -18,7 +18,7 @@ import type { OutboundService } from './outbound.js';
 
 const BaseParams = {
   key: Type.String({ maxLength: 16, pattern: '^[1-9][0-9]{0,15}$', description: 'id аккаунта amoCRM' }),
-  idBase: Type.String({ minLength: 1, maxLength: 100, description: 'id базы 1C' }),
+  idBase: Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARS, description: 'id базы 1C' }),
 };
 const Queued = Type.Object({ job_id: Nullable(Type.String()) }, { title: 'OnecQueued' });
 const Document = Type.Object(
