@@ -27,9 +27,13 @@ export interface SubscribeJob {
 /** Back-off of pushes: 30 s doubling up to an hour, 40 attempts — about a day and a half of 1C outage. */
 export const PUSH_RETRY = { retryLimit: 40, retryDelay: 30, retryDelayMax: 3600 } as const;
 
+/**
+ * Pushes and tables are fed by the webhook inbox (bursts) and by each other: they poll (every 0.5 s) rather than
+ * wait for a NOTIFY, which a busy worker misses and then finds only at the 5-second fallback poll.
+ */
 export const OUTBOUND = {
-  push: defineQueue<PushJob>('onec-sync.push', { ...PUSH_RETRY, batchSize: 1, concurrency: 2 }),
-  corrTable: defineQueue<CorrTableJob>('onec-sync.corr-table', { ...PUSH_RETRY, batchSize: 1 }),
+  push: defineQueue<PushJob>('onec-sync.push', { ...PUSH_RETRY, batchSize: 1, concurrency: 2, pickup: 'poll' }),
+  corrTable: defineQueue<CorrTableJob>('onec-sync.corr-table', { ...PUSH_RETRY, batchSize: 1, pickup: 'poll' }),
   subscribe: defineQueue<SubscribeJob>('onec-sync.subscribe', { retryLimit: 10, retryDelay: 30, retryDelayMax: 3600, batchSize: 1 }),
   /** amoCRM's account webhooks, stored in the platform inbox before they are answered. */
   amoWebhook: defineQueue<InboxJob>('onec-sync.amo-webhook'),
