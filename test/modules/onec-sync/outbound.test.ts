@@ -149,3 +149,15 @@ test('1C down (503) when a contact changes: the push is retried and lands exactl
   assert.equal(h.onecEmu.control.counterparties('buh').length, 1);
   assert.equal(c.writes, 1);
 });
+
+test('1C carries out a push but its answer is lost: the retry updates the same counterparty, and the link comes back', async (t) => {
+  const { h, f } = await outboundBed(t);
+  h.onecEmu.control.faults.add({ path: '/buh/new_lead', kind: 'answer_lost', times: 1 });
+  const [made] = await amoApi(h).contacts.create([{ name: 'Ответ потерян' }]);
+  await eventually(async () => valueIn(await amoApi(h).contacts.get(made!.id), f.contactId1c));
+  await quiet(h);
+  const all = h.onecEmu.control.counterparties('buh');
+  assert.equal(all.length, 1, 'one counterparty, not two');
+  assert.equal(all[0]!.writes, 2, 'the lost one and the retry');
+  assert.equal(valueIn(await amoApi(h).contacts.get(made!.id), f.contactId1c), all[0]!.id_1c);
+});
