@@ -20,7 +20,7 @@ import { AmoIndex } from './amo-index.js';
 import { OptionStore } from './option-store.js';
 import { OutboundService } from './outbound.js';
 import { OUTBOUND } from './outbound-queues.js';
-import { amoWebhookRoute, processWebhook, subscribe } from './amo-webhooks.js';
+import { amoWebhookRoute, processWebhook, subscribe, webhookUrl } from './amo-webhooks.js';
 import { outboundAdminRoutes } from './outbound-admin.js';
 
 export type { CheckBase } from './bases.js';
@@ -85,7 +85,12 @@ export function createOnecSyncModule(options: OnecSyncOptions = {}) {
         },
         adminRoutes: (app) => {
           adminRoutes(app, { secrets, bases, handlers });
-          outboundAdminRoutes(app, { bases, options: optionStore, outbound });
+          outboundAdminRoutes(app, {
+            bases,
+            options: optionStore,
+            outbound,
+            webhook: { subscribeLater: (key) => hub.jobs.send(OUTBOUND.subscribe, { key }), url: (key) => webhookUrl(hub, key) },
+          });
         },
       };
     },

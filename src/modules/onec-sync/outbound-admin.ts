@@ -37,17 +37,37 @@ export interface OutboundAdminDeps {
   readonly bases: BaseService;
   readonly options: OptionStore;
   readonly outbound: OutboundService;
+  /** Queues the account's webhook subscription; the URL it subscribes. */
+  readonly webhook: { subscribeLater(key: string): Promise<string | null>; url(key: string): string };
 }
 
 export function outboundAdminRoutes(scope: FastifyInstance, deps: OutboundAdminDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { options, outbound, bases } = deps;
+  const { options, outbound, bases, webhook } = deps;
   const base = { security: ADMIN_SECURITY, tags: [ADMIN_TAG] };
   const params = Type.Object(BaseParams);
   const registered = async (key: string, idBase: string) => {
     if (!(await bases.credentials(key, idBase))) throw onecError('BASE_NOT_FOUND');
   };
 
+  app.post(
+    '/onec/accounts/:key/webhook',
+    {
+      schema: {
+        operationId: 'AdminOnecWebhookSubscribe',
+        ...base,
+        summary: "Subscribe the account's amoCRM webhook again (after PUBLIC_URL changed, or amoCRM disabled it); a job",
+        params: Type.Object({ key: BaseParams.key }),
+        response: {
+          202: Type.Object({ job_id: Nullable(Type.String()), destination: Type.String() }, { title: 'OnecWebhookQueued' }),
+          400: E,
+          401: E,
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.status(202).send({ job_id: await webhook.subscribeLater(req.params.key), destination: webhook.url(req.params.key) }),
+  );
   app.get(
     '/onec/bases/:key/:idBase/options',
     {

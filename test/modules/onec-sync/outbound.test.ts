@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../../helpers/hub.js';
-import { admin, KEY } from './helpers.js';
+import { admin, cli, KEY } from './helpers.js';
 import { amoApi, outboundBed, quiet, SUB, valueIn } from './outbound-bed.js';
 
 test('a contact made in amoCRM becomes a 1C counterparty; id_1c and link are written back; the echo pushes nothing', async (t) => {
@@ -87,6 +87,14 @@ test('pushCounterparties false: contacts are indexed but not sent; an operator p
   const c = await eventually(async () => h.onecEmu.control.counterparties('buh').find((x) => x.amoId === String(made!.id)));
   await eventually(async () => valueIn(await amoApi(h).contacts.get(made!.id), f.contactId1c) === c.id_1c);
   assert.equal((await admin(h, 'POST', `/onec/bases/${KEY}/nope/push/contacts/1`)).statusCode, 404);
+  // The CLI queues the same job: 1C is written again (an update of the same counterparty).
+  const queued = await cli(h, 'onec', 'push', '--key', String(KEY), '--base', 'buh-main', '--entity', 'contacts', '--id', String(made!.id));
+  assert.match(queued.out, /^[0-9a-f-]{36}\n$/);
+  await eventually(async () => h.onecEmu.control.counterparties('buh').find((x) => x.amoId === String(made!.id))?.writes === 2);
+  await assert.rejects(
+    cli(h, 'onec', 'push', '--key', String(KEY), '--base', 'buh-main', '--entity', 'deals', '--id', '1'),
+    /--entity must be/,
+  );
 });
 
 test('a deal reaching the order stage becomes a 1C order with its contact and company; documents through the admin API', async (t) => {
@@ -130,6 +138,8 @@ test('a deal reaching the order stage becomes a 1C order with its contact and co
   const docs = await admin(h, 'GET', `/onec/bases/${KEY}/buh-main/leads/${lead!.id}/documents`);
   assert.equal(docs.statusCode, 200, docs.body);
   assert.match(docs.json().documents[0].title, /^Заказ клиента/);
+  const listed = await cli(h, 'onec', 'documents', '--key', String(KEY), '--base', 'buh-main', '--lead', String(lead!.id));
+  assert.match(listed.out, /^Заказ клиента .*\t/);
   h.onecEmu.control.faults.add({ path: '/buh/get_orders', status: 401 });
   const refused = await admin(h, 'GET', `/onec/bases/${KEY}/buh-main/leads/${lead!.id}/documents`);
   assert.equal(refused.statusCode, 502);

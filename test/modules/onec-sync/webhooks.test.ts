@@ -55,6 +55,12 @@ test('connecting subscribes the webhook; saving a base and each mapping change p
   assert.ok(JSON.stringify(h.onecEmu.control.corrTable('buh')).includes('Дата рождения 1С'));
   assert.equal((await admin(h, 'POST', `/onec/bases/${KEY}/buh-main/corr-table`)).statusCode, 202);
   await eventually(async () => sent() === before + 2);
+  // amoCRM lost the webhook (removed by hand, or disabled): the operator subscribes it again.
+  h.amoEmu.control.webhooks.remove(hook!.destination, SUB);
+  const again = await admin(h, 'POST', `/onec/accounts/${KEY}/webhook`);
+  assert.equal(again.statusCode, 202, again.body);
+  assert.equal(again.json().destination, hook!.destination);
+  await eventually(async () => h.amoEmu.control.webhooks.list(SUB).length === 1);
 });
 
 test('sync/base with a login 1C refuses is 424 «1С отклонила логин или пароль»; an unreachable 1C is 424 too', async (t) => {
