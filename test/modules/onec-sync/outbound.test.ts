@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../../helpers/hub.js';
-import { admin, cli, KEY } from './helpers.js';
+import { admin, BASE, cli, KEY } from './helpers.js';
 import { amoApi, outboundBed, quiet, SUB, valueIn } from './outbound-bed.js';
 
 test('a contact made in amoCRM becomes a 1C counterparty; id_1c and link are written back; the echo pushes nothing', async (t) => {
@@ -170,4 +170,29 @@ test('1C carries out a push but its answer is lost: the retry updates the same c
   assert.equal(all.length, 1, 'one counterparty, not two');
   assert.equal(all[0]!.writes, 2, 'the lost one and the retry');
   assert.equal(valueIn(await amoApi(h).contacts.get(made!.id), f.contactId1c), all[0]!.id_1c);
+});
+
+test('two bases of one account: a contact goes to both, each writes its id back, and neither write-back echoes', async (t) => {
+  const { h, call, f } = await outboundBed(t);
+  h.onecEmu.control.addBase({ idBase: 'buh-2', publication: 'buh2', login: BASE.param1, password: BASE.param2 });
+  const second = { ...h.base, id_base: 'buh-2', web_address: h.onecEmu.webAddress('buh2') };
+  assert.equal((await call('POST', '/sync/base', second)).statusCode, 200);
+  const own = h.amoEmu.control.addCustomField('contacts', { name: 'id 1С (вторая база)', type: 'text' }, SUB);
+  const map = { key: KEY, id_base: 'buh-2', id_1c: own };
+  assert.equal((await call('POST', '/sync/clients_contacts_save_fields', map)).statusCode, 200);
+  await quiet(h);
+  const [made] = await amoApi(h).contacts.create([{ name: 'Общий клиент' }]);
+  const [one, two] = await eventually(async () => {
+    const a = h.onecEmu.control.counterparties('buh').find((c) => c.amoId === String(made!.id));
+    const b = h.onecEmu.control.counterparties('buh2').find((c) => c.amoId === String(made!.id));
+    return a && b ? [a, b] : undefined;
+  });
+  const written = await eventually(async () => {
+    const c = await amoApi(h).contacts.get(made!.id);
+    return valueIn(c, f.contactId1c) && valueIn(c, own) ? c : undefined;
+  });
+  assert.equal(valueIn(written, f.contactId1c), one!.id_1c);
+  assert.equal(valueIn(written, own), two!.id_1c);
+  await quiet(h);
+  assert.deepEqual([h.onecEmu.control.counterparties('buh')[0]!.writes, h.onecEmu.control.counterparties('buh2')[0]!.writes], [1, 1]);
 });
