@@ -85,7 +85,10 @@ async function fuzzHub(
   const result = { quizId: 42, resultId: 'r1', answers: [{ questionId: 1, value: 'x' }] };
   assert.equal((await h.app.inject({ method: 'POST', url: '/quiz/results', headers: q, payload: JSON.stringify(result) })).statusCode, 202);
 
-  // 1C: an account (the fuzzed bodies' keys mostly name others: 403) and its secret.
+  // 1C: an account (the fuzzed bodies' keys mostly name others: 403), connected (a secret needs it), and its secret.
+  await h.hub.database.query(
+    `insert into amo_accounts (amo_account_id, subdomain, name, status, owner, connected_at) values (42, 'fuzz', 'Fuzz', 'active', 'onec-sync', now())`,
+  );
   const onecSecret = await admin(h, 'POST', '/onec/accounts/42/secret');
   assert.equal(onecSecret.statusCode, 201, onecSecret.body);
   const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

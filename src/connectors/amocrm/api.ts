@@ -18,6 +18,7 @@ import type {
   AmoStatus,
   AmoTag,
   AmoUser,
+  AmoWebhookSubscription,
   AmoWriteResult,
   ComplexLeadCreated,
   ComplexLeadInput,
@@ -163,6 +164,33 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     links: {
       async link(entity, id, links) {
         await transport.request(amoAccountId, { method: 'POST', path: `/api/v4/${entity}/${id}/link`, json: links, kind: 'write' });
+      },
+    },
+    webhooks: {
+      async list(destination) {
+        const page = await get<HalList>('/api/v4/webhooks', destination ? { filter: { destination } } : undefined);
+        return (page?._embedded?.webhooks ?? []) as AmoWebhookSubscription[];
+      },
+      // Subscribing the same destination again only replaces its events, so a retried subscribe is harmless.
+      async subscribe(destination, settings, opts) {
+        const res = await transport.request<AmoWebhookSubscription>(amoAccountId, {
+          method: 'POST',
+          path: '/api/v4/webhooks',
+          json: { destination, settings, ...(opts?.sort !== undefined ? { sort: opts.sort } : {}) },
+          kind: 'write',
+        });
+        if (!res.data || typeof res.data.id !== 'number')
+          throw new AmoError('UNEXPECTED_RESPONSE', 'amoCRM answered POST /api/v4/webhooks without the webhook');
+        return res.data;
+      },
+      async unsubscribe(destination) {
+        try {
+          await transport.request(amoAccountId, { method: 'DELETE', path: '/api/v4/webhooks', json: { destination }, kind: 'write' });
+          return true;
+        } catch (err) {
+          if (err instanceof AmoError && err.code === 'NOT_FOUND') return false;
+          throw err;
+        }
       },
     },
   };

@@ -340,6 +340,21 @@ export interface AmoLinkWrite {
   metadata?: { main_contact?: boolean; quantity?: number; catalog_id?: number; [k: string]: unknown };
 }
 
+// ---------- account webhooks ----------
+
+/** One account webhook (GET/POST /api/v4/webhooks): amoCRM POSTs the events named in `settings` to `destination`. */
+export interface AmoWebhookSubscription {
+  readonly id: number;
+  readonly destination: string;
+  /** Events, e.g. `add_contact`, `update_company`, `status_lead`. */
+  readonly settings: readonly string[];
+  readonly disabled: boolean;
+  readonly sort?: number;
+  readonly created_at?: number;
+  readonly updated_at?: number;
+  readonly created_by?: number;
+}
+
 // ---------- the typed API of one account ----------
 
 export interface WriteBatchOptions {
@@ -376,6 +391,15 @@ export interface AmoApi {
   complex(items: readonly ComplexLeadInput[]): Promise<ComplexLeadCreated[]>;
   readonly notes: { add(entity: AmoEntity, notes: readonly AmoNoteWrite[], opts?: WriteBatchOptions): Promise<AmoWriteResult[]> };
   readonly links: { link(entity: AmoEntity, id: number, links: readonly AmoLinkWrite[]): Promise<void> };
+  /** Account webhooks (amoCRM allows them to admin tokens only; the integration's user is one). */
+  readonly webhooks: {
+    /** Every webhook of the account, or the one at `destination`. */
+    list(destination?: string): Promise<AmoWebhookSubscription[]>;
+    /** Subscribes `destination` to `settings`; amoCRM keeps one webhook per destination, so this replaces its events. */
+    subscribe(destination: string, settings: readonly string[], opts?: { sort?: number }): Promise<AmoWebhookSubscription>;
+    /** Removes the webhook at `destination`; false when there was none. */
+    unsubscribe(destination: string): Promise<boolean>;
+  };
 }
 
 export type * from './webhook-types.js';

@@ -27,7 +27,7 @@ const Base = Type.Object(
     web_address: Type.String(),
     url_address: Type.String(),
     login: Type.String(),
-    checked_at: Nullable(Type.String({ description: 'null: the connection was not checked (no 1C connector yet)' })),
+    checked_at: Nullable(Type.String({ description: 'null: the connection was not checked' })),
     updated_at: Type.String(),
     fields: Type.Object({ contacts: FieldMap, companies: FieldMap, leads: FieldMap }),
   },

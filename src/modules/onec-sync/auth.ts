@@ -12,9 +12,12 @@ import { onecError } from './errors.js';
 import type { SecretService } from './secrets.js';
 import type { OnecSyncSettings } from './settings.js';
 
-/** Route config flag: this route is authenticated by the publisher, not by an account. */
+/**
+ * Route config flag: this route is authenticated by the publisher, not by an account; or (`none`) by its own
+ * means (amoCRM's webhooks carry a token in the path, as amoCRM sends no credentials).
+ */
 export interface OnecRouteConfig {
-  readonly onecAuth?: 'publisher';
+  readonly onecAuth?: 'publisher' | 'none';
 }
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="onec", charset="UTF-8"' };
@@ -46,6 +49,7 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: Sec
   };
 
   app.addHook('onRequest', async (req) => {
+    if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'none') return;
     const waitMs = failures.retryAfterMs(req.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
@@ -69,6 +73,8 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: Sec
     // A user that is no account id cannot have a secret: refused without a lookup.
     if (!/^[1-9][0-9]{0,15}$/.test(basic.user) || !(await secrets.verify(basic.user, basic.password)))
       throw refused(req, onecError('AUTH_INVALID', undefined, undefined, CHALLENGE));
+    // The right secret of an account whose amoCRM connection is gone: a clear 409, not a sync into nothing.
+    await secrets.assertConnected(basic.user);
     accounts.set(req, basic.user);
   });
 

@@ -1,11 +1,10 @@
 // 1C bases and their field-correspondence tables. A base is saved by 1C's POST /onec/sync/base: its addresses
 // are refused when they are not http(s) or point into the hub's own network (SSRF; OUTBOUND_ALLOW_HOSTS lets a
-// known private 1C server in), its password is sealed, and — once the 1C connector exists — the connection is
-// checked with get_handlers_version through the injected `checkBase` before anything is stored.
+// known private 1C server in), its password is sealed, and the connection is checked with get_handlers_version
+// through `checkBase` (base-check.ts by default; tests may inject another) before anything is stored.
 import type { Hub } from '../../platform/hub.js';
 import { assertTargetAllowed, HostLookupError, SsrfBlockedError, type ResolveAll } from '../../platform/outbound/ssrf.js';
 import { onecError } from './errors.js';
-import type { BaseOptions } from './options.js';
 
 export type MappedEntity = 'contacts' | 'companies' | 'leads';
 
@@ -19,9 +18,9 @@ export interface OnecBase {
 }
 
 /**
- * SEAM for the 1C connector (src/connectors/onec/, built separately): calls the base's get_handlers_version with
- * its login and answers whether 1C replied. Not injected (the default) means the base is stored unchecked
- * (checked_at stays null); a `{ ok: false }` answer refuses the base with the reason.
+ * The connection check of a base being saved: base-check.ts calls its get_handlers_version through the 1C
+ * connector (tests may inject another). Absent: the base is stored unchecked (checked_at stays null); a
+ * `{ ok: false }` answer refuses the base with the reason.
  */
 export type CheckBase = (base: OnecBase) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
@@ -38,11 +37,18 @@ export interface BaseView {
 
 const sealContext = (key: string, idBase: string) => `onec_sync_bases:${key}:${idBase}`;
 
+/** What follows a stored change (outbound.ts: subscribe the account's webhook, push the corr_table to 1C). */
+export interface BaseHooks {
+  saved?(key: string, idBase: string): Promise<void>;
+  fieldsSaved?(key: string, idBase: string, entity: MappedEntity): Promise<void>;
+}
+
 export class BaseService {
   constructor(
     private readonly hub: Hub,
     private readonly checkBase?: CheckBase,
     private readonly resolve?: ResolveAll,
+    private readonly hooks: BaseHooks = {},
   ) {}
 
   async save(base: OnecBase): Promise<{ checked: boolean }> {
@@ -68,6 +74,7 @@ export class BaseService {
         checked,
       ],
     );
+    await this.hooks.saved?.(base.key, base.idBase);
     return { checked };
   }
 
@@ -88,16 +95,6 @@ export class BaseService {
     };
   }
 
-  /** The base's operator options (options.ts); {} when none were set. */
-  async options(key: string, idBase: string): Promise<BaseOptions> {
-    const [row] = await this.hub.database.query<{ options: BaseOptions }>(
-      'select options from onec_sync_bases where account_key = $1 and id_base = $2',
-      [key, idBase],
-    );
-    if (!row) throw onecError('BASE_NOT_FOUND');
-    return row.options ?? {};
-  }
-
   async exists(key: string, idBase: string): Promise<boolean> {
     const rows = await this.hub.database.query('select 1 from onec_sync_bases where account_key = $1 and id_base = $2', [key, idBase]);
     return rows.length > 0;
@@ -113,6 +110,7 @@ export class BaseService {
       [key, idBase, entity, JSON.stringify(fields)],
     );
     if (rows.length === 0) throw onecError('BASE_NOT_FOUND');
+    await this.hooks.fieldsSaved?.(key, idBase, entity);
   }
 
   /** One entity's table (null when 1C never sent it): what every sync of that entity reads. */

@@ -93,5 +93,5 @@ export const HandlersAnswer = Envelope(
 export type SaveBaseBody = Static<typeof SaveBase>;
 export type BaseRefBody = Static<typeof BaseRef>;
 
-/** The failures every authenticated call may answer. */
-export const authFailures = { 400: OnecFailure, 401: OnecFailure, 403: OnecFailure, 429: OnecFailure };
+/** The failures every authenticated call may answer (409: the account's amoCRM connection is gone). */
+export const authFailures = { 400: OnecFailure, 401: OnecFailure, 403: OnecFailure, 409: OnecFailure, 429: OnecFailure };

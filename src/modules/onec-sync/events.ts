@@ -8,6 +8,7 @@ import { amoId, money, textOf } from './amo-values.js';
 import type { EntitySync, SyncDeps } from './entity-sync.js';
 import { onecError } from './errors.js';
 import type { OnecEventName } from './options.js';
+import type { OptionStore } from './option-store.js';
 import type { EventBody } from './sync-contract.js';
 
 const TITLES: Record<OnecEventName, string> = {
@@ -38,6 +39,7 @@ export class EventService {
     private readonly hub: Hub,
     private readonly deps: SyncDeps,
     private readonly sync: EntitySync,
+    private readonly options: OptionStore,
   ) {}
 
   /** Carries the event out (once) and answers the deal's amoCRM id. */
@@ -56,7 +58,7 @@ export class EventService {
       .digest('hex');
     if (!(await this.#claim(t.key, t.idBase, eventKey, name, leadId))) return leadId;
     try {
-      const options = await this.deps.bases.options(t.key, t.idBase);
+      const options = await this.options.get(t.key, t.idBase);
       const stage = options.events?.[name];
       const fields = options.eventFields ?? {};
       const values = [
@@ -88,14 +90,19 @@ export class EventService {
       ];
       if (stage || values.length > 0)
         writes.push(
-          this.sync.amo(
-            () =>
-              this.deps.batcher.submit(t.account, 'leads', 'update', {
-                body: { id: leadId, ...(stage ?? {}), ...(values.length > 0 ? { custom_fields_values: values } : {}) },
-              }),
-            'leads',
-            leadId,
-          ),
+          this.sync
+            .amo(
+              () =>
+                this.deps.batcher.submit(t.account, 'leads', 'update', {
+                  body: { id: leadId, ...(stage ?? {}), ...(values.length > 0 ? { custom_fields_values: values } : {}) },
+                }),
+              'leads',
+              leadId,
+            )
+            // The move's webhook is the hub's own echo, not a change to send back to 1C.
+            .then(async (r) => {
+              if (r.updated_at !== undefined) await this.deps.links.stamp(t.key, 'leads', leadId, r.updated_at);
+            }),
         );
       const settled = await Promise.allSettled(writes);
       const failed = settled.find((s) => s.status === 'rejected');

@@ -1,6 +1,7 @@
 // Entrance of the 1C ↔ amoCRM sync module (seed 001 §2): the endpoints 1C calls under /onec (HTTP Basic with the
 // account's integration secret), the operator API under /admin/v1/onec and `hub onec`. Built so far: the base,
-// field mappings and handler packages; the entity sync (§2.3–2.6) is still to come (docs/modules/onec-sync.md).
+// field mappings and handler packages, the entity sync from 1C (§2.3–2.6: entity-sync.ts, events.ts) and the
+// amoCRM → 1C direction (webhooks, pushes, corr_table: outbound.ts). See docs/modules/onec-sync.md.
 import { defineModule, type ModuleContext } from '../../platform/module.js';
 import type { Connectors } from '../../connectors/index.js';
 import { checkOnecSyncSettings, ONEC_SYNC_SETTINGS } from './settings.js';
@@ -13,21 +14,30 @@ import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 import { TAG } from './contract.js';
 import type { ResolveAll } from '../../platform/outbound/ssrf.js';
 import { AMO_FACTS } from '../../connectors/amocrm/index.js';
-import { AmoIndex } from './amo-index.js';
 import { AmoWriteBatcher } from './batcher.js';
 import { FieldDirectory } from './directory.js';
 import { EntitySync } from './entity-sync.js';
 import { EventService } from './events.js';
-import { LinkService } from './links.js';
 import { syncRoutes } from './sync-routes.js';
+import { onecBaseCheck } from './base-check.js';
+import { accountCheck, registerOwner } from './amo-account.js';
+import { LinkService } from './links.js';
+import { AmoIndex } from './amo-index.js';
+import { OptionStore } from './option-store.js';
+import { OutboundService } from './outbound.js';
+import { OUTBOUND } from './outbound-queues.js';
+import { amoWebhookRoute, processWebhook, subscribe, webhookUrl } from './amo-webhooks.js';
+import { outboundAdminRoutes } from './outbound-admin.js';
 
 export type { CheckBase } from './bases.js';
 
 export interface OnecSyncOptions {
-  /** The connection check of POST /onec/sync/base (the 1C connector's get_handlers_version); none: not checked. */
+  /** The connection check of POST /onec/sync/base; default: the 1C connector's get_handlers_version. */
   readonly checkBase?: CheckBase;
   /** DNS resolution of saved addresses (tests replace it). */
   readonly resolve?: ResolveAll;
+  /** Seconds between retries of pushes, subscriptions and webhooks (tests shorten the back-off). */
+  readonly retryDelaySeconds?: number;
 }
 
 export function createOnecSyncModule(options: OnecSyncOptions = {}) {
@@ -47,29 +57,59 @@ export function createOnecSyncModule(options: OnecSyncOptions = {}) {
     ],
     cli: onecCli,
     create({ hub, settings, deps }: ModuleContext<typeof ONEC_SYNC_SETTINGS, Connectors>) {
-      const secrets = new SecretService(hub);
-      const bases = new BaseService(hub, options.checkBase, options.resolve);
+      const { amo, onec } = deps;
+      const subscribeLater = async (key: string) => void (await hub.jobs.send(OUTBOUND.subscribe, { key }));
+      registerOwner(hub, amo, subscribeLater);
+      const secrets = new SecretService(hub, accountCheck(amo));
+      // A saved base gets the account's webhook (again: harmless) and the field table; a changed mapping, the table.
+      const corrTableLater = async (key: string, idBase: string) => void (await hub.jobs.send(OUTBOUND.corrTable, { key, idBase }));
+      const bases = new BaseService(hub, options.checkBase ?? onecBaseCheck(onec), options.resolve, {
+        saved: async (key, idBase) => {
+          await subscribeLater(key);
+          await corrTableLater(key, idBase);
+        },
+        fieldsSaved: corrTableLater,
+      });
       const handlers = new HandlerService(hub);
-      const amo = () => deps.amo;
       const links = new LinkService(hub);
-      const index = new AmoIndex(hub, amo);
+      const index = new AmoIndex(hub, () => amo);
+      const optionStore = new OptionStore(hub);
       const batcher = new AmoWriteBatcher({
         windowMs: settings.batchWindowMs,
         max: settings.batchMax,
-        apiFor: (id) => deps.amo.api(id),
+        apiFor: (id) => amo.api(id),
         clockSkewMs: AMO_FACTS.reconcileClockSkewMs,
         maxAttempts: 3,
       });
-      const directory = new FieldDirectory(amo, settings.fieldsCacheSeconds * 1000);
-      const sync = new EntitySync({ amo, bases, links, index, directory, batcher });
-      const events = new EventService(hub, { amo, bases, links, index, directory, batcher }, sync);
+      const directory = new FieldDirectory(() => amo, settings.fieldsCacheSeconds * 1000);
+      const syncDeps = { amo: () => amo, bases, links, index, directory, batcher };
+      const sync = new EntitySync(syncDeps);
+      const events = new EventService(hub, syncDeps, sync, optionStore);
+      const outbound = new OutboundService({ hub, amo, onec, bases, links, options: optionStore });
+      const retry =
+        options.retryDelaySeconds === undefined ? {} : { retryDelay: options.retryDelaySeconds, retryDelayMax: options.retryDelaySeconds };
       return {
         api: { bases, handlers, index, batcher },
+        queues: [
+          OUTBOUND.push.worker((job) => outbound.push(job), retry),
+          OUTBOUND.corrTable.worker((job) => outbound.corrTable(job), retry),
+          OUTBOUND.subscribe.worker((job) => subscribe(hub, amo, job), retry),
+          hub.inbox.queue(OUTBOUND.amoWebhook, (m, log) => processWebhook({ index, outbound }, m, log), retry),
+        ],
         routes: (app) => {
           publicRoutes(app, { hub, secrets, bases, handlers, settings });
           syncRoutes(app, { sync, events });
+          amoWebhookRoute(app, hub);
         },
-        adminRoutes: (app) => adminRoutes(app, { secrets, bases, handlers }),
+        adminRoutes: (app) => {
+          adminRoutes(app, { secrets, bases, handlers });
+          outboundAdminRoutes(app, {
+            bases,
+            options: optionStore,
+            outbound,
+            webhook: { subscribeLater: (key) => hub.jobs.send(OUTBOUND.subscribe, { key }), url: (key) => webhookUrl(hub, key) },
+          });
+        },
       };
     },
   });

@@ -21,11 +21,25 @@ interface Row {
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 const context = (key: string) => `onec_sync_secrets:${key}`;
 
-export class SecretService {
-  constructor(private readonly hub: Hub) {}
+/** The state of an account's amoCRM connection (amo-account.ts); `unknown`: never connected to this hub. */
+export type AccountStatus = 'active' | 'needs_reauth' | 'disconnected' | 'unknown';
+export interface AccountCheck {
+  status(key: string): Promise<AccountStatus>;
+}
 
-  /** A new secret for an account that has none (SECRET_EXISTS otherwise: rotating is a deliberate act). */
+export class SecretService {
+  /** Without `accounts` (a command run without connectors) no connection is required. */
+  constructor(
+    private readonly hub: Hub,
+    private readonly accounts?: AccountCheck,
+  ) {}
+
+  /**
+   * A new secret for an account that has none (SECRET_EXISTS otherwise: rotating is a deliberate act). The account
+   * must be connected first: a secret for an account the hub cannot reach would let 1C sync into nothing.
+   */
   async create(key: string): Promise<ShownSecret> {
+    await this.assertConnected(key);
     const secret = randomToken(24);
     const rows = await this.hub.database.query<Row>(
       `insert into onec_sync_secrets (account_key, secret_sealed) values ($1, $2)
@@ -58,6 +72,19 @@ export class SecretService {
   async verify(key: string, secret: string): Promise<boolean> {
     const row = await this.#row(key);
     return row !== undefined && safeEqual(this.hub.secrets.decrypt(row.secret_sealed, context(key)), secret);
+  }
+
+  /** ACCOUNT_NOT_CONNECTED (never connected) or ACCOUNT_DISCONNECTED unless the account's connection is active. */
+  async assertConnected(key: string): Promise<void> {
+    const status = (await this.accounts?.status(key)) ?? 'active';
+    if (status === 'unknown') throw onecError('ACCOUNT_NOT_CONNECTED');
+    if (status !== 'active')
+      throw onecError(
+        'ACCOUNT_DISCONNECTED',
+        status === 'needs_reauth'
+          ? 'Доступ к аккаунту amoCRM отозван или истёк: подключите аккаунт заново'
+          : 'Аккаунт amoCRM отключён от интеграции: подключите его заново',
+      );
   }
 
   async #row(key: string): Promise<Row | undefined> {

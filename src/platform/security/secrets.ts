@@ -1,6 +1,6 @@
 // Secrets at rest (OAuth tokens, partner passwords): AES-256-GCM with HUB_SECRET_KEY. Each value is bound to
 // a context string (table and row) as associated data, so a ciphertext copied onto another row fails to open.
-import { createCipheriv, createDecipheriv, randomBytes, createHash, hash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, createHash, hash, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,6 +31,16 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64')}`;
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256, base64url) of `message`, for tokens the hub hands out and later recognises
+   * without storing them (e.g. a webhook URL). The key is derived per `context`, so a token of one use never
+   * passes as another's, and HUB_SECRET_KEY itself is never used twice in two roles.
+   */
+  mac(message: string, context: string): string {
+    const key = createHmac('sha256', this.#key).update(`mac:${context}`).digest();
+    return createHmac('sha256', key).update(message).digest('base64url');
   }
 
   decrypt(sealed: string, context: string): string {

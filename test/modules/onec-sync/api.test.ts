@@ -11,10 +11,10 @@ test('check_active answers true in the seed envelope for an account with its sec
   assert.deepEqual(res.json(), { success: true, data: true, error: null });
 });
 
-test('sync/base stores the base with its password sealed; the admin API shows it without the password', async (t) => {
+test('sync/base checks the base in 1C, stores it with its password sealed; the admin API shows it without the password', async (t) => {
   const h = await onecHub(t);
   const { call } = await account(h);
-  const res = await call('POST', '/sync/base', BASE);
+  const res = await call('POST', '/sync/base', h.base);
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), { success: true, data: null, error: null });
   const [row] = await h.hub.database.query<{ password_sealed: string }>('select password_sealed from onec_sync_bases');
@@ -23,12 +23,17 @@ test('sync/base stores the base with its password sealed; the admin API shows it
   assert.equal(listed.bases.length, 1);
   const base = listed.bases[0];
   assert.deepEqual(
-    { key: base.key, id_base: base.id_base, web_address: base.web_address, login: base.login, checked_at: base.checked_at },
-    { key: String(KEY), id_base: 'buh-main', web_address: BASE.web_address, login: 'amo', checked_at: null },
+    { key: base.key, id_base: base.id_base, web_address: base.web_address, login: base.login },
+    { key: String(KEY), id_base: 'buh-main', web_address: h.base.web_address, login: 'amo' },
   );
+  assert.ok(base.checked_at, 'get_handlers_version answered');
+  assert.equal(h.onecEmu.control.requests.list({ type: 'get_handlers_version' }).length, 1);
   assert.ok(!JSON.stringify(listed).includes(BASE.param2), 'no password in the admin answer');
   // Saving again replaces the base (a key sent as a string of digits is the same account).
-  assert.equal((await call('POST', '/sync/base', { ...BASE, key: String(KEY), param1: 'amo2' })).statusCode, 200);
+  // Saving again replaces the base (a key sent as a string of digits is the same account); the check runs again.
+  h.onecEmu.control.addBase({ idBase: 'buh-main', publication: 'buh2', login: 'amo2', password: BASE.param2 });
+  const moved = { ...h.base, key: String(KEY), param1: 'amo2', web_address: h.onecEmu.webAddress('buh2') };
+  assert.equal((await call('POST', '/sync/base', moved)).statusCode, 200);
   const again = (await admin(h, 'GET', '/onec/bases')).json().bases;
   assert.deepEqual(
     again.map((b: { login: string }) => b.login),
@@ -44,7 +49,7 @@ test('the three field mappings are stored per base and entity and read back; a n
   const early = await call('POST', '/sync/leads_save_fields', { ...ids, id_1c: 1 });
   assert.equal(early.statusCode, 404);
   assert.match(early.json().error, /сначала вызовите \/onec\/sync\/base/);
-  assert.equal((await call('POST', '/sync/base', BASE)).statusCode, 200);
+  assert.equal((await call('POST', '/sync/base', h.base)).statusCode, 200);
   const contacts = { id_1c: 512345, link: 512347, p_email: 'EMAIL' };
   const companies = { id_1c: 612345, link: 612347, p_inn: 612349, Наименование: 'name' };
   const leads = { id_1c: 712345, order_number: 712346 };
@@ -111,13 +116,14 @@ test('every 1C route is in the OpenAPI document with its operationId and the Bas
   const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>)
     .filter(([p]) => p.startsWith('/onec/'))
     .flatMap(([p, item]) => Object.values(item).map((op) => `${op.operationId} ${p}`));
-  assert.equal(ops.length, 12, ops.join('\n'));
+  assert.equal(ops.length, 13, ops.join('\n'));
   for (const op of [
     'OnecHandlersSet /onec/update_handlers/set_handlers',
     'OnecSyncContact /onec/sync/clients_contacts',
     'OnecSyncCompany /onec/sync/clients_companies',
     'OnecSyncOrder /onec/sync/leads',
     'OnecProcessEvent /onec/sync/process_event',
+    'OnecAmoWebhook /onec/amo/webhook/{key}/{token}',
   ])
     assert.ok(ops.includes(op), op);
   assert.deepEqual(doc.components.securitySchemes.onecBasic, {

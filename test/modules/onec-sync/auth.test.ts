@@ -2,7 +2,7 @@
 // credentials on set_handlers, per-address throttling of failures, and the operator's secret commands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { account, admin, basic, BASE, cli, KEY, onec, onecHub, OTHER_KEY, PUBLISHER, secretOf } from './helpers.js';
+import { account, admin, basic, BASE, cli, connectAccount, KEY, onec, onecHub, OTHER_KEY, PUBLISHER, secretOf } from './helpers.js';
 
 const CHECK = `/sync/check_active?key=${KEY}&id_base=buh-main`;
 
@@ -93,7 +93,7 @@ test('admin API: create once (409 again), show, rotate — the old secret stops 
   assert.ok(rotated.rotated_at);
   assert.equal((await onec(h, basic(KEY, first))('GET', CHECK)).statusCode, 401);
   assert.equal((await onec(h, basic(KEY, rotated.secret))('GET', CHECK)).statusCode, 200);
-  assert.equal((await onec(h, basic(KEY, rotated.secret))('POST', '/sync/base', BASE)).statusCode, 200);
+  assert.equal((await onec(h, basic(KEY, rotated.secret))('POST', '/sync/base', h.base)).statusCode, 200);
   assert.equal((await admin(h, 'GET', `/onec/accounts/abc/secret`)).statusCode, 400);
   assert.equal(
     (await h.app.inject({ method: 'GET', url: `/admin/v1/onec/accounts/${KEY}/secret` })).statusCode,
@@ -109,6 +109,8 @@ test('admin API: create once (409 again), show, rotate — the old secret stops 
 
 test('hub onec secret create | show | rotate writes the secret to the command output', async (t) => {
   const h = await onecHub(t);
+  await assert.rejects(cli(h, 'onec', 'secret', 'create', '--key', String(KEY)), /Аккаунт amoCRM не подключён к хабу/);
+  await connectAccount(h);
   const created = await cli(h, 'onec', 'secret', 'create', '--key', String(KEY));
   const secret = created.out.trim();
   assert.match(secret, /^[A-Za-z0-9_-]{32}$/);

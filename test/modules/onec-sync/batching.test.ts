@@ -86,5 +86,5 @@ test('a disconnected account is refused with a reason 1C can show', async (t) =>
   await bed.h.connectors.amo.disconnect(bed.key);
   const res = await bed.post('clients_contacts', { id_1c: 'ФЛ-1', name: 'X' });
   assert.equal(res.status, 409);
-  assert.match(res.body.error!, /Аккаунт amoCRM не подключён/);
+  assert.match(res.body.error!, /Аккаунт amoCRM отключён/);
 });

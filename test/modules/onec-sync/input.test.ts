@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { account, basic, BASE, KEY, onec, onecHub, PUBLISHER } from './helpers.js';
-import type { TestHub } from '../../helpers/hub.js';
 
 const failure = (res: { statusCode: number; json(): unknown }, status: number, error: RegExp) => {
   assert.equal(res.statusCode, status);
@@ -50,7 +49,7 @@ test('unknown path 404, bad JSON 400, wrong content type 415, too large 413 — 
 });
 
 test('the database away: 503 with Retry-After in the envelope', async (t) => {
-  const h: TestHub = await onecHub(t);
+  const h = await onecHub(t);
   const { call } = await account(h);
   const db = h.hub.database as { query: unknown };
   const real = db.query;
@@ -68,7 +67,8 @@ test('the database away: 503 with Retry-After in the envelope', async (t) => {
 
 test('sync/base refuses non-http(s) and private or loopback addresses unless OUTBOUND_ALLOW_HOSTS lets them in', async (t) => {
   const resolve = async (host: string) => [{ address: host === 'intranet.example' ? '10.1.2.3' : '203.0.113.20' }];
-  const h = await onecHub(t, { resolve });
+  // public.example is not really there: the refusals come before any check, and the one saved passes a stub check.
+  const h = await onecHub(t, { resolve, checkBase: async () => ({ ok: true }) });
   const { call } = await account(h);
   const bad = [
     [{ web_address: 'ftp://203.0.113.10/hs' }, /http:\/\/ или https:\/\//],
@@ -84,9 +84,13 @@ test('sync/base refuses non-http(s) and private or loopback addresses unless OUT
   assert.equal((await h.hub.database.query('select 1 from onec_sync_bases')).length, 0, 'nothing stored');
   assert.equal((await call('POST', '/sync/base', { ...BASE, web_address: 'https://public.example/hs' })).statusCode, 200);
 
+  // The emulators' own host:port entries let nothing else on loopback in; a bare 127.0.0.1 lets the 1C emulator in.
+  const nextPort = `127.0.0.1:${Number(h.allow.onec.split(':')[1]) + 1}`;
+  const refused = await call('POST', '/sync/base', { ...BASE, web_address: `http://${nextPort}/hs` });
+  failure(refused, 400, /внутреннюю или локальную сеть/);
   const allowed = await onecHub(t, { env: { OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
   const other = await account(allowed);
-  assert.equal((await other.call('POST', '/sync/base', { ...BASE, web_address: 'http://127.0.0.1:9002/hs' })).statusCode, 200);
+  assert.equal((await other.call('POST', '/sync/base', allowed.base)).statusCode, 200);
 });
 
 test('the checkBase seam: a failing check answers 424 with the reason and stores nothing; a passing one marks checked_at', async (t) => {

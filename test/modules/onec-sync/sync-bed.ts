@@ -1,17 +1,16 @@
-// The 1C → amoCRM sync against the in-process amoCRM emulator on a real port: an account connected through the
-// connector, its integration secret, a registered base with field mappings onto fields added to the emulator.
+// The 1C → amoCRM sync against both in-process emulators on real ports: the amoCRM emulator's account connected
+// for onec-sync, its integration secret, the 1C emulator's base registered, field mappings onto fields added to
+// the amoCRM emulator.
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAmoEmulator, type AmoEmulator, type AmoEmulatorOptions } from '../../../src/emulators/amocrm/index.js';
-import { createOnecSyncModule } from '../../../src/modules/onec-sync/index.js';
+import type { AmoEmulator } from '../../../src/emulators/amocrm/index.js';
 import type { BaseOptions } from '../../../src/modules/onec-sync/options.js';
-import { consent } from '../../connectors/amocrm/helpers.js';
-import { testHub, type TestHub } from '../../helpers/hub.js';
-import { basic, onec, PUBLISHER } from './helpers.js';
+import { connect } from '../../connectors/amocrm/helpers.js';
+import { basic, onec, onecHub, type OnecTestHub } from './helpers.js';
 
 export interface SyncBed {
   readonly emu: AmoEmulator;
-  readonly h: TestHub;
+  readonly h: OnecTestHub;
   readonly key: number;
   readonly idBase: string;
   /** POST /onec/sync/<path> as the account's 1C. */
@@ -35,32 +34,17 @@ export interface SyncBed {
   amoRequests(method: string, path: string): number;
 }
 
-export async function syncBed(
-  t: TestContext,
-  opts: { env?: Record<string, string>; emulator?: AmoEmulatorOptions } = {},
-): Promise<SyncBed> {
-  const emu = createAmoEmulator({ redirectUri: 'http://127.0.0.1/connect/amocrm/callback', ...opts.emulator });
-  await emu.listen();
-  const h = await testHub(t, {
-    modules: [createOnecSyncModule({ checkBase: async () => ({ ok: true }) })],
-    env: { ...emu.hubSettings(), ONEC_SYNC_PUBLISHER_USER: PUBLISHER.user, ONEC_SYNC_PUBLISHER_PASSWORD: PUBLISHER.password, ...opts.env },
-  });
-  t.after(() => emu.close());
-  const amo = h.connectors.amo;
-  const { account } = await amo.completeAuthorization(await consent(amo, 'test:1'));
+export async function syncBed(t: TestContext, opts: { env?: Record<string, string> } = {}): Promise<SyncBed> {
+  const h = await onecHub(t, opts.env ? { env: opts.env } : {});
+  const emu = h.amoEmu;
+  // The emulator's seeded account, connected for onec-sync as an operator would.
+  const { account } = await connect(h.connectors.amo, 'onec-sync');
   const key = account.amoAccountId;
   const secretRes = await h.app.inject({ method: 'POST', url: `/admin/v1/onec/accounts/${key}/secret`, headers: h.admin });
   assert.equal(secretRes.statusCode, 201, secretRes.body);
   const call = onec(h, basic(key, secretRes.json().secret as string));
   const idBase = 'buh-main';
-  const saved = await call('POST', '/sync/base', {
-    key,
-    id_base: idBase,
-    web_address: 'https://203.0.113.10/buh/hs/amo',
-    url_address: 'https://203.0.113.10/buh',
-    param1: 'amo',
-    param2: 'пароль',
-  });
+  const saved = await call('POST', '/sync/base', { ...h.base, key, id_base: idBase });
   assert.equal(saved.statusCode, 200, saved.body);
 
   const add = (entity: 'contacts' | 'companies' | 'leads', name: string, type: 'text' | 'numeric' | 'url' = 'text') =>
