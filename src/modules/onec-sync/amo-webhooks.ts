@@ -61,8 +61,9 @@ export function amoWebhookRoute(scope: FastifyInstance, hub: Hub): void {
         summary: 'Вебхук аккаунта amoCRM (контакты, компании, этапы сделок); адрес с токеном выдаёт хаб при подписке',
         consumes: [FORM, 'application/json'],
         params: Type.Object({
-          key: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }),
-          token: Type.String({ minLength: 1, maxLength: 100 }),
+          key: Type.String({ pattern: '^[1-9][0-9]{0,15}$', maxLength: 16 }),
+          // An HMAC in base64url (hub.secrets.mac); anything else cannot match.
+          token: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
         }),
         response: { 200: EmptyAnswer, 400: OnecFailure, 403: OnecFailure },
       },

@@ -2,7 +2,7 @@
 // every optional field accepts both as "absent"; numbers may come as strings of digits. Besides the seed's fields
 // a body may carry the `p_***` (or any other mapped) fields of the field-correspondence table (§2.7).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { MAX_ID } from '../../platform/http/schema-types.js';
+import { MAX_ID, NO_CONTROL_CHARS, NO_CONTROL_CHARS_BUT_WHITESPACE } from '../../platform/http/schema-types.js';
 import { AccountKey, BaseId, Envelope, FIELD_NAME } from './contract.js';
 import { EVENT_NAMES } from './options.js';
 
@@ -22,7 +22,7 @@ const Text = (maxLength: number, description: string) =>
   Type.Unsafe<string | number | null>({
     type: ['string', 'number', 'null'],
     maxLength,
-    pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+    pattern: NO_CONTROL_CHARS,
     description,
   });
 
@@ -41,7 +41,7 @@ const Money = (description: string) =>
 const MappedValue = Type.Unsafe<string | number | boolean | null>({
   type: ['string', 'number', 'boolean', 'null'],
   maxLength: 10_000,
-  pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$',
+  pattern: NO_CONTROL_CHARS_BUT_WHITESPACE,
 });
 
 const open = <P extends Record<string, TSchema>>(props: P, title: string, example: object) =>

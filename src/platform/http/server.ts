@@ -45,6 +45,9 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
     schemaController: { compilersFactory: strictBodyCompilers() },
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorsTo(scopes),
+    // Registering every module's routes (schemas compiled, the OpenAPI document built) on a loaded machine can take
+    // longer than Fastify's 10 s per plugin; a slow start is not a broken one.
+    pluginTimeout: 120_000,
   });
   scopes.push({ prefix: '', instance: app });
 
