@@ -11,6 +11,7 @@ import { invoiceRoutes } from './routes-po.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 import { TAG } from './contract.js';
 import { BankImportService } from './bank-import.js';
+import { TableImportService } from './imports.js';
 import { checkSambaSettings, SAMBA_SETTINGS } from './settings.js';
 
 export interface SambaOptions {
@@ -45,7 +46,7 @@ export function createSambaModule(options: SambaOptions = {}) {
           publicRoutes(app, { hub, services });
           invoiceRoutes(app, services);
         },
-        adminRoutes: (app) => adminRoutes(app, services, new BankImportService(hub)),
+        adminRoutes: (app) => adminRoutes(app, services, new BankImportService(hub), new TableImportService(hub, services)),
       };
     },
   });
