@@ -543,6 +543,7 @@ CREATE UNIQUE INDEX "samba_customers_inn_kpp_uq" ON "samba_customers" USING btre
 CREATE UNIQUE INDEX "samba_finaladv_inn_kpp_uq" ON "samba_finaladv" USING btree ("inn","kpp");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_invoices_number_uq" ON "samba_invoices" USING btree ("number");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_invoices_ext_uq" ON "samba_invoices" USING btree ("ext_number","ext_date") WHERE ext_number <> '';--> statement-breakpoint
+CREATE INDEX "samba_invoices_ext_number_idx" ON "samba_invoices" USING btree ("ext_number");--> statement-breakpoint
 CREATE INDEX "samba_invoices_campaign_idx" ON "samba_invoices" USING btree ("campaign_uuid");--> statement-breakpoint
 CREATE INDEX "samba_invoices_date_idx" ON "samba_invoices" USING btree ("date");--> statement-breakpoint
 CREATE INDEX "samba_payments_invoice_idx" ON "samba_payments" USING btree ("invoice_uuid");--> statement-breakpoint

@@ -67,7 +67,7 @@ export function money(kop: number): string {
 export const partyLine = (p: Party): string =>
   [p.name, p.inn && `ИНН ${p.inn}`, p.kpp && `КПП ${p.kpp}`, p.address].filter(Boolean).join(', ');
 
-interface FormRow {
+export interface FormRow {
   number: string;
   date: string;
   amount_kop: number;
@@ -85,7 +85,7 @@ interface FormRow {
   contract_date: string | null;
 }
 
-const SELECT_FORM = `select i.number, i.date, i.amount_kop, i.vat_kop, i.vat_rate, i.advance,
+export const SELECT_FORM = `select i.number, i.date, i.amount_kop, i.vat_kop, i.vat_rate, i.advance,
     r.rk_id, r.name as rk_name, r.date_start, r.date_end,
     c.full_name as buyer_name, c.inn as buyer_inn, c.kpp as buyer_kpp,
     k.number as contract_number, k.date as contract_date

@@ -135,6 +135,8 @@ export const sambaInvoices = pgTable(
     uniqueIndex('samba_invoices_ext_uq')
       .on(t.extNumber, t.extDate)
       .where(sql`ext_number <> ''`),
+    // Lookups by number match 1C's or the caller's (`number = $1 or ext_number = $1`): both need an index.
+    index('samba_invoices_ext_number_idx').on(t.extNumber),
     index('samba_invoices_campaign_idx').on(t.campaignUuid),
     index('samba_invoices_date_idx').on(t.date),
   ],
