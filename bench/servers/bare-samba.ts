@@ -17,7 +17,7 @@ app.get<{ Querystring: { rk_id?: string; number?: string } }>('/bare/po', async 
   const where = new Where().eq('r.rk_id', req.query.rk_id);
   if (req.query.number) where.raw('(i.number = ? or i.ext_number = ?)', req.query.number, req.query.number);
   const { rows } = await pool.query(`${SELECT_INVOICE} ${where} order by i.date, i.number`, where.params);
-  return { status: 'ok', message: 'seccess', result: rows.map(invoiceView) };
+  return { status: 'ok', message: null, result: rows.map(invoiceView) };
 });
 app.get<{ Querystring: { uuid: string; ext?: Format } }>('/bare/files/po', async (req) => {
   const { rows } = await pool.query<FormRow>(SELECT_FORM, [req.query.uuid]);
