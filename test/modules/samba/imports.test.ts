@@ -77,7 +77,7 @@ test('CLI customers from CSV: rejected rows with lines, progress, exit status; r
   assert.match(unknown.err, /unknown kind «brands»: customers, placements, acts/);
 });
 
-test('admin API placements (XLSX) and acts (CSV windows-1251): sums in /acts/rk; re-import unchanged; a new sum updates', async (t) => {
+test('admin API placements (XLSX) and acts (CSV windows-1251): sums in /acts/rk; re-import unchanged; a new sum updates; a file without a required column or not a table refused whole', async (t) => {
   const bed = await sambaHub(t);
   const { rk } = await tornadoWorld(bed);
   const p1 = 'TORNADO Oct-2024 Digital';
@@ -124,10 +124,8 @@ test('admin API placements (XLSX) and acts (CSV windows-1251): sums in /acts/rk;
   assert.deepEqual(await post('38997.62'), { kind: 'acts', rows: 2, created: 0, updated: 1, unchanged: 1, rejected: [] });
   const sums = (await expect(bed.call('GET', `/acts/rk?uuid=${rk.uuid}`), 200)).result;
   assert.deepEqual(sums, [{ uuid_rk: rk.uuid, placements_amount: 436704.38, acts_amount: 218352.2 }]);
-});
 
-test('a file without a required column, or not a table at all, is refused whole (400)', async (t) => {
-  const bed = await sambaHub(t);
+  // A file without a required column, or not a table at all, is refused whole (400).
   const send = (kind: string, text: string | Buffer) =>
     admin(bed.h, 'POST', `/samba/imports/${kind}`, { content_base64: Buffer.from(text).toString('base64') });
   const noAmount = await send('placements', 'rk_id;placement\nУ191994;TV\n');

@@ -46,94 +46,97 @@ async function printBed(t: TestContext) {
 const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
-test('PDF (the default): the seed envelope and name; poppler reads the Cyrillic form; the page is not blank', async (t) => {
+// One hub for the three formats (a hub on a fresh database is most of a test's time).
+test('print forms of one invoice', async (t) => {
   const { po, fetch } = await printBed(t);
-  const { body, path } = await fetch(q({ number: po.number, date: '20241009' }), 'po.pdf');
-  assert.equal(body.status, 'ok');
-  assert.equal(body.message, null);
-  assert.equal(body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.pdf');
-  assert.equal(body.result.ext, 'pdf');
-  assert.equal(readFileSync(path).subarray(0, 5).toString(), '%PDF-');
 
-  const text = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' }));
-  for (const expected of [
-    'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
-    'Банк получателя',
-    'ПАО СБЕРБАНК, г. Москва',
-    '044525225',
-    '30101810400000000225',
-    '40702810938000012345',
-    'ИНН 7707083893',
-    'КПП 773601001',
-    'ООО «РЕКЛАМНОЕ АГЕНТСТВО», ИНН 7707083893, КПП 773601001, 117312, г. Москва, ул. Вавилова, д. 19',
-    `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
-    'Договор № 135/19 от 01.10.2019',
-    'Услуги по размещению рекламы, РК У191994',
-    '60 000,00',
-    'В том числе НДС 20%:',
-    '10 000,00',
-    'Всего к оплате:',
-    'Всего наименований 1, на сумму 60 000,00 руб.',
-    'Шестьдесят тысяч рублей 00 копеек',
-    'Руководитель',
-    'Иванов И. И.',
-    'Бухгалтер',
-    'Петрова А. С.',
-  ]) {
-    assert.ok(text.includes(expected), `the PDF text lacks «${expected}»:\n${text}`);
-  }
+  await t.test('PDF (the default): the seed envelope and name; poppler reads the Cyrillic form; the page is not blank', async () => {
+    const { body, path } = await fetch(q({ number: po.number, date: '20241009' }), 'po.pdf');
+    assert.equal(body.status, 'ok');
+    assert.equal(body.message, null);
+    assert.equal(body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.pdf');
+    assert.equal(body.result.ext, 'pdf');
+    assert.equal(readFileSync(path).subarray(0, 5).toString(), '%PDF-');
 
-  // The first page as 8-bit grey pixels (PGM): text and lines make a share of it dark.
-  execFileSync('pdftoppm', ['-r', '40', '-gray', '-singlefile', '-f', '1', path, join(path, '..', 'page')]);
-  const pgm = readFileSync(join(path, '..', 'page.pgm'));
-  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
-  assert.ok(header, 'a binary PGM');
-  const pixels = pgm.subarray(header[0].length);
-  assert.equal(pixels.length, Number(header[1]) * Number(header[2]));
-  const dark = pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
-  assert.ok(dark / pixels.length > 0.01, `dark share ${dark / pixels.length}`);
-});
+    const text = flat(execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' }));
+    for (const expected of [
+      'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
+      'Банк получателя',
+      'ПАО СБЕРБАНК, г. Москва',
+      '044525225',
+      '30101810400000000225',
+      '40702810938000012345',
+      'ИНН 7707083893',
+      'КПП 773601001',
+      'ООО «РЕКЛАМНОЕ АГЕНТСТВО», ИНН 7707083893, КПП 773601001, 117312, г. Москва, ул. Вавилова, д. 19',
+      `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
+      'Договор № 135/19 от 01.10.2019',
+      'Услуги по размещению рекламы, РК У191994',
+      '60 000,00',
+      'В том числе НДС 20%:',
+      '10 000,00',
+      'Всего к оплате:',
+      'Всего наименований 1, на сумму 60 000,00 руб.',
+      'Шестьдесят тысяч рублей 00 копеек',
+      'Руководитель',
+      'Иванов И. И.',
+      'Бухгалтер',
+      'Петрова А. С.',
+    ]) {
+      assert.ok(text.includes(expected), `the PDF text lacks «${expected}»:\n${text}`);
+    }
 
-test('DOCX: word/document.xml holds the form; XLSX read back with exceljs holds it with numeric sums', async (t) => {
-  const { po, fetch } = await printBed(t);
-  const docx = await fetch(q({ uuid: po.uuid, ext: 'docx' }), 'po.docx');
-  assert.equal(docx.body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.docx');
-  assert.equal(docx.body.result.ext, 'docx');
-  const xml = execFileSync('unzip', ['-p', docx.path, 'word/document.xml'], { encoding: 'utf8' });
-  const runs = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
-  for (const expected of [
-    'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
-    'Банк получателя',
-    '40702810938000012345',
-    `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
-    '60 000,00',
-    'В том числе НДС 20%:',
-    '10 000,00',
-    'Шестьдесят тысяч рублей 00 копеек',
-    'Руководитель ______________________ Иванов И. И.',
-  ]) {
-    assert.ok(runs.includes(expected), `the DOCX lacks «${expected}»: ${JSON.stringify(runs)}`);
-  }
+    // The first page as 8-bit grey pixels (PGM): text and lines make a share of it dark.
+    execFileSync('pdftoppm', ['-r', '40', '-gray', '-singlefile', '-f', '1', path, join(path, '..', 'page')]);
+    const pgm = readFileSync(join(path, '..', 'page.pgm'));
+    const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
+    assert.ok(header, 'a binary PGM');
+    const pixels = pgm.subarray(header[0].length);
+    assert.equal(pixels.length, Number(header[1]) * Number(header[2]));
+    const dark = pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
+    assert.ok(dark / pixels.length > 0.01, `dark share ${dark / pixels.length}`);
+  });
 
-  const xlsx = await fetch(q({ number: po.number, ext: 'xlsx' }), 'po.xlsx');
-  assert.equal(xlsx.body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.xlsx');
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.readFile(xlsx.path);
-  const ws = book.worksheets[0]!;
-  const cells = new Map<string, unknown>();
-  ws.eachRow((row) => row.eachCell((c) => void cells.set(String(c.value), c)));
-  for (const expected of [
-    'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
-    'ПАО СБЕРБАНК, г. Москва\nБанк получателя',
-    `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
-    'В том числе НДС 20%:',
-    'Шестьдесят тысяч рублей 00 копеек',
-  ]) {
-    assert.ok(cells.has(expected), `the XLSX lacks «${expected}»: ${JSON.stringify([...cells.keys()])}`);
-  }
-  const vatRow = [...cells.entries()].find(([k]) => k === 'В том числе НДС 20%:')![1] as ExcelJS.Cell;
-  assert.equal(ws.getRow(Number(vatRow.row)).getCell(6).value, 10000);
-  assert.equal(ws.getRow(Number(vatRow.row) + 1).getCell(6).value, 60000);
+  await t.test('DOCX: word/document.xml holds the form; XLSX read back with exceljs holds it with numeric sums', async () => {
+    const docx = await fetch(q({ uuid: po.uuid, ext: 'docx' }), 'po.docx');
+    assert.equal(docx.body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.docx');
+    assert.equal(docx.body.result.ext, 'docx');
+    const xml = execFileSync('unzip', ['-p', docx.path, 'word/document.xml'], { encoding: 'utf8' });
+    const runs = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    for (const expected of [
+      'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
+      'Банк получателя',
+      '40702810938000012345',
+      `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
+      '60 000,00',
+      'В том числе НДС 20%:',
+      '10 000,00',
+      'Шестьдесят тысяч рублей 00 копеек',
+      'Руководитель ______________________ Иванов И. И.',
+    ]) {
+      assert.ok(runs.includes(expected), `the DOCX lacks «${expected}»: ${JSON.stringify(runs)}`);
+    }
+
+    const xlsx = await fetch(q({ number: po.number, ext: 'xlsx' }), 'po.xlsx');
+    assert.equal(xlsx.body.result.name, 'Счет УЛУ000001/01 от 09.10.2024.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(xlsx.path);
+    const ws = book.worksheets[0]!;
+    const cells = new Map<string, unknown>();
+    ws.eachRow((row) => row.eachCell((c) => void cells.set(String(c.value), c)));
+    for (const expected of [
+      'Счет на оплату № УЛУ000001/01 от 9 октября 2024 г.',
+      'ПАО СБЕРБАНК, г. Москва\nБанк получателя',
+      `ООО «ТОРНАДО», ИНН ${TORNADO.inn}, КПП ${TORNADO.kpp}`,
+      'В том числе НДС 20%:',
+      'Шестьдесят тысяч рублей 00 копеек',
+    ]) {
+      assert.ok(cells.has(expected), `the XLSX lacks «${expected}»: ${JSON.stringify([...cells.keys()])}`);
+    }
+    const vatRow = [...cells.entries()].find(([k]) => k === 'В том числе НДС 20%:')![1] as ExcelJS.Cell;
+    assert.equal(ws.getRow(Number(vatRow.row)).getCell(6).value, 10000);
+    assert.equal(ws.getRow(Number(vatRow.row) + 1).getCell(6).value, 60000);
+  });
 });
 
 test('2026 invoice: VAT 22 % and kopecks; unknown invoice 404; bad ext 400; no group 400; unset requisites print empty', async (t) => {
