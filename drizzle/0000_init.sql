@@ -534,7 +534,7 @@ CREATE UNIQUE INDEX "quiz_rules_uq" ON "quiz_rules" USING btree ("quiz_account_i
 CREATE UNIQUE INDEX "quiz_steps_uq" ON "quiz_steps" USING btree ("amo_account_id","pipeline_amo_id","amo_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_tags_uq" ON "quiz_tags" USING btree ("amo_account_id","entity","amo_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_users_uq" ON "quiz_users" USING btree ("amo_account_id","amo_id");--> statement-breakpoint
-CREATE INDEX "samba_acts_campaign_idx" ON "samba_acts" USING btree ("campaign_uuid");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_acts_campaign_placement_document_uq" ON "samba_acts" USING btree ("campaign_uuid","placement","document");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_brands_contractor_name_uq" ON "samba_brands" USING btree ("contractor_uuid","name_lc");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_campaigns_rk_id_uq" ON "samba_campaigns" USING btree ("rk_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_campaigns_number_mf_uq" ON "samba_campaigns" USING btree ("number_mf");--> statement-breakpoint
@@ -542,6 +542,8 @@ CREATE UNIQUE INDEX "samba_contracts_finaladv_number_date_uq" ON "samba_contract
 CREATE UNIQUE INDEX "samba_customers_inn_kpp_uq" ON "samba_customers" USING btree ("inn","kpp");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_finaladv_inn_kpp_uq" ON "samba_finaladv" USING btree ("inn","kpp");--> statement-breakpoint
 CREATE UNIQUE INDEX "samba_invoices_number_uq" ON "samba_invoices" USING btree ("number");--> statement-breakpoint
+CREATE UNIQUE INDEX "samba_invoices_ext_uq" ON "samba_invoices" USING btree ("ext_number","ext_date") WHERE ext_number <> '';--> statement-breakpoint
+CREATE INDEX "samba_invoices_ext_number_idx" ON "samba_invoices" USING btree ("ext_number");--> statement-breakpoint
 CREATE INDEX "samba_invoices_campaign_idx" ON "samba_invoices" USING btree ("campaign_uuid");--> statement-breakpoint
 CREATE INDEX "samba_invoices_date_idx" ON "samba_invoices" USING btree ("date");--> statement-breakpoint
 CREATE INDEX "samba_payments_invoice_idx" ON "samba_payments" USING btree ("invoice_uuid");--> statement-breakpoint

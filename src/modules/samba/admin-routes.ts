@@ -9,6 +9,8 @@ import { PlatformError as E } from '../../platform/admin/schemas.js';
 import * as A from './answers.js';
 import type { Services } from './services.js';
 import type { BankImportService } from './bank-import.js';
+import { IMPORT_KINDS, type TableImportService } from './imports.js';
+import { StringEnum } from '../../platform/http/schema-types.js';
 import { LOGIN_PATTERN, MIN_PASSWORD } from './users.js';
 import { DATE_PATTERN } from './values.js';
 
@@ -72,7 +74,21 @@ const ImportReport = Type.Object(
   { title: 'SambaBankImportReport' },
 );
 
-export function adminRoutes(scope: FastifyInstance, s: Services, bank: BankImportService): void {
+const TableImportReport = Type.Object(
+  {
+    kind: StringEnum(IMPORT_KINDS),
+    rows: Type.Integer({ description: 'Строк данных в файле' }),
+    created: Type.Integer(),
+    updated: Type.Integer({ description: 'Существовали с другими значениями' }),
+    unchanged: Type.Integer({ description: 'Существовали с теми же значениями (повторный импорт)' }),
+    rejected: Type.Array(Type.Object({ line: Line, message: Type.String() }), { description: 'Строки с ошибками (не импортированы)' }),
+  },
+  { title: 'SambaTableImportReport' },
+);
+const Base64File = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 10_000_000, pattern: '^[A-Za-z0-9+/]+={0,2}$', description });
+
+export function adminRoutes(scope: FastifyInstance, s: Services, bank: BankImportService, tables: TableImportService): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const base = { security: ADMIN_SECURITY, tags: [ADMIN_TAG] };
   const LoginParams = Type.Object({ login: Login });
@@ -192,16 +208,27 @@ export function adminRoutes(scope: FastifyInstance, s: Services, bank: BankImpor
         ...base,
         summary: 'Import a bank statement (1CClientBankExchange, windows-1251, base64): incoming payments matched to invoices by number',
         body: Type.Object({
-          content_base64: Type.String({
-            minLength: 1,
-            maxLength: 10_000_000,
-            pattern: '^[A-Za-z0-9+/]+={0,2}$',
-            description: 'Файл выписки, base64',
-          }),
+          content_base64: Base64File('Файл выписки, base64'),
         }),
         response: { 200: ImportReport, 400: E, 401: E },
       },
     },
     async (req) => bank.import(Buffer.from(req.body.content_base64, 'base64')),
+  );
+  app.post(
+    '/samba/imports/:kind',
+    {
+      schema: {
+        operationId: 'AdminSambaTableImport',
+        ...base,
+        summary:
+          'Import customers, placements or acts from CSV (UTF-8 or windows-1251; `;`, `,` or tab) or XLSX, base64: rows checked one by one ' +
+          '(rejected ones listed with their line), a repeated import changes nothing',
+        params: Type.Object({ kind: StringEnum(IMPORT_KINDS) }),
+        body: Type.Object({ content_base64: Base64File('Файл CSV или XLSX, base64') }),
+        response: { 200: TableImportReport, 400: E, 401: E },
+      },
+    },
+    async (req) => tables.import(req.params.kind, Buffer.from(req.body.content_base64, 'base64')),
   );
 }

@@ -135,3 +135,12 @@ export type BrandT = Static<typeof Brand>;
 export type CampaignT = Static<typeof Campaign>;
 export type InvoiceT = Static<typeof Invoice>;
 export type PaymentT = Static<typeof Payment>;
+
+export const PrintedFile = Type.Object(
+  {
+    name: Type.String({ description: 'Имя файла: «Счет <номер> от <ДД.ММ.ГГГГ>.<ext>»' }),
+    ext: StringEnum(['pdf', 'docx', 'xlsx'], { description: 'Расширение' }),
+    data: Type.String({ description: 'Файл, base64' }),
+  },
+  { title: 'SambaPrintedFile' },
+);

@@ -4,12 +4,15 @@
 //   hub samba user remove <login>
 //   hub samba user list
 //   hub samba import-bank-statement <file>   (1CClientBankExchange; prints what was imported, skipped, unmatched)
+//   hub samba import customers|placements|acts <file>   (CSV or XLSX; progress on stderr, rejected rows with their line)
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModuleCli } from '../../platform/module.js';
 import { BankImportService, type ImportReport } from './bank-import.js';
 import { randomToken } from '../../platform/security/secrets.js';
 import { UserService } from './users.js';
+import { IMPORT_KINDS, TableImportService, type ImportKind, type TableImportReport } from './imports.js';
+import type { Services } from './services.js';
 
 /**
  * The password: --password, else a new random one, printed. Not read from standard input: beside a running
@@ -26,6 +29,24 @@ export function sambaCli(): ModuleCli {
       .action(async (file: string) => {
         const bytes = await readFile(resolve(io.cwd ?? process.cwd(), file));
         io.out(formatReport(await withHub((hub) => new BankImportService(hub).import(bytes))));
+      });
+    samba
+      .command('import <kind> <file>')
+      .description(`Import ${IMPORT_KINDS.join(', ')} from CSV or XLSX (a header row names the columns); importing again changes nothing`)
+      .action(async (kind: string, file: string) => {
+        if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+          io.err(`unknown kind «${kind}»: ${IMPORT_KINDS.join(', ')}\n`);
+          return io.setExitCode(2);
+        }
+        const bytes = await readFile(resolve(io.cwd ?? process.cwd(), file));
+        const report = await withHub(async (hub, parts) =>
+          new TableImportService(hub, await parts.api<Services>('samba')).import(kind as ImportKind, bytes, (done, total) =>
+            io.err(`${kind}: ${done}/${total} rows\n`),
+          ),
+        );
+        io.out(formatTableReport(report));
+        // Rejected rows are not an error of the command, but a script should notice them.
+        if (report.rejected.length > 0) io.setExitCode(1);
       });
     const user = samba.command('user').description('Users SAMBA calls /samba as (HTTP Basic)');
     user
@@ -74,6 +95,15 @@ export function formatReport(r: ImportReport): string {
     ...r.duplicates.map((d) => `duplicate\tline ${d.line}\t№ ${d.number} от ${d.date}\t→ ${d.invoice}`),
     ...r.unmatched.map((d) => `unmatched\tline ${d.line}\t№ ${d.number} от ${d.date}\t${d.amount}\t${d.reason}\t${d.purpose}`),
     ...r.malformed.map((d) => `malformed\tline ${d.line}\t${d.reason}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** A table import's report: the counts, then each rejected row with its line. */
+export function formatTableReport(r: TableImportReport): string {
+  const lines = [
+    `${r.kind}: ${r.rows} rows, created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected.length}`,
+    ...r.rejected.map((x) => `rejected\tline ${x.line}\t${x.message}`),
   ];
   return `${lines.join('\n')}\n`;
 }

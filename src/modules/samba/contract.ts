@@ -190,5 +190,14 @@ export type RkQueryT = Static<typeof RkQuery>;
 export type RkUpdateT = Static<typeof RkUpdate>;
 export type PoQueryT = Static<typeof PoQuery>;
 export type PoUpdateT = Static<typeof PoUpdate>;
+export const PoFileQuery = Type.Object(
+  {
+    ...PoRef.properties,
+    ext: opt(StringEnum(['', 'pdf', 'docx', 'xlsx'], { description: 'Формат: pdf (по умолчанию), docx, xlsx' })),
+  },
+  { examples: [{ number: 'УЛУ000001/01', date: '20241009', ext: 'pdf' }] },
+);
+
 export type PoRefT = Static<typeof PoRef>;
+export type PoFileQueryT = Static<typeof PoFileQuery>;
 export type ActsQueryT = Static<typeof ActsQuery>;

@@ -20,6 +20,7 @@ export const sambaError = defineErrors({
   EXISTS: { status: 409, message: 'Запись уже существует' },
   CONFLICT: { status: 409, message: 'Противоречивые параметры' },
   HAS_DOCUMENTS: { status: 409, message: 'Найдены документы по счету. Удаление невозможно' },
+  BAD_IMPORT: { status: 400, message: 'Файл импорта не читается' },
   BAD_STATEMENT: { status: 400, message: 'Файл не является выпиской в формате 1CClientBankExchange' },
   USER_EXISTS: { status: 409, message: 'Пользователь уже существует' },
   USER_NOT_FOUND: { status: 404, message: 'Пользователь не найден' },

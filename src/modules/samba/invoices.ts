@@ -61,6 +61,8 @@ const INSERT = `with c as (
     $3, c.advance, $4, $5, $6, $7, $8 from c
   returning uuid`;
 
+const CREATED = 'Счет на оплату покупателю успешно создан';
+
 export class InvoiceService {
   constructor(
     private readonly hub: Hub,
@@ -105,21 +107,53 @@ export class InvoiceService {
     const amount = toKopecks(b.amount!, 'amount');
     const extDate = given(b.date) ? parseDate(b.date, 'date') : '';
     const campaign = await this.campaigns.resolve({ uuid: rkUuidOf(b), rk_id: b.rk_id });
+    const repeated = await this.#repeated(b.number, extDate, campaign.uuid, amount);
+    if (repeated) return repeated;
     const date = moscow(this.now());
     const rate = vatRateOn(date);
     const uuid = randomUUID();
-    const rows = await this.hub.database.query<{ uuid: string }>(INSERT, [
-      uuid,
-      campaign.uuid,
-      date,
-      amount,
-      vatIncluded(amount, rate),
-      rate,
-      b.number ?? '',
-      extDate,
-    ]);
+    let rows: Array<{ uuid: string }>;
+    try {
+      rows = await this.hub.database.query<{ uuid: string }>(INSERT, [
+        uuid,
+        campaign.uuid,
+        date,
+        amount,
+        vatIncluded(amount, rate),
+        rate,
+        b.number ?? '',
+        extDate,
+      ]);
+    } catch (err) {
+      // The same caller's number sent twice at once: the second insert (and its sequence bump) is undone, and it
+      // answers what the first made.
+      if (!S.isUniqueViolation(err)) throw err;
+      const again = await this.#repeated(b.number, extDate, campaign.uuid, amount);
+      if (!again) throw err;
+      return again;
+    }
     if (!rows[0]) throw sambaError('NOT_FOUND', `РК ${S.KINDS.campaign.notFound}: uuid ${campaign.uuid}`);
-    return { message: 'Счет на оплату покупателю успешно создан', result: await this.#saved(uuid) };
+    return { message: CREATED, result: await this.#saved(uuid) };
+  }
+
+  /**
+   * A POST repeating the caller's number and date (a retry after a lost answer) answers the invoice it made, as
+   * the first call did; the same number and date with another campaign or sum is a different invoice under a used
+   * number: 409 carrying the existing one.
+   */
+  async #repeated(number: string | undefined, extDate: string, campaign: string, amount: number) {
+    if (!given(number)) return undefined;
+    const [row] = await this.hub.database.query<{ uuid: string; campaign_uuid: string; amount_kop: number }>(
+      `select uuid, campaign_uuid, amount_kop from samba_invoices where ext_number = $1 and ext_date = $2`,
+      [number, extDate],
+    );
+    if (!row) return undefined;
+    const existing = await this.#saved(row.uuid);
+    if (row.campaign_uuid !== campaign || Number(row.amount_kop) !== amount) {
+      const when = extDate ? ` от ${ruDate(extDate)}` : '';
+      throw sambaError('EXISTS', `Счет с номером ${number}${when} уже создан (${existing.number}) с другой РК или суммой`, existing);
+    }
+    return { message: CREATED, result: existing };
   }
 
   /** Seed §6.4: the amount (and campaign) replaced; VAT recomputed at the invoice date's rate, advance from the campaign. */

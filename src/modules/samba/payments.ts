@@ -164,12 +164,13 @@ export class ActService {
     return { uuid_rk: c.uuid, placement: p.placement, placement_amount: rubles(kop) };
   }
 
-  /** An act (реализация) closing part of a placement. */
+  /** An act (реализация) closing part of a placement; the same document for the same placement again replaces its sum. */
   async addAct(p: NewPlacement & { document: string }) {
     const c = await this.campaigns.resolve({ uuid: p.uuid_rk, rk_id: p.rk_id }, ['uuid_rk', 'rk_id']);
     const kop = toKopecks(p.amount, 'amount', { allowNegative: true });
     await this.hub.database.query(
-      `insert into samba_acts (uuid, campaign_uuid, placement, document, amount_kop) values ($1, $2, $3, $4, $5)`,
+      `insert into samba_acts (uuid, campaign_uuid, placement, document, amount_kop) values ($1, $2, $3, $4, $5)
+       on conflict (campaign_uuid, placement, document) do update set amount_kop = excluded.amount_kop`,
       [randomUUID(), c.uuid, p.placement, p.document, kop],
     );
     return { uuid_rk: c.uuid, placement: p.placement, document: p.document, act_amount: rubles(kop) };

@@ -85,6 +85,20 @@ export function invoiceRoutes(scope: FastifyInstance, s: Services): void {
     },
   );
   app.get(
+    '/files/po',
+    {
+      schema: {
+        operationId: 'SambaPoFile',
+        tags,
+        security,
+        summary: 'Печатная форма счета (§6.2): pdf (по умолчанию), docx или xlsx, base64 в result.data',
+        querystring: C.PoFileQuery,
+        response: { 200: A.Ok(A.PrintedFile, 'SambaPoFileAnswer'), ...errors(400, 404, 409) },
+      },
+    },
+    async (req) => ok(null, await s.print.file(req.query)),
+  );
+  app.get(
     '/payment/po',
     {
       schema: {

@@ -3,6 +3,7 @@
 // no zone): that is what every answer carries, it sorts as text and compares the same on PGlite and PostgreSQL.
 // Money is integer kopecks. Each searchable name has a lower-cased copy made in JavaScript (`*_lc`): PostgreSQL's
 // lower() folds Cyrillic only under a non-C locale, which PGlite's database does not have.
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -130,6 +131,12 @@ export const sambaInvoices = pgTable(
   },
   (t) => [
     uniqueIndex('samba_invoices_number_uq').on(t.number),
+    // The caller's number and date name one invoice: a repeated POST /po (a retry) finds it instead of making another.
+    uniqueIndex('samba_invoices_ext_uq')
+      .on(t.extNumber, t.extDate)
+      .where(sql`ext_number <> ''`),
+    // Lookups by number match 1C's or the caller's (`number = $1 or ext_number = $1`): both need an index.
+    index('samba_invoices_ext_number_idx').on(t.extNumber),
     index('samba_invoices_campaign_idx').on(t.campaignUuid),
     index('samba_invoices_date_idx').on(t.date),
   ],
@@ -171,7 +178,7 @@ export const sambaPlacements = pgTable(
   (t) => [primaryKey({ columns: [t.campaignUuid, t.placement] })],
 );
 
-/** Акты (реализации) per placement: the document's presentation and the sum it closes. */
+/** Акты (реализации) per placement: the document's presentation and the sum it closes; the same one again replaces the sum. */
 export const sambaActs = pgTable(
   'samba_acts',
   {
@@ -184,5 +191,6 @@ export const sambaActs = pgTable(
     amountKop: bigint('amount_kop', { mode: 'number' }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('samba_acts_campaign_idx').on(t.campaignUuid)],
+  // One act document closes a placement once (it may close several placements): the key of re-imports.
+  (t) => [uniqueIndex('samba_acts_campaign_placement_document_uq').on(t.campaignUuid, t.placement, t.document)],
 );

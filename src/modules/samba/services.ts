@@ -5,6 +5,8 @@ import { InvoiceService } from './invoices.js';
 import { BrandService, ContractService, OrgService } from './parties.js';
 import { ActService, PaymentService } from './payments.js';
 import { UserService } from './users.js';
+import { PrintService } from './print-form.js';
+import type { SambaSettings } from './settings.js';
 
 export interface Services {
   readonly users: UserService;
@@ -16,9 +18,10 @@ export interface Services {
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
   readonly acts: ActService;
+  readonly print: PrintService;
 }
 
-export function createServices(hub: Hub, now: () => Date = () => new Date()): Services {
+export function createServices(hub: Hub, settings: SambaSettings, now: () => Date = () => new Date()): Services {
   const contracts = new ContractService(hub);
   const campaigns = new CampaignService(hub, contracts);
   const invoices = new InvoiceService(hub, campaigns, now);
@@ -32,5 +35,6 @@ export function createServices(hub: Hub, now: () => Date = () => new Date()): Se
     invoices,
     payments: new PaymentService(hub, invoices),
     acts: new ActService(hub, campaigns),
+    print: new PrintService(hub, invoices, settings),
   };
 }
