@@ -89,18 +89,33 @@ export const UserListTagsResp = List(Tag, 'тегов');
 export const MAX_PAGE = 1_000_000;
 /** A larger size is read as 100 (the seed's cap); this bound only keeps the number sane. */
 const MAX_SIZE_ASKED = 1_000_000;
+// Pagination is the same in quiz and tracking: page 0 (the seed's default) is the first page, a size over 100 is
+// read as 100; negative and zero sizes are 400s.
 const pageDoc = `Номер страницы, с 1; не указан или 0 — первая страница; не больше ${MAX_PAGE}`;
-export const PaginationQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: pageDoc, examples: [1] })),
-  size: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: MAX_SIZE_ASKED, description: 'Размер страницы, по умолчанию 25, не больше 100', examples: [25] }),
-  ),
-});
-export const StepsQuery = Type.Object({
-  pipelineID: Type.Optional(IdInteger({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
-  page: PaginationQuery.properties.page,
-  size: PaginationQuery.properties.size,
-});
+/** Query strings are closed: an unknown parameter is a 400 naming it (as in tracking), not a silently ignored one. */
+const CLOSED_QUERY = { additionalProperties: false, description: 'Неизвестные параметры запроса — 400 с именем параметра' };
+export const PaginationQuery = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: pageDoc, examples: [1] })),
+    size: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_SIZE_ASKED,
+        description: 'Размер страницы, по умолчанию 25; больше 100 — читается как 100',
+        examples: [25],
+      }),
+    ),
+  },
+  CLOSED_QUERY,
+);
+export const StepsQuery = Type.Object(
+  {
+    pipelineID: Type.Optional(IdInteger({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
+    page: PaginationQuery.properties.page,
+    size: PaginationQuery.properties.size,
+  },
+  CLOSED_QUERY,
+);
 export type Pagination = Static<typeof PaginationQuery>;
 
 /** The UTM names a lead map may use as a key (the values quiz results carry in `utm`). */

@@ -21,6 +21,7 @@ export const trackingError = defineErrors({
   BOT_EXISTS: { status: 409, message: 'Бот с таким id уже существует' },
   INVALID_TRANSITION: { status: 409, message: 'Недопустимая смена статуса' },
   KEY_REVOKED: { status: 409, message: 'Ключ уже отозван' },
+  EMPTY_UPDATE: { status: 400, message: 'Пустое тело: укажите хотя бы одно поле' },
   BAD_PERIOD: { status: 400, message: 'Некорректный период' },
   BAD_WEBHOOK_URL: { status: 400, message: 'Адрес вебхука должен быть http(s) URL' },
   TOTAL_TOO_LARGE: { status: 400, message: 'Стоимость (вес × цена за кг) больше допустимого максимума' },

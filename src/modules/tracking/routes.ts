@@ -34,7 +34,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { tracking, clients, bots, hub } = deps;
   const tags = ['tracking'];
-  const paging = (q: { page: number; page_size: number }) => ({ page: q.page, pageSize: q.page_size });
+  const paging = C.pageOf;
 
   app.get(
     '/tracking/:bot_id',
@@ -43,7 +43,9 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         operationId: 'ListTrackingNumbers',
         tags,
         summary: 'Список трек-номеров',
-        description: 'Новые сначала. `total` — точное число с учётом фильтров.',
+        description:
+          'Новые сначала. `total` — точное число с учётом фильтров. `tracking_number` — поиск по точному трек-номеру (0 или 1 элемент). ' +
+          'Неизвестный параметр запроса — 400 с его именем.',
         security: SECURITY,
         params: C.BotParams,
         querystring: C.TrackingListQuery,
@@ -57,6 +59,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         ...paging(req.query),
         ...(req.query.status_filter ? { status: req.query.status_filter } : {}),
         ...(req.query.client_code !== undefined ? { clientCode: req.query.client_code } : {}),
+        ...(req.query.tracking_number !== undefined ? { trackingNumber: req.query.tracking_number } : {}),
       }),
   );
 

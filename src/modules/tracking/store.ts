@@ -62,7 +62,7 @@ export interface ListFilter {
   readonly shape: string;
 }
 
-export function listFilter(botId: number, status?: Status, clientId?: number): ListFilter {
+export function listFilter(botId: number, status?: Status, clientId?: number, trackingNumber?: string): ListFilter {
   const params: unknown[] = [botId];
   let where = 'bot_id = $1';
   let shape = 'bot';
@@ -73,6 +73,11 @@ export function listFilter(botId: number, status?: Status, clientId?: number): L
   if (clientId !== undefined) {
     where += ` and client_id = $${params.push(clientId)}`;
     shape += '-client';
+  }
+  if (trackingNumber !== undefined) {
+    // Served by the unique index (bot_id, tracking_number).
+    where += ` and tracking_number = $${params.push(trackingNumber)}`;
+    shape += '-number';
   }
   return { where, params, shape };
 }

@@ -3,7 +3,13 @@
 import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
-import { MAX_TOTAL_COST_USD, type CreateTrackingInput, type TrackingNumberView, type UpdateTrackingInput } from './contract.js';
+import {
+  MAX_TOTAL_COST_USD,
+  UpdateTracking,
+  type CreateTrackingInput,
+  type TrackingNumberView,
+  type UpdateTrackingInput,
+} from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
 import {
@@ -115,7 +121,7 @@ export class TrackingService {
 
   async list(
     botId: number,
-    q: Paging & { status?: Status; clientCode?: string },
+    q: Paging & { status?: Status; clientCode?: string; trackingNumber?: string },
   ): Promise<{ tracking_numbers: TrackingNumberView[]; total: number }> {
     let clientId: number | undefined;
     if (q.clientCode !== undefined) {
@@ -126,19 +132,19 @@ export class TrackingService {
       if (!client) return { tracking_numbers: [], total: 0 };
       clientId = client.id;
     }
-    const filter = listFilter(botId, q.status, clientId);
+    const filter = listFilter(botId, q.status, clientId, q.trackingNumber);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
     const [items, total] = await Promise.all([
       this.hub.database.queryArrays(page.text, page.params, page.name),
-      this.#total(botId, filter, q.status, clientId),
+      this.#total(botId, filter, q.status, clientId !== undefined || q.trackingNumber !== undefined),
     ]);
     return { tracking_numbers: items.map(viewFromArray), total };
   }
 
-  /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */
-  async #total(botId: number, filter: ListFilter, status: Status | undefined, clientId: number | undefined): Promise<number> {
-    if (clientId !== undefined) {
+  /** Exact totals: the counters when unfiltered or filtered by status; a count over the narrowed rows otherwise. */
+  async #total(botId: number, filter: ListFilter, status: Status | undefined, narrowed: boolean): Promise<number> {
+    if (narrowed) {
       const [r] = await this.hub.database.query<{ n: number }>(
         `select count(*)::int as n from tracking_numbers where ${filter.where}`,
         filter.params,
@@ -183,6 +189,11 @@ export class TrackingService {
   }
 
   async update(botId: number, trackingId: number, input: UpdateTrackingInput, source: Source = 'api'): Promise<TrackingDetailView> {
+    if (Object.keys(input).length === 0)
+      throw trackingError(
+        'EMPTY_UPDATE',
+        `Пустое тело: укажите хотя бы одно из полей ${Object.keys(UpdateTracking.properties).join(', ')}`,
+      );
     return this.hub.db.transaction(async (tx) => {
       const [row] = await rows<TrackingRow>(
         tx,
