@@ -95,7 +95,10 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     const botParam = (req.params as { bot_id?: string } | undefined)?.bot_id;
     if (botParam !== undefined && (!/^\d+$/.test(botParam) || Number(botParam) !== identity.botId))
       throw refused(trackingError('BOT_FORBIDDEN'), identity.keyId);
-    if (!identity.botActive) throw refused(trackingError('BOT_INACTIVE'), identity.keyId);
+    // A disabled bot's own key may still read /bots/{id}, so its client can see `is_active: false` and why it is
+    // refused; every other route answers 403.
+    if (!identity.botActive && !(req.method === 'GET' && req.routeOptions.url?.endsWith('/bots/:bot_id')))
+      throw refused(trackingError('BOT_INACTIVE'), identity.keyId);
   });
 
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {

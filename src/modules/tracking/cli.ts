@@ -4,6 +4,7 @@
 //   hub tracking key create --bot <id> [--name crm] [--limit 60]     (prints the key once)
 //   hub tracking key revoke <id>
 //   hub tracking key usage <id> [--days 30]
+//   hub tracking status correct …, key import …, bot origins …   (cli-operator.ts)
 //   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv] [--max-rows N] [--max-mb N]
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,11 +14,8 @@ import type { CliIo, ModuleCli } from '../../platform/module.js';
 import { BotService } from './bots.js';
 import { KeyService } from './keys.js';
 import { usageReport } from './usage.js';
-import { senderPolicy } from '../../platform/outbound/policy.js';
-import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
-import { TrackingService } from './tracking.js';
+import { registerOperatorCli, servicesFor } from './cli-operator.js';
 import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProgress, type ImportResult } from './import.js';
-import { DEFAULT_OPTIONS } from './options.js';
 import { trackingSettings } from './settings.js';
 
 export type { CliIo };
@@ -69,10 +67,8 @@ export function importReportCsv(result: ImportResult): string {
 
 /** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
 async function importerFor(hub: Hub): Promise<Importer> {
-  const webhooks = new WebhookService(hub, hub.transport(senderPolicy('tracking-webhooks')), DEFAULT_OPTIONS);
-  if (!hub.jobs.definition(WEBHOOK_QUEUE.name)) hub.jobs.define(webhooks.queue());
-  if (!hub.jobs.running) await hub.jobs.start();
-  return new Importer(hub, new TrackingService(hub, webhooks), webhooks);
+  const { tracking, webhooks } = await servicesFor(hub);
+  return new Importer(hub, tracking, webhooks);
 }
 
 export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo): void {
@@ -160,6 +156,8 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
       json(result);
       if (result.failed > 0) io.setExitCode(2);
     });
+
+  registerOperatorCli(tracking, withHub, io);
 }
 
 export const trackingCli: ModuleCli = (program, withHub, io) => registerTrackingCli(program, withHub, io);

@@ -84,7 +84,9 @@ export type TrackingNumberView = Static<typeof TrackingNumber>;
 export const HistoryEntry = Type.Object({
   status: StatusSchema,
   from_status: Nullable(StatusSchema),
-  source: Type.String({ description: 'api, import или admin' }),
+  source: Type.String({ description: 'api, import или admin (исправление оператора)' }),
+  changed_by: Nullable(Type.String({ description: 'Кто исправил статус (только для source=admin)' })),
+  reason: Nullable(Type.String({ description: 'Причина исправления (только для source=admin)' })),
   changed_at: Timestamp,
 });
 export const TrackingDetail = Type.Intersect([TrackingNumber, Type.Object({ history: Type.Array(HistoryEntry) })], {

@@ -20,6 +20,7 @@ export const trackingError = defineErrors({
   DUPLICATE_TRACKING: { status: 409, message: 'Такой трек-номер у этого бота уже есть' },
   BOT_EXISTS: { status: 409, message: 'Бот с таким id уже существует' },
   INVALID_TRANSITION: { status: 409, message: 'Недопустимая смена статуса' },
+  CORRECTION_NO_CHANGE: { status: 409, message: 'Трек-номер уже в этом статусе' },
   KEY_REVOKED: { status: 409, message: 'Ключ уже отозван' },
   EMPTY_UPDATE: { status: 400, message: 'Пустое тело: укажите хотя бы одно поле' },
   BAD_PERIOD: { status: 400, message: 'Некорректный период' },

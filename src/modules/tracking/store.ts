@@ -166,18 +166,22 @@ export interface StatusChange {
   readonly row: TrackingRow;
   readonly to: Status;
   readonly source: 'api' | 'import' | 'admin';
+  /** An operator correction's author and reason (history columns changed_by, reason). */
+  readonly by?: string;
+  readonly reason?: string;
 }
 
 /** Records a status move: the row, its history, the counters and one webhook delivery per active endpoint. */
 export async function applyStatusChange(tx: DbExecutor, webhooks: WebhookService, change: StatusChange): Promise<TrackingRow> {
-  const { row, to, source } = change;
+  const { row, to, source, by = null, reason = null } = change;
   const [updated] = await rows<TrackingRow>(
     tx,
     sql`update tracking_numbers set current_status = ${to}, updated_at = now() where id = ${row.id} returning ${sql.raw(TRACKING_COLUMNS)}`,
   );
   const [entry] = await rows<{ changed_at: Date }>(
     tx,
-    sql`insert into tracking_status_history (bot_id, tracking_id, from_status, status, source) values (${row.bot_id}, ${row.id}, ${row.current_status}, ${to}, ${source}) returning changed_at`,
+    sql`insert into tracking_status_history (bot_id, tracking_id, from_status, status, source, changed_by, reason)
+        values (${row.bot_id}, ${row.id}, ${row.current_status}, ${to}, ${source}, ${by}, ${reason}) returning changed_at`,
   );
   await bumpCounters(tx, row.bot_id, { [row.current_status]: -1, [to]: 1 });
   await webhooks.enqueueStatusChange(tx, {

@@ -37,6 +37,8 @@ export interface HistoryView {
   status: Status;
   from_status: Status | null;
   source: string;
+  changed_by: string | null;
+  reason: string | null;
   changed_at: string;
 }
 
@@ -181,9 +183,9 @@ export class TrackingService {
   }
 
   async #detail(db: DbExecutor, row: TrackingRow): Promise<TrackingDetailView> {
-    const history = await rows<{ status: Status; from_status: Status | null; source: string; changed_at: Date }>(
+    const history = await rows<Omit<HistoryView, 'changed_at'> & { changed_at: Date }>(
       db,
-      sql`select status, from_status, source, changed_at from tracking_status_history where tracking_id = ${row.id} order by id`,
+      sql`select status, from_status, source, changed_by, reason, changed_at from tracking_status_history where tracking_id = ${row.id} order by id`,
     );
     return { ...trackingView(row), history: history.map((h) => ({ ...h, changed_at: iso(h.changed_at) })) };
   }
@@ -201,6 +203,24 @@ export class TrackingService {
       );
       if (!row) throw trackingError('TRACKING_NOT_FOUND');
       const updated = await this.applyUpdate(tx, row, input, source);
+      return this.#detail(tx, updated);
+    });
+  }
+
+  /**
+   * An operator's correction: any status to any other, past the forward-only rule the public API keeps (a mistaken
+   * `issued` or `cancelled` could otherwise be fixed only in the database). Recorded in the history as source
+   * `admin` with who and why; webhooks and counters follow as for any move.
+   */
+  async correct(botId: number, trackingId: number, c: { status: Status; by: string; reason: string }): Promise<TrackingDetailView> {
+    return this.hub.db.transaction(async (tx) => {
+      const [row] = await rows<TrackingRow>(
+        tx,
+        sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId} for update`,
+      );
+      if (!row) throw trackingError('TRACKING_NOT_FOUND');
+      if (row.current_status === c.status) throw trackingError('CORRECTION_NO_CHANGE', `Трек-номер уже в статусе ${c.status}`);
+      const updated = await applyStatusChange(tx, this.webhooks, { row, to: c.status, source: 'admin', by: c.by, reason: c.reason });
       return this.#detail(tx, updated);
     });
   }
