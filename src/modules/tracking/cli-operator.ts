@@ -9,6 +9,8 @@ import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
 import { TrackingService } from './tracking.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { STATUSES, type Status } from './statuses.js';
+import { BotService, normaliseOrigin } from './bots.js';
+import { isOrigin } from '../../platform/http/cors.js';
 
 type WithHub = <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>;
 
@@ -27,6 +29,15 @@ const int = (name: string) => (v: string) => {
 
 export function registerOperatorCli(tracking: Command, withHub: WithHub, io: CliIo): void {
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
+  tracking.commands
+    .find((c) => c.name() === 'bot')
+    ?.command('origins <id> [origins...]')
+    .description("Set the browser origins allowed to call the API with this bot's keys (CORS); none given: CORS off")
+    .action(async (id: string, origins: string[]) => {
+      const bad = origins.map(normaliseOrigin).filter((o) => !isOrigin(o));
+      if (bad.length) throw new Error(`not an origin (scheme://host[:port]): ${bad.join(', ')}`);
+      json(await withHub((hub) => new BotService(hub).update(int('id')(id), { allowedOrigins: origins })));
+    });
   tracking
     .command('status')
     .description('Operator corrections of tracking statuses')

@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import type { Hub } from '../../platform/hub.js';
 import type { CliIo, ModuleCli } from '../../platform/module.js';
 import { BotService } from './bots.js';
-import { KeyService } from './keys.js';
+import { KeyService, type KeyScope } from './keys.js';
 import { usageReport } from './usage.js';
 import { registerOperatorCli, servicesFor } from './cli-operator.js';
 import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProgress, type ImportResult } from './import.js';
@@ -27,6 +27,11 @@ const keysOf = (hub: Hub) => new KeyService(hub, trackingSettings(hub.config).ra
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new Error(`${name} must be a positive whole number, got "${v}"`);
   return Number(v);
+};
+
+const scopeOf = (v: string): KeyScope => {
+  if (v !== 'read' && v !== 'write') throw new Error(`--scope must be read or write, got "${v}"`);
+  return v;
 };
 
 /**
@@ -103,13 +108,18 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .requiredOption('--bot <id>', 'bot id', int('--bot'))
     .option('--name <name>', 'what the key is for')
     .option('--limit <perMinute>', 'requests per minute (default TRACKING_RATE_LIMIT_PER_MINUTE)', int('--limit'))
-    .action(async (o: { bot: number; name?: string; limit?: number }) => {
+    .option('--scope <scope>', 'read (GET only, for keys embedded in web pages) | write', scopeOf, 'write')
+    .action(async (o: { bot: number; name?: string; limit?: number; scope: KeyScope }) => {
       const created = await withHub((hub) =>
-        keysOf(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
+        keysOf(hub).create(o.bot, {
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.limit ? { rateLimitPerMinute: o.limit } : {}),
+          scope: o.scope,
+        }),
       );
       io.out(`${created.key}\n`);
       io.err(
-        `key id ${created.id} for bot ${created.bot_id}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`,
+        `key id ${created.id} for bot ${created.bot_id}, ${created.scope}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`,
       );
     });
   key

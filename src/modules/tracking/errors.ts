@@ -21,6 +21,8 @@ export const trackingError = defineErrors({
   BOT_EXISTS: { status: 409, message: 'Бот с таким id уже существует' },
   INVALID_TRANSITION: { status: 409, message: 'Недопустимая смена статуса' },
   CORRECTION_NO_CHANGE: { status: 409, message: 'Трек-номер уже в этом статусе' },
+  KEY_EXISTS: { status: 409, message: 'Такой ключ уже есть' },
+  KEY_READ_ONLY: { status: 403, message: 'Ключ только для чтения (scope read): изменять данные им нельзя' },
   KEY_REVOKED: { status: 409, message: 'Ключ уже отозван' },
   EMPTY_UPDATE: { status: 400, message: 'Пустое тело: укажите хотя бы одно поле' },
   BAD_PERIOD: { status: 400, message: 'Некорректный период' },

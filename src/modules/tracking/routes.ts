@@ -11,9 +11,12 @@ import type { Hub } from '../../platform/hub.js';
 import { VIEW_JSON } from '../../platform/http/view-json.js';
 import { useTrackingEnvelope } from './errors.js';
 import { installGate, type GateDeps } from './auth.js';
+import { useCors } from '../../platform/http/cors.js';
 import type { BotService } from './bots.js';
 
 const SECURITY = [{ trackingApiKey: [] }];
+/** The bot id of a public API path: /api/v1/{tracking|clients|statistics|bots}/{bot_id}… */
+const BOT_IN_PATH = /^\/api\/v1\/(?:tracking|clients|statistics|bots)\/(\d+)(?:[/?]|$)/;
 const E = C.ErrorBody;
 
 /** The error answers every authenticated route can give, plus the route's own. */
@@ -28,8 +31,19 @@ export interface RouteDeps extends GateDeps {
   readonly clients: ClientService;
 }
 
-export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
+export async function publicRoutes(scope: FastifyInstance, deps: RouteDeps): Promise<void> {
   useTrackingEnvelope(scope);
+  // Per-bot CORS (the seed's website widget): the bot is the path's, so a preflight, which carries no key, is
+  // decided by the operator's list for that bot (PATCH /admin/v1/tracking/bots/{id} allowed_origins).
+  await useCors(scope, {
+    origins: (req) => {
+      const bot = BOT_IN_PATH.exec(req.url)?.[1];
+      return bot && bot.length <= 16 ? deps.bots.allowedOrigins(Number(bot)) : [];
+    },
+    methods: ['GET', 'POST', 'PUT'],
+    allowedHeaders: ['X-API-Key', 'Content-Type'],
+    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit-Policy', 'RateLimit', 'Retry-After'],
+  });
   installGate(scope, deps);
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { tracking, clients, bots, hub } = deps;
