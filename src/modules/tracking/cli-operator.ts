@@ -1,6 +1,9 @@
 // `hub tracking …` commands of issue #24 (the services of admin-operator-routes.ts):
 //   hub tracking status correct --bot <id> <tracking_id> --to <status> --reason "…" [--by <name>]
+//   hub tracking key import --bot <id> <keys.csv>
+//   hub tracking bot origins <id> [https://shop.example.com …]
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Hub } from '../../platform/hub.js';
 import type { CliIo } from '../../platform/module.js';
@@ -10,6 +13,9 @@ import { TrackingService } from './tracking.js';
 import { DEFAULT_OPTIONS } from './options.js';
 import { STATUSES, type Status } from './statuses.js';
 import { BotService, normaliseOrigin } from './bots.js';
+import { KeyService } from './keys.js';
+import { importKeys, readKeyFile } from './key-import.js';
+import { trackingSettings } from './settings.js';
 import { isOrigin } from '../../platform/http/cors.js';
 
 type WithHub = <T>(fn: (hub: Hub) => Promise<T>) => Promise<T>;
@@ -29,6 +35,21 @@ const int = (name: string) => (v: string) => {
 
 export function registerOperatorCli(tracking: Command, withHub: WithHub, io: CliIo): void {
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, 2)}\n`);
+  tracking.commands
+    .find((c) => c.name() === 'key')
+    ?.command('import <file>')
+    .description(
+      'Import keys of a previous system from CSV: a "key" column (plain keys, hashed here) or "sha256" + "prefix"; optional name, scope, rate_limit_per_minute',
+    )
+    .requiredOption('--bot <id>', 'bot id', int('--bot'))
+    .action(async (file: string, o: { bot: number }) => {
+      // The file is read and checked before the hub starts: a refused file touches nothing.
+      const rows = await readKeyFile(io.cwd ? resolve(io.cwd, file) : file);
+      const result = await withHub((hub) => importKeys(new KeyService(hub, trackingSettings(hub.config).rateLimitPerMinute), o.bot, rows));
+      io.err(`Импортировано: ${result.imported}; уже были: ${result.skipped}; с ошибками: ${result.failed}\n`);
+      json(result);
+      if (result.failed > 0) io.setExitCode(2);
+    });
   tracking.commands
     .find((c) => c.name() === 'bot')
     ?.command('origins <id> [origins...]')

@@ -8,7 +8,13 @@ import { sha256Hex } from '../../platform/security/secrets.js';
 import { trackingError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+/** Keys this hub issues: `tb_` + 32 alphanumerics. */
+export const ISSUED_KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+/**
+ * Keys this hub accepts: its own, and keys imported from a previous system of the same family (`tb_` + 16–128 of
+ * A–Z a–z 0–9 _ -). Anything else is refused before any lookup.
+ */
+export const KEY_PATTERN = /^tb_[A-Za-z0-9_-]{16,128}$/;
 /** The shared generation of key identities (see KeyCache): replaced after every revocation, limit or bot change. */
 export const KEYS_GENERATION = 'tracking:keys';
 
