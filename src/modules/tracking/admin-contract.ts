@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IdInteger, LineString, Nullable, StringEnum } from '../../platform/http/schema-types.js';
 
 const Id = IdInteger();
-const Ts = Type.String({ format: 'date-time' });
+const Ts = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, milliseconds, Z', examples: ['2025-01-27T10:00:00.000Z'] });
 const NullableTs = Nullable(Ts);
 
 export const IdParams = Type.Object({ id: Id });

@@ -24,7 +24,12 @@ export const MAX_TOTAL_COST_USD = 999_999_999_999.99;
 /** Pages beyond this are refused (a page of 100 at page 1 000 000 is row 100 million; the OFFSET stays an int8). */
 export const MAX_PAGE = 1_000_000;
 const Money = (maximum: number, description: string) => Nullable(Type.Number({ minimum: 0, maximum, description }));
-const Timestamp = Type.String({ format: 'date-time' });
+/** ISO 8601 in UTC with milliseconds and `Z` (the seed's examples show no zone; parsers of both read ours). */
+const Timestamp = Type.String({
+  format: 'date-time',
+  description: 'ISO 8601, UTC, с миллисекундами и суффиксом Z',
+  examples: ['2025-01-27T10:00:00.000Z'],
+});
 
 export const BotParams = Type.Object({ bot_id: Id });
 export const TrackingParams = Type.Object({ bot_id: Id, tracking_id: Id });

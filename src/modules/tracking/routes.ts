@@ -12,6 +12,7 @@ import { VIEW_JSON } from '../../platform/http/view-json.js';
 import { useTrackingEnvelope } from './errors.js';
 import { installGate, type GateDeps } from './auth.js';
 import { useCors } from '../../platform/http/cors.js';
+import type { ResponseHeaders } from '../../platform/http/error-responses.js';
 import type { BotService } from './bots.js';
 
 const SECURITY = [{ trackingApiKey: [] }];
@@ -31,8 +32,22 @@ export interface RouteDeps extends GateDeps {
   readonly clients: ClientService;
 }
 
+/** The rate-limit headers (auth.ts rateLimitHeaders), for the OpenAPI document. */
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': { type: 'integer', description: 'Запросов в минуту для этого ключа', examples: [60] },
+  'X-RateLimit-Remaining': { type: 'integer', description: 'Осталось в текущем окне', examples: [59] },
+  'X-RateLimit-Reset': { type: 'integer', description: 'Когда окно восстановится: Unix-время, секунды', examples: [1737972060] },
+  'RateLimit-Policy': { type: 'string', description: 'IETF draft: лимит и окно, секунды', examples: ['"default";q=60;w=60'] },
+  RateLimit: { type: 'string', description: 'IETF draft: остаток и секунды до восстановления', examples: ['"default";r=59;t=1'] },
+};
+/** Every answer given after the key was recognised carries the rate-limit headers; a 401 (no or unknown key) does not. */
+const responseHeaders: ResponseHeaders = (status) => (status === 401 || status === 414 ? undefined : RATE_LIMIT_HEADERS);
+
 export async function publicRoutes(scope: FastifyInstance, deps: RouteDeps): Promise<void> {
   useTrackingEnvelope(scope);
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object), responseHeaders } as typeof route.config;
+  });
   // Per-bot CORS (the seed's website widget): the bot is the path's, so a preflight, which carries no key, is
   // decided by the operator's list for that bot (PATCH /admin/v1/tracking/bots/{id} allowed_origins).
   await useCors(scope, {
