@@ -389,6 +389,8 @@ CREATE TABLE "tracking_api_keys" (
 	"key_hash" text NOT NULL,
 	"prefix" text NOT NULL,
 	"rate_limit_per_minute" integer NOT NULL,
+	"scope" text DEFAULT 'write' NOT NULL,
+	"origin" text DEFAULT 'generated' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"revoked_at" timestamp with time zone,
 	"last_used_at" timestamp with time zone
@@ -412,6 +414,7 @@ CREATE TABLE "tracking_bots" (
 	"username" text DEFAULT '' NOT NULL,
 	"is_active" boolean DEFAULT true NOT NULL,
 	"subscription_status" text DEFAULT 'active' NOT NULL,
+	"allowed_origins" text[] DEFAULT '{}'::text[] NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -455,6 +458,8 @@ CREATE TABLE "tracking_status_history" (
 	"from_status" text,
 	"status" text NOT NULL,
 	"source" text NOT NULL,
+	"changed_by" text,
+	"reason" text,
 	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

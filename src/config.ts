@@ -50,10 +50,17 @@ export interface HubConfig {
   readonly outbound: { readonly timeoutMs: number; readonly allowHosts: readonly string[] };
   readonly redisUrl: string | undefined;
   readonly redisCommandTimeoutMs: number;
+  /** CORS_ALLOWED_ORIGINS: browser origins allowed to call modules that opt in (quiz); empty means CORS is off. */
+  readonly corsAllowedOrigins: readonly string[];
   /** The .env file whose values filled settings the environment left unset, if one was read. */
   readonly envFile: string | undefined;
   /** Settings of the hub's connectors and modules, parsed from the same environment (see settingsOf). */
   readonly groups: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+/** A browser origin as the Origin header carries it: http(s)://host[:port], lower case, nothing after. */
+export function isOrigin(value: string): boolean {
+  return /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/.test(value);
 }
 
 export class ConfigError extends Error {
@@ -118,6 +125,9 @@ export function loadConfig(
     if (groups.has(group.name)) throw new Error(`settings group ${group.name} declared twice`);
     groups.set(group.name, parseGroup(group, env, problems));
   }
+  const corsAllowedOrigins = ((v.CORS_ALLOWED_ORIGINS as string[] | undefined) ?? []).map((o) => o.replace(/\/+$/, ''));
+  for (const o of corsAllowedOrigins)
+    if (!isOrigin(o)) problems.push(`CORS_ALLOWED_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
   if (problems.length) throw new ConfigError(problems);
 
   const host = v.HOST as string;
@@ -151,6 +161,7 @@ export function loadConfig(
     outbound: { timeoutMs: v.OUTBOUND_TIMEOUT_MS as number, allowHosts: v.OUTBOUND_ALLOW_HOSTS as string[] },
     redisUrl: v.REDIS_URL as string | undefined,
     redisCommandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS as number,
+    corsAllowedOrigins,
     envFile: env[ENV_FILE],
     groups,
   };

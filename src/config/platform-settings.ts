@@ -139,6 +139,13 @@ export const SETTINGS = [
       'Hosts (or host:port) allowed for outbound calls even though they resolve to private or loopback addresses, comma-separated. Use for on-premises 1C or the emulators.',
   },
   {
+    env: 'CORS_ALLOWED_ORIGINS',
+    kind: 'list',
+    default: '',
+    description:
+      'Browser origins (https://app.example.com, comma-separated) allowed to call the quiz API from a web page (CORS; preflights answered before authentication). Empty: CORS off. The tracking API has per-bot origins instead.',
+  },
+  {
     env: 'REDIS_URL',
     kind: 'url',
     secret: true,

@@ -51,3 +51,14 @@ test('a failed anyOf reads as one phrase, not as every branch that did not match
   );
   assert.equal(text, 'поле «id»: значение не подходит ни под один из допустимых вариантов');
 });
+
+test('an unknown query parameter is named as a parameter, and the seed’s {"QuestionID":{…}} map shape reads without [object Object]', () => {
+  const query = { type: 'object', additionalProperties: false, properties: { page: { type: 'integer' } } };
+  const validate = ajv.compile(query);
+  assert.equal(validate({ status: 'pending' }), false);
+  assert.equal(russianValidation(validate.errors!, 'querystring'), 'неизвестный параметр запроса «status»');
+  assert.equal(russianValidation(validate.errors!, 'body'), 'лишнее поле «status»');
+  const map = { type: 'object', additionalProperties: false, patternProperties: { '^\\d+$': { type: 'integer' } } };
+  const text = errorsOf({ type: 'object', properties: { Lead: { type: 'array', items: map } } }, { Lead: [{ QuestionID: { 1: 2 } }] });
+  assert.equal(text, 'в «Lead.0» лишнее поле «QuestionID»');
+});

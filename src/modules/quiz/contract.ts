@@ -89,56 +89,113 @@ export const UserListTagsResp = List(Tag, 'тегов');
 export const MAX_PAGE = 1_000_000;
 /** A larger size is read as 100 (the seed's cap); this bound only keeps the number sane. */
 const MAX_SIZE_ASKED = 1_000_000;
+// Pagination is the same in quiz and tracking: page 0 (the seed's default) is the first page, a size over 100 is
+// read as 100; negative and zero sizes are 400s.
 const pageDoc = `Номер страницы, с 1; не указан или 0 — первая страница; не больше ${MAX_PAGE}`;
-export const PaginationQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: pageDoc, examples: [1] })),
-  size: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: MAX_SIZE_ASKED, description: 'Размер страницы, по умолчанию 25, не больше 100', examples: [25] }),
-  ),
-});
-export const StepsQuery = Type.Object({
-  pipelineID: Type.Optional(IdInteger({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
-  page: PaginationQuery.properties.page,
-  size: PaginationQuery.properties.size,
-});
+/** Query strings are closed: an unknown parameter is a 400 naming it (as in tracking), not a silently ignored one. */
+const CLOSED_QUERY = { additionalProperties: false, description: 'Неизвестные параметры запроса — 400 с именем параметра' };
+export const PaginationQuery = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: pageDoc, examples: [1] })),
+    size: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_SIZE_ASKED,
+        description: 'Размер страницы, по умолчанию 25; больше 100 — читается как 100',
+        examples: [25],
+      }),
+    ),
+  },
+  CLOSED_QUERY,
+);
+export const StepsQuery = Type.Object(
+  {
+    pipelineID: Type.Optional(IdInteger({ description: 'id воронки (amoCRM), которой принадлежат шаги; обязателен', examples: [123] })),
+    page: PaginationQuery.properties.page,
+    size: PaginationQuery.properties.size,
+  },
+  CLOSED_QUERY,
+);
 export type Pagination = Static<typeof PaginationQuery>;
+
+/** The UTM names a lead map may use as a key (the values quiz results carry in `utm`). */
+export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] as const;
 
 /**
  * The seed's FieldRule: "a map whose keys are QuestionID and values the custom field id". Keys are question ids;
- * in lead rules a key may also be a UTM name (`utm_source`…) whose value goes into that field.
+ * in lead rules a key may also be one of UTM_KEYS whose value goes into that field. Any other key is refused
+ * (additionalProperties: false) with its name: a map key we would never read must not be stored as if it worked
+ * (`{"phone": 900017}` was answered "Success" and then ignored).
  */
-export const FieldRule = Type.Record(Type.String({ pattern: '^(\\d+|utm_[a-z_]+)$' }), IdInteger(), {
+export const FieldRule = Type.Record(Type.String({ pattern: `^(\\d+|${UTM_KEYS.join('|')})$` }), IdInteger(), {
+  additionalProperties: false,
   description:
-    'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо',
+    'Мапа: ключ — QuestionID (или utm_source/utm_medium/utm_campaign/utm_content/utm_term для сделки), значение — id кастомного поля в амо. Другие ключи — 400 с именем ключа',
   examples: [{ '101': 5001, utm_source: 5010 }],
 });
+/** Contact, company and customer maps: question ids only (UTM values go to the lead). */
 export const ContactRules = Type.Record(Type.String({ pattern: '^\\d+$' }), IdInteger(), {
-  description: 'Мапа: ключ — QuestionID, значение — id кастомного поля контакта в амо',
+  additionalProperties: false,
+  description: 'Мапа: ключ — QuestionID (только цифры), значение — id кастомного поля в амо. Другие ключи — 400 с именем ключа',
+  examples: [{ '103': 9101 }],
 });
 
 const TagIds = (entity: string) =>
   Type.Optional(Type.Array(IdInteger(), { maxItems: 1000, description: `Массив ID тегов для ${entity}, теги с id который наш Primary` }));
 export const TagsToAdd = Type.Object(
   { Lead: TagIds('Leads'), Contact: TagIds('Contacts'), Company: TagIds('Company'), Customer: TagIds('Customer') },
-  { examples: [{ Lead: [101, 102], Contact: [201] }] },
+  { additionalProperties: false, examples: [{ Lead: [101, 102], Contact: [201] }] },
 );
 
-export const RulesReq = Type.Object({
-  PerformerID: Type.Optional(IdInteger({ description: 'id ответственного (пользователь amoCRM); обязателен при создании' })),
-  PipelineID: Type.Optional(IdInteger({ description: 'id воронки amoCRM; обязателен при создании' })),
-  StepID: Type.Optional(IdInteger({ description: 'id этапа amoCRM в этой воронке; обязателен при создании' })),
-  Fieldsrule: Type.Optional(
-    Type.Object({
-      Lead: Type.Optional(Type.Array(FieldRule, { maxItems: 100, description: 'правила заполнения полей сделки' })),
-      Contact: Type.Optional(Type.Array(ContactRules, { maxItems: 100, description: 'правила заполнения полей контакта' })),
-      Company: Type.Optional(
-        Type.Array(FieldRule, { maxItems: 100, description: 'правила заполнения полей компании (компания создаётся, если правила есть)' }),
-      ),
-      Customer: Type.Optional(Type.Array(FieldRule, { maxItems: 100, description: 'правила для покупателя (хранятся и проверяются)' })),
-    }),
-  ),
-  TagsToAdd: Type.Optional(TagsToAdd),
-});
+const maps = <T extends TSchema>(item: T, description: string) => Type.Optional(Type.Array(item, { maxItems: 100, description }));
+const LEAD_MAPS = 'правила заполнения полей сделки';
+const CONTACT_MAPS = 'правила заполнения полей контакта';
+const COMPANY_MAPS = 'правила заполнения полей компании (компания создаётся, если правила есть)';
+const CUSTOMER_MAPS = 'правила для покупателя: не поддерживаются (непустой массив — 400 с причиной)';
+/**
+ * The seed writes `Fieldsrule` with `Lead…`; our GET answers `FieldsRule` with `lead…`. Both spellings of the
+ * object and of its keys are accepted, so a rule read with GET can be sent back with PATCH as it is (giving one
+ * part in both spellings is a 400). Nothing else is accepted.
+ */
+export const FieldsRuleReq = Type.Object(
+  {
+    Lead: maps(FieldRule, LEAD_MAPS),
+    Contact: maps(ContactRules, CONTACT_MAPS),
+    Company: maps(ContactRules, COMPANY_MAPS),
+    Customer: maps(ContactRules, CUSTOMER_MAPS),
+    lead: maps(FieldRule, `${LEAD_MAPS} (написание ответа GET)`),
+    contact: maps(ContactRules, `${CONTACT_MAPS} (написание ответа GET)`),
+    company: maps(ContactRules, `${COMPANY_MAPS} (написание ответа GET)`),
+    customer: maps(ContactRules, `${CUSTOMER_MAPS} (написание ответа GET)`),
+  },
+  { additionalProperties: false },
+);
+export type FieldsRuleReq = Static<typeof FieldsRuleReq>;
+
+const readOnly = (schema: TSchema) =>
+  Type.Optional({ ...schema, description: `только чтение: принимается (чтобы ответ GET можно было отправить обратно), не меняется` });
+
+export const RulesReq = Type.Object(
+  {
+    PerformerID: Type.Optional(IdInteger({ description: 'id ответственного (пользователь amoCRM); обязателен при создании' })),
+    PipelineID: Type.Optional(IdInteger({ description: 'id воронки amoCRM; обязателен при создании' })),
+    StepID: Type.Optional(IdInteger({ description: 'id этапа amoCRM в этой воронке; обязателен при создании' })),
+    Fieldsrule: Type.Optional({ ...FieldsRuleReq, description: 'правила заполнения полей (написание сида)' }),
+    FieldsRule: Type.Optional({ ...FieldsRuleReq, description: 'то же, написание ответа GET; вместе с Fieldsrule — 400' }),
+    TagsToAdd: Type.Optional(TagsToAdd),
+    ID: readOnly(IdInteger()),
+    AccountID: readOnly(IdInteger()),
+    QuizID: readOnly(IdInteger()),
+    Deleted: readOnly(Type.Boolean()),
+    CreatedAt: readOnly(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    Status: readOnly(StringEnum(['pending', 'ready', 'broken'])),
+    Problems: readOnly(Type.Array(LineString({ maxLength: 2000 }), { maxItems: 1000 })),
+  },
+  {
+    additionalProperties: false,
+    description: 'Поля вне этого списка — 400 с именем поля. Ответ GET можно отправить обратно целиком: поля только для чтения не меняются',
+  },
+);
 export type RulesReq = Static<typeof RulesReq>;
 
 export const Rule = Type.Object({

@@ -11,6 +11,7 @@ import { RuleService } from './rules.js';
 import { ResultService } from './results.js';
 import { DEFAULT_DELIVERY, DeliveryService, type DeliveryOptions } from './delivery.js';
 import { useQuizEnvelope } from './errors.js';
+import { useCors } from '../../platform/http/cors.js';
 import { QUEUES } from './queues.js';
 import { accountRoutes } from './routes/account.js';
 import { directoryRoutes } from './routes/directories.js';
@@ -50,8 +51,16 @@ export function createQuizModule(opts: Partial<DeliveryOptions> = {}) {
           QUEUES.prepare.worker((d) => delivery.prepare(d)),
           QUEUES.delivered.batchWorker((jobs) => delivery.delivered(jobs)),
         ],
-        routes(app) {
+        async routes(app) {
           useQuizEnvelope(app);
+          // Quiz builders call from their web app: CORS_ALLOWED_ORIGINS (off when empty).
+          if (hub.config.corsAllowedOrigins.length)
+            await useCors(app, {
+              origins: () => hub.config.corsAllowedOrigins,
+              methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+              allowedHeaders: ['Authorization', 'Content-Type'],
+              exposedHeaders: ['x-error-code'],
+            });
           accountRoutes(app, { auth, accounts, amo });
           directoryRoutes(app, { hub, auth, accounts, directories });
           ruleRoutes(app, { auth, rules });

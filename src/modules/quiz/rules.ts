@@ -9,7 +9,7 @@ import { quizError } from './errors.js';
 import { QUEUES } from './queues.js';
 import type { AccountService } from './accounts.js';
 import type { DirectoryService } from './directories.js';
-import type { Rule, RulesReq } from './contract.js';
+import type { FieldsRuleReq, Rule, RulesReq } from './contract.js';
 import { loadCache, type AccountCache } from './cache.js';
 import { unixSeconds } from './time.js';
 
@@ -106,13 +106,27 @@ export class RuleService {
 
 type RuleParts = Pick<RuleRow, 'performerId' | 'pipelineId' | 'stepId' | 'fieldsRule' | 'tagsToAdd'>;
 
+/** The rule's maps from either spelling (`Fieldsrule.Lead`, `FieldsRule.lead`); one part given twice is a 400. */
+function fieldsOf(req: RulesReq): Partial<Record<'lead' | 'contact' | 'company' | 'customer', StoredFieldsRule['lead']>> {
+  if (req.Fieldsrule && req.FieldsRule)
+    throw quizError('RULE_INVALID', 'Укажите правила полей один раз: Fieldsrule или FieldsRule, не оба');
+  const fr: FieldsRuleReq = req.Fieldsrule ?? req.FieldsRule ?? {};
+  const out: Partial<Record<'lead' | 'contact' | 'company' | 'customer', StoredFieldsRule['lead']>> = {};
+  for (const [upper, lower] of ENTITY_KEYS) {
+    if (fr[upper] && fr[lower]) throw quizError('RULE_INVALID', `Укажите ${upper} один раз: ${upper} или ${lower}, не оба`);
+    const maps = fr[upper] ?? fr[lower];
+    if (maps) out[lower] = maps;
+  }
+  return out;
+}
+
 function normalise(req: RulesReq, existing: RuleRow | undefined): RuleParts {
-  const fr = req.Fieldsrule;
+  const fr = fieldsOf(req);
   const fieldsRule: StoredFieldsRule = {
-    lead: fr?.Lead ?? existing?.fieldsRule.lead ?? [],
-    contact: fr?.Contact ?? existing?.fieldsRule.contact ?? [],
-    company: fr?.Company ?? existing?.fieldsRule.company ?? [],
-    customer: fr?.Customer ?? existing?.fieldsRule.customer ?? [],
+    lead: fr.lead ?? existing?.fieldsRule.lead ?? [],
+    contact: fr.contact ?? existing?.fieldsRule.contact ?? [],
+    company: fr.company ?? existing?.fieldsRule.company ?? [],
+    customer: fr.customer ?? existing?.fieldsRule.customer ?? [],
   };
   const t = req.TagsToAdd;
   const tagsToAdd: StoredTags = {
@@ -130,6 +144,14 @@ function normalise(req: RulesReq, existing: RuleRow | undefined): RuleParts {
   };
 }
 
+/**
+ * Why customer maps and tags are refused rather than cached: amoCRM's complex-lead call (the one delivery uses)
+ * creates no customer, so a customer rule could never be applied; caching customer fields would only let such a
+ * rule be saved and then silently do nothing. The reason travels in the 400 itself.
+ */
+export const CUSTOMERS_REFUSED =
+  'покупатели не поддерживаются: сделка создаётся через complex-lead amoCRM, который не создаёт покупателей; поля и теги покупателей не кэшируются';
+
 /** Every id of the rule that our cache does not know (or knows as deleted), as readable strings. */
 export function ruleProblems(cache: AccountCache, rule: RuleParts): string[] {
   const problems: string[] = [];
@@ -141,9 +163,10 @@ export function ruleProblems(cache: AccountCache, rule: RuleParts): string[] {
     for (const map of rule.fieldsRule[lower]) {
       for (const fieldId of Object.values(map)) if (!cache.fields.get(entity)?.has(fieldId)) badFields.add(fieldId);
     }
-    if (badFields.size) problems.push(`Fieldsrule.${upper} ${[...badFields].join(', ')}`);
+    const why = upper === 'Customer' ? ` (${CUSTOMERS_REFUSED})` : '';
+    if (badFields.size) problems.push(`Fieldsrule.${upper} ${[...badFields].join(', ')}${why}`);
     const badTags = rule.tagsToAdd[upper].filter((id) => cache.tags.get(id)?.entity !== entity);
-    if (badTags.length) problems.push(`TagsToAdd.${upper} ${badTags.join(', ')}`);
+    if (badTags.length) problems.push(`TagsToAdd.${upper} ${badTags.join(', ')}${why}`);
   }
   return problems;
 }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { IdInteger, LineString, Nullable, StringEnum } from '../../platform/http/schema-types.js';
 
 const Id = IdInteger();
-const Ts = Type.String({ format: 'date-time' });
+const Ts = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, milliseconds, Z', examples: ['2025-01-27T10:00:00.000Z'] });
 const NullableTs = Nullable(Ts);
 
 export const IdParams = Type.Object({ id: Id });
@@ -13,7 +13,14 @@ export const AdminBot = Type.Object({
   name: Type.String(),
   username: Type.String(),
   is_active: Type.Boolean(),
-  subscription_status: Type.String(),
+  subscription_status: Type.String({ description: 'Informational: stored and shown, not enforced (is_active is the switch)' }),
+  allowed_origins: Type.Array(Type.String(), { description: 'Browser origins allowed to call the API with this bot’s keys (CORS)' }),
+});
+/** A browser origin: http(s)://host[:port], nothing after (a trailing slash is dropped, the case lowered). */
+export const Origin = Type.String({
+  maxLength: 300,
+  pattern: '^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\])(:\\d{1,5})?/?$',
+  description: 'https://shop.example.com (scheme, host and port only)',
 });
 export const CreateBot = Type.Object(
   {
@@ -31,16 +38,27 @@ export const UpdateBot = Type.Object(
     username: Type.Optional(LineString({ maxLength: 100 })),
     is_active: Type.Optional(Type.Boolean()),
     subscription_status: Type.Optional(LineString({ minLength: 1, maxLength: 50 })),
+    allowed_origins: Type.Optional(
+      Type.Array(Origin, {
+        maxItems: 50,
+        description: 'Replaces the list of browser origins allowed to call the API (CORS); [] turns CORS off',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const KeyScope = StringEnum(['read', 'write'], {
+  description: 'read: GET only (a key embedded in a web page cannot change anything); write: everything',
+});
 export const ApiKey = Type.Object({
   id: Type.Integer(),
   bot_id: Type.Integer(),
   name: Type.String(),
   prefix: Type.String({ description: 'Первые 8 символов ключа, для опознания' }),
   rate_limit_per_minute: Type.Integer(),
+  scope: KeyScope,
+  origin: Type.String({ description: 'generated (issued by the hub) or imported (from a previous system)' }),
   created_at: Ts,
   revoked_at: NullableTs,
   last_used_at: NullableTs,
@@ -64,6 +82,7 @@ export const CreateKey = Type.Object(
   {
     name: Type.Optional(LineString({ maxLength: 200 })),
     rate_limit_per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    scope: Type.Optional(KeyScope),
   },
   { additionalProperties: false },
 );

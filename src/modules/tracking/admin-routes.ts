@@ -100,6 +100,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
         ...(req.body.username !== undefined ? { username: req.body.username } : {}),
         ...(req.body.is_active !== undefined ? { isActive: req.body.is_active } : {}),
         ...(req.body.subscription_status !== undefined ? { subscriptionStatus: req.body.subscription_status } : {}),
+        ...(req.body.allowed_origins !== undefined ? { allowedOrigins: req.body.allowed_origins } : {}),
       }),
   );
 
@@ -121,6 +122,7 @@ export function adminRoutes(scope: FastifyInstance, deps: AdminDeps): void {
         await keys.create(req.params.id, {
           ...(req.body.name !== undefined ? { name: req.body.name } : {}),
           ...(req.body.rate_limit_per_minute !== undefined ? { rateLimitPerMinute: req.body.rate_limit_per_minute } : {}),
+          ...(req.body.scope !== undefined ? { scope: req.body.scope } : {}),
         }),
       ),
   );

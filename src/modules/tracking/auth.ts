@@ -6,6 +6,7 @@
 // already holds as valid (so a guesser behind the same NAT does not lock out a working integration).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
+import { isPreflight } from '../../platform/http/cors.js';
 import type { HubError } from '../../platform/http/errors.js';
 import type { LimitDecision } from '../../platform/ratelimit/limiter.js';
 import { trackingError } from './errors.js';
@@ -43,6 +44,8 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
   const { hub, keys, usage, monitor, options } = deps;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    // A browser's preflight carries no key: the CORS hook after this one answers it (per-bot origins, routes.ts).
+    if (isPreflight(req)) return;
     const header = req.headers['x-api-key'];
     const key = (Array.isArray(header) ? header[0] : header)?.trim();
     const now = Date.now();
@@ -95,7 +98,12 @@ export function installGate(app: FastifyInstance, deps: GateDeps): void {
     const botParam = (req.params as { bot_id?: string } | undefined)?.bot_id;
     if (botParam !== undefined && (!/^\d+$/.test(botParam) || Number(botParam) !== identity.botId))
       throw refused(trackingError('BOT_FORBIDDEN'), identity.keyId);
-    if (!identity.botActive) throw refused(trackingError('BOT_INACTIVE'), identity.keyId);
+    // A disabled bot's own key may still read /bots/{id}, so its client can see `is_active: false` and why it is
+    // refused; every other route answers 403.
+    if (!identity.botActive && !(req.method === 'GET' && req.routeOptions.url?.endsWith('/bots/:bot_id')))
+      throw refused(trackingError('BOT_INACTIVE'), identity.keyId);
+    // A read key (e.g. embedded in a web page) changes nothing; not counted as an authentication failure.
+    if (identity.scope === 'read' && req.method !== 'GET' && req.method !== 'HEAD') throw trackingError('KEY_READ_ONLY');
   });
 
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {

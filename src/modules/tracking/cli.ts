@@ -4,6 +4,7 @@
 //   hub tracking key create --bot <id> [--name crm] [--limit 60]     (prints the key once)
 //   hub tracking key revoke <id>
 //   hub tracking key usage <id> [--days 30]
+//   hub tracking status correct …, key import …, bot origins …   (cli-operator.ts)
 //   hub tracking import --bot <id> <file.csv|file.xlsx> [--report errors.csv] [--max-rows N] [--max-mb N]
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -11,13 +12,10 @@ import type { Command } from 'commander';
 import type { Hub } from '../../platform/hub.js';
 import type { CliIo, ModuleCli } from '../../platform/module.js';
 import { BotService } from './bots.js';
-import { KeyService } from './keys.js';
+import { KeyService, type KeyScope } from './keys.js';
 import { usageReport } from './usage.js';
-import { senderPolicy } from '../../platform/outbound/policy.js';
-import { WebhookService, WEBHOOK_QUEUE } from './webhooks.js';
-import { TrackingService } from './tracking.js';
+import { registerOperatorCli, servicesFor } from './cli-operator.js';
 import { DEFAULT_IMPORT_LIMITS, Importer, MIB, openImportSource, type ImportProgress, type ImportResult } from './import.js';
-import { DEFAULT_OPTIONS } from './options.js';
 import { trackingSettings } from './settings.js';
 
 export type { CliIo };
@@ -29,6 +27,11 @@ const keysOf = (hub: Hub) => new KeyService(hub, trackingSettings(hub.config).ra
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new Error(`${name} must be a positive whole number, got "${v}"`);
   return Number(v);
+};
+
+const scopeOf = (v: string): KeyScope => {
+  if (v !== 'read' && v !== 'write') throw new Error(`--scope must be read or write, got "${v}"`);
+  return v;
 };
 
 /**
@@ -69,10 +72,8 @@ export function importReportCsv(result: ImportResult): string {
 
 /** Makes the webhook queue usable from a one-off command (imports enqueue status-change deliveries). */
 async function importerFor(hub: Hub): Promise<Importer> {
-  const webhooks = new WebhookService(hub, hub.transport(senderPolicy('tracking-webhooks')), DEFAULT_OPTIONS);
-  if (!hub.jobs.definition(WEBHOOK_QUEUE.name)) hub.jobs.define(webhooks.queue());
-  if (!hub.jobs.running) await hub.jobs.start();
-  return new Importer(hub, new TrackingService(hub, webhooks), webhooks);
+  const { tracking, webhooks } = await servicesFor(hub);
+  return new Importer(hub, tracking, webhooks);
 }
 
 export function registerTrackingCli(program: Command, withHub: WithHub, io: CliIo): void {
@@ -107,13 +108,18 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
     .requiredOption('--bot <id>', 'bot id', int('--bot'))
     .option('--name <name>', 'what the key is for')
     .option('--limit <perMinute>', 'requests per minute (default TRACKING_RATE_LIMIT_PER_MINUTE)', int('--limit'))
-    .action(async (o: { bot: number; name?: string; limit?: number }) => {
+    .option('--scope <scope>', 'read (GET only, for keys embedded in web pages) | write', scopeOf, 'write')
+    .action(async (o: { bot: number; name?: string; limit?: number; scope: KeyScope }) => {
       const created = await withHub((hub) =>
-        keysOf(hub).create(o.bot, { ...(o.name ? { name: o.name } : {}), ...(o.limit ? { rateLimitPerMinute: o.limit } : {}) }),
+        keysOf(hub).create(o.bot, {
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.limit ? { rateLimitPerMinute: o.limit } : {}),
+          scope: o.scope,
+        }),
       );
       io.out(`${created.key}\n`);
       io.err(
-        `key id ${created.id} for bot ${created.bot_id}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`,
+        `key id ${created.id} for bot ${created.bot_id}, ${created.scope}, ${created.rate_limit_per_minute} req/min. Store it now: it cannot be shown again.\n`,
       );
     });
   key
@@ -160,6 +166,8 @@ export function registerTrackingCli(program: Command, withHub: WithHub, io: CliI
       json(result);
       if (result.failed > 0) io.setExitCode(2);
     });
+
+  registerOperatorCli(tracking, withHub, io);
 }
 
 export const trackingCli: ModuleCli = (program, withHub, io) => registerTrackingCli(program, withHub, io);

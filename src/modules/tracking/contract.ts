@@ -24,7 +24,12 @@ export const MAX_TOTAL_COST_USD = 999_999_999_999.99;
 /** Pages beyond this are refused (a page of 100 at page 1 000 000 is row 100 million; the OFFSET stays an int8). */
 export const MAX_PAGE = 1_000_000;
 const Money = (maximum: number, description: string) => Nullable(Type.Number({ minimum: 0, maximum, description }));
-const Timestamp = Type.String({ format: 'date-time' });
+/** ISO 8601 in UTC with milliseconds and `Z` (the seed's examples show no zone; parsers of both read ours). */
+const Timestamp = Type.String({
+  format: 'date-time',
+  description: 'ISO 8601, UTC, с миллисекундами и суффиксом Z',
+  examples: ['2025-01-27T10:00:00.000Z'],
+});
 
 export const BotParams = Type.Object({ bot_id: Id });
 export const TrackingParams = Type.Object({ bot_id: Id, tracking_id: Id });
@@ -32,16 +37,36 @@ export const ClientParams = Type.Object({ bot_id: Id, client_id: Id });
 export const ClientCodeSchema = LineString({ minLength: 1, maxLength: 64, description: 'Код клиента' });
 export const ByClientParams = Type.Object({ bot_id: Id, client_code: ClientCodeSchema });
 
+/** Page sizes above this are read as this (the seed's maximum). */
+export const MAX_PAGE_SIZE = 100;
+/** Sizes asked may be larger (clamped to MAX_PAGE_SIZE); this bound only keeps the number sane. */
+const MAX_PAGE_SIZE_ASKED = 1_000_000;
+// Pagination is the same in quiz and tracking (docs/modules/tracking.md, Pagination): page 0 is the first page
+// (quiz's seed defaults to 0), a size over the maximum is clamped to it; negative, zero-size and non-integer values
+// are 400s.
 const Page = {
-  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `Номер страницы, с 1 (не больше ${MAX_PAGE})` }),
-  page_size: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Размер страницы (максимум 100)' }),
+  page: Type.Integer({
+    minimum: 0,
+    maximum: MAX_PAGE,
+    default: 1,
+    description: `Номер страницы, с 1; 0 — тоже первая страница (не больше ${MAX_PAGE})`,
+  }),
+  page_size: Type.Integer({
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE_ASKED,
+    default: 50,
+    description: `Размер страницы; больше ${MAX_PAGE_SIZE} — читается как ${MAX_PAGE_SIZE}`,
+  }),
 };
-export const PageQuery = Type.Object(Page);
-export const TrackingListQuery = Type.Object({
-  ...Page,
-  status_filter: Type.Optional(StatusSchema),
-  client_code: Type.Optional(ClientCodeSchema),
+/** The page asked for, as the services read it: page 0 → 1, size clamped to MAX_PAGE_SIZE. */
+export const pageOf = (q: { page: number; page_size: number }) => ({
+  page: Math.max(q.page, 1),
+  pageSize: Math.min(q.page_size, MAX_PAGE_SIZE),
 });
+// Query strings are closed: a parameter we do not know (`?status=pending` for `status_filter`) is a 400 naming it,
+// not an unfiltered list that looks like a result.
+const CLOSED_QUERY = { additionalProperties: false, description: 'Неизвестные параметры запроса — 400 с именем параметра' };
+export const PageQuery = Type.Object(Page, CLOSED_QUERY);
 
 export const TrackingNumber = Type.Object(
   {
@@ -64,7 +89,9 @@ export type TrackingNumberView = Static<typeof TrackingNumber>;
 export const HistoryEntry = Type.Object({
   status: StatusSchema,
   from_status: Nullable(StatusSchema),
-  source: Type.String({ description: 'api, import или admin' }),
+  source: Type.String({ description: 'api, import или admin (исправление оператора)' }),
+  changed_by: Nullable(Type.String({ description: 'Кто исправил статус (только для source=admin)' })),
+  reason: Nullable(Type.String({ description: 'Причина исправления (только для source=admin)' })),
   changed_at: Timestamp,
 });
 export const TrackingDetail = Type.Intersect([TrackingNumber, Type.Object({ history: Type.Array(HistoryEntry) })], {
@@ -82,6 +109,19 @@ const TrackingNumberText = LineString({
   pattern: '^\\S(.*\\S)?$',
   description: 'Трек-номер, уникален в пределах бота',
 });
+export const TrackingListQuery = Type.Object(
+  {
+    ...Page,
+    status_filter: Type.Optional(StatusSchema),
+    client_code: Type.Optional(ClientCodeSchema),
+    tracking_number: Type.Optional({
+      ...TrackingNumberText,
+      description: 'Точный трек-номер (с учётом регистра): ответ — список из 0 или 1 элемента; поиск по индексу (bot_id, tracking_number)',
+      examples: ['ABC123456'],
+    }),
+  },
+  CLOSED_QUERY,
+);
 export const CreateTracking = Type.Object(
   {
     tracking_number: TrackingNumberText,
@@ -108,7 +148,13 @@ export const UpdateTracking = Type.Object(
     total_cost_usd: Type.Optional(Money(MAX_TOTAL_COST_USD, 'Стоимость, USD')),
     note: Type.Optional(Nullable(TextString({ maxLength: 1000 }))),
   },
-  { additionalProperties: false, minProperties: 1, title: 'UpdateTrackingNumber' },
+  // No minProperties: an empty body is refused by the service with the list of fields it may carry (EMPTY_UPDATE),
+  // which says more than a schema's "at least 1 property".
+  {
+    additionalProperties: false,
+    title: 'UpdateTrackingNumber',
+    description: 'Хотя бы одно поле; пустой объект — 400 со списком допустимых полей',
+  },
 );
 export type UpdateTrackingInput = Static<typeof UpdateTracking>;
 
@@ -135,12 +181,15 @@ export const Overview = Type.Object(
   { title: 'TrackingOverview' },
 );
 
-export const StatsQuery = Type.Object({
-  date_from: Type.Optional(Type.String({ format: 'date', description: 'Начало периода (включительно), по умолчанию 29 дней назад' })),
-  date_to: Type.Optional(
-    Type.String({ format: 'date', description: 'Конец периода (включительно, UTC), по умолчанию сегодня; период не длиннее 366 дней' }),
-  ),
-});
+export const StatsQuery = Type.Object(
+  {
+    date_from: Type.Optional(Type.String({ format: 'date', description: 'Начало периода (включительно), по умолчанию 29 дней назад' })),
+    date_to: Type.Optional(
+      Type.String({ format: 'date', description: 'Конец периода (включительно, UTC), по умолчанию сегодня; период не длиннее 366 дней' }),
+    ),
+  },
+  CLOSED_QUERY,
+);
 const StatusCounts = Type.Object(
   Object.fromEntries(STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof STATUSES)[number], ReturnType<typeof Type.Integer>>,
 );

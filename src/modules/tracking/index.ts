@@ -14,6 +14,7 @@ import { TrackingService } from './tracking.js';
 import { ClientService } from './clients.js';
 import { publicRoutes } from './routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { operatorRoutes } from './admin-operator-routes.js';
 import { DEFAULT_OPTIONS, type TrackingOptions } from './options.js';
 
 export type { TrackingOptions } from './options.js';
@@ -54,7 +55,10 @@ export function createTrackingModule(overrides: Partial<TrackingOptions> = {}) {
       return {
         queues: [webhooks.queue()],
         routes: (app) => publicRoutes(app, { hub, keys: keyCache, usage, monitor, options, bots, tracking, clients }),
-        adminRoutes: (app) => adminRoutes(app, { hub, bots, keys, webhooks, usage }),
+        adminRoutes: (app) => {
+          adminRoutes(app, { hub, bots, keys, webhooks, usage });
+          operatorRoutes(app, { tracking });
+        },
       };
     },
   });

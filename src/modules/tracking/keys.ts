@@ -8,7 +8,13 @@ import { sha256Hex } from '../../platform/security/secrets.js';
 import { trackingError } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+/** Keys this hub issues: `tb_` + 32 alphanumerics. */
+export const ISSUED_KEY_PATTERN = /^tb_[A-Za-z0-9]{32}$/;
+/**
+ * Keys this hub accepts: its own, and keys imported from a previous system of the same family (`tb_` + 16–128 of
+ * A–Z a–z 0–9 _ -). Anything else is refused before any lookup.
+ */
+export const KEY_PATTERN = /^tb_[A-Za-z0-9_-]{16,128}$/;
 /** The shared generation of key identities (see KeyCache): replaced after every revocation, limit or bot change. */
 export const KEYS_GENERATION = 'tracking:keys';
 
@@ -34,12 +40,17 @@ export function generateApiKey(): string {
 export const hashApiKey = (key: string): string => sha256Hex(key);
 export const displayPrefix = (key: string): string => key.slice(0, 8);
 
+export type KeyScope = 'read' | 'write';
+export type KeyOrigin = 'generated' | 'imported';
+
 export interface ApiKeyView {
   id: number;
   bot_id: number;
   name: string;
   prefix: string;
   rate_limit_per_minute: number;
+  scope: KeyScope;
+  origin: KeyOrigin;
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
@@ -56,6 +67,8 @@ export interface KeyIdentity {
   readonly botId: number;
   readonly botActive: boolean;
   readonly rateLimitPerMinute: number;
+  /** `read` keys may only GET (the gate answers 403 to anything else). */
+  readonly scope: KeyScope;
 }
 
 interface KeyRow {
@@ -64,12 +77,14 @@ interface KeyRow {
   name: string;
   prefix: string;
   rate_limit_per_minute: number;
+  scope: KeyScope;
+  origin: KeyOrigin;
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
 }
 
-const COLUMNS = 'id, bot_id, name, prefix, rate_limit_per_minute, created_at, revoked_at, last_used_at';
+const COLUMNS = 'id, bot_id, name, prefix, rate_limit_per_minute, scope, origin, created_at, revoked_at, last_used_at';
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const view = (r: KeyRow): ApiKeyView => ({
   id: r.id,
@@ -77,10 +92,18 @@ const view = (r: KeyRow): ApiKeyView => ({
   name: r.name,
   prefix: r.prefix,
   rate_limit_per_minute: r.rate_limit_per_minute,
+  scope: r.scope,
+  origin: r.origin,
   created_at: iso(r.created_at)!,
   revoked_at: iso(r.revoked_at),
   last_used_at: iso(r.last_used_at),
 });
+
+export interface KeyOptions {
+  readonly name?: string;
+  readonly rateLimitPerMinute?: number;
+  readonly scope?: KeyScope;
+}
 
 /** Per hub (one process): who hears of each key stored through any KeyService of it (the key cache). */
 const createdListeners = new WeakMap<Hub, Set<(hash: string) => void>>();
@@ -99,21 +122,38 @@ export class KeyService {
     private readonly defaultRateLimitPerMinute: number,
   ) {}
 
-  async create(botId: number, opts: { name?: string; rateLimitPerMinute?: number } = {}): Promise<CreatedKey> {
+  async create(botId: number, opts: KeyOptions = {}): Promise<CreatedKey> {
     return this.store(botId, generateApiKey(), opts);
   }
 
   /** Stores a key whose plaintext the caller already holds (tests provisioning a second instance). */
-  async store(botId: number, key: string, opts: { name?: string; rateLimitPerMinute?: number } = {}): Promise<CreatedKey> {
+  async store(botId: number, key: string, opts: KeyOptions = {}): Promise<CreatedKey> {
+    const row = await this.insertHashed(botId, hashApiKey(key), displayPrefix(key), opts);
+    return { ...row, key };
+  }
+
+  /**
+   * Stores a key known only by its SHA-256 (hex) and display prefix: keys imported from a previous system keep
+   * working unchanged. A hash already stored is a 409 (KEY_EXISTS).
+   */
+  async insertHashed(
+    botId: number,
+    hash: string,
+    prefix: string,
+    opts: KeyOptions = {},
+    origin: KeyOrigin = 'generated',
+  ): Promise<ApiKeyView> {
     const [bot] = await this.hub.database.query('select 1 from tracking_bots where id = $1', [botId]);
     if (!bot) throw trackingError('BOT_NOT_FOUND');
     const [row] = await this.hub.database.query<KeyRow>(
-      `insert into tracking_api_keys (bot_id, name, key_hash, prefix, rate_limit_per_minute) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
-      [botId, opts.name ?? '', hashApiKey(key), displayPrefix(key), opts.rateLimitPerMinute ?? this.defaultRateLimitPerMinute],
+      `insert into tracking_api_keys (bot_id, name, key_hash, prefix, rate_limit_per_minute, scope, origin) values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (key_hash) do nothing returning ${COLUMNS}`,
+      [botId, opts.name ?? '', hash, prefix, opts.rateLimitPerMinute ?? this.defaultRateLimitPerMinute, opts.scope ?? 'write', origin],
     );
+    if (!row) throw trackingError('KEY_EXISTS');
     // A negative cache entry for this key (only possible when its plaintext was known before) must go at once.
-    for (const listener of createdListeners.get(this.hub) ?? []) listener(hashApiKey(key));
-    return { ...view(row!), key };
+    for (const listener of createdListeners.get(this.hub) ?? []) listener(hash);
+    return view(row);
   }
 
   async list(botId: number): Promise<ApiKeyView[]> {
@@ -156,12 +196,20 @@ export class KeyService {
 
   /** One indexed read by key hash, joined with the bot's active flag (KeyCache calls it on a miss or a change). */
   async identifyHash(hash: string): Promise<KeyIdentity | null> {
-    const [row] = await this.hub.database.query<{ id: number; bot_id: number; is_active: boolean; rate_limit_per_minute: number }>(
-      `select k.id, k.bot_id, k.rate_limit_per_minute, b.is_active
+    const [row] = await this.hub.database.query<{
+      id: number;
+      bot_id: number;
+      is_active: boolean;
+      rate_limit_per_minute: number;
+      scope: KeyScope;
+    }>(
+      `select k.id, k.bot_id, k.rate_limit_per_minute, k.scope, b.is_active
          from tracking_api_keys k join tracking_bots b on b.id = k.bot_id
         where k.key_hash = $1 and k.revoked_at is null`,
       [hash],
     );
-    return row ? { keyId: row.id, botId: row.bot_id, botActive: row.is_active, rateLimitPerMinute: row.rate_limit_per_minute } : null;
+    return row
+      ? { keyId: row.id, botId: row.bot_id, botActive: row.is_active, rateLimitPerMinute: row.rate_limit_per_minute, scope: row.scope }
+      : null;
   }
 }

@@ -11,9 +11,13 @@ import type { Hub } from '../../platform/hub.js';
 import { VIEW_JSON } from '../../platform/http/view-json.js';
 import { useTrackingEnvelope } from './errors.js';
 import { installGate, type GateDeps } from './auth.js';
+import { useCors } from '../../platform/http/cors.js';
+import type { ResponseHeaders } from '../../platform/http/error-responses.js';
 import type { BotService } from './bots.js';
 
 const SECURITY = [{ trackingApiKey: [] }];
+/** The bot id of a public API path: /api/v1/{tracking|clients|statistics|bots}/{bot_id}… */
+const BOT_IN_PATH = /^\/api\/v1\/(?:tracking|clients|statistics|bots)\/(\d+)(?:[/?]|$)/;
 const E = C.ErrorBody;
 
 /** The error answers every authenticated route can give, plus the route's own. */
@@ -28,13 +32,38 @@ export interface RouteDeps extends GateDeps {
   readonly clients: ClientService;
 }
 
-export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
+/** The rate-limit headers (auth.ts rateLimitHeaders), for the OpenAPI document. */
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': { type: 'integer', description: 'Запросов в минуту для этого ключа', examples: [60] },
+  'X-RateLimit-Remaining': { type: 'integer', description: 'Осталось в текущем окне', examples: [59] },
+  'X-RateLimit-Reset': { type: 'integer', description: 'Когда окно восстановится: Unix-время, секунды', examples: [1737972060] },
+  'RateLimit-Policy': { type: 'string', description: 'IETF draft: лимит и окно, секунды', examples: ['"default";q=60;w=60'] },
+  RateLimit: { type: 'string', description: 'IETF draft: остаток и секунды до восстановления', examples: ['"default";r=59;t=1'] },
+};
+/** Every answer given after the key was recognised carries the rate-limit headers; a 401 (no or unknown key) does not. */
+const responseHeaders: ResponseHeaders = (status) => (status === 401 || status === 414 ? undefined : RATE_LIMIT_HEADERS);
+
+export async function publicRoutes(scope: FastifyInstance, deps: RouteDeps): Promise<void> {
   useTrackingEnvelope(scope);
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object), responseHeaders } as typeof route.config;
+  });
+  // Per-bot CORS (the seed's website widget): the bot is the path's, so a preflight, which carries no key, is
+  // decided by the operator's list for that bot (PATCH /admin/v1/tracking/bots/{id} allowed_origins).
+  await useCors(scope, {
+    origins: (req) => {
+      const bot = BOT_IN_PATH.exec(req.url)?.[1];
+      return bot && bot.length <= 16 ? deps.bots.allowedOrigins(Number(bot)) : [];
+    },
+    methods: ['GET', 'POST', 'PUT'],
+    allowedHeaders: ['X-API-Key', 'Content-Type'],
+    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit-Policy', 'RateLimit', 'Retry-After'],
+  });
   installGate(scope, deps);
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { tracking, clients, bots, hub } = deps;
   const tags = ['tracking'];
-  const paging = (q: { page: number; page_size: number }) => ({ page: q.page, pageSize: q.page_size });
+  const paging = C.pageOf;
 
   app.get(
     '/tracking/:bot_id',
@@ -43,7 +72,9 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         operationId: 'ListTrackingNumbers',
         tags,
         summary: 'Список трек-номеров',
-        description: 'Новые сначала. `total` — точное число с учётом фильтров.',
+        description:
+          'Новые сначала. `total` — точное число с учётом фильтров. `tracking_number` — поиск по точному трек-номеру (0 или 1 элемент). ' +
+          'Неизвестный параметр запроса — 400 с его именем.',
         security: SECURITY,
         params: C.BotParams,
         querystring: C.TrackingListQuery,
@@ -57,6 +88,7 @@ export function publicRoutes(scope: FastifyInstance, deps: RouteDeps): void {
         ...paging(req.query),
         ...(req.query.status_filter ? { status: req.query.status_filter } : {}),
         ...(req.query.client_code !== undefined ? { clientCode: req.query.client_code } : {}),
+        ...(req.query.tracking_number !== undefined ? { trackingNumber: req.query.tracking_number } : {}),
       }),
   );
 

@@ -39,6 +39,11 @@ export const trackingBots = pgTable('tracking_bots', {
   username: text('username').notNull().default(''),
   isActive: boolean('is_active').notNull().default(true),
   subscriptionStatus: text('subscription_status').notNull().default('active'),
+  /** Browser origins (scheme://host[:port]) allowed to call the API with this bot's keys (CORS); empty: none. */
+  allowedOrigins: text('allowed_origins')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   createdAt: createdAt(),
 });
 
@@ -52,6 +57,10 @@ export const trackingApiKeys = pgTable(
     keyHash: text('key_hash').notNull(),
     prefix: text('prefix').notNull(),
     rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
+    /** `write` (everything) or `read` (GET only: a key embedded in a web page cannot change anything). */
+    scope: text('scope').notNull().default('write'),
+    /** `generated` here, or `imported` from a previous system (hash + prefix, or a plain key hashed on import). */
+    origin: text('origin').notNull().default('generated'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
@@ -144,6 +153,9 @@ export const trackingStatusHistory = pgTable(
     fromStatus: text('from_status'),
     status: text('status').notNull(),
     source: text('source').notNull(),
+    /** Who made an operator correction (source `admin`), and why; null for API and import moves. */
+    changedBy: text('changed_by'),
+    reason: text('reason'),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -62,7 +62,7 @@ export interface ListFilter {
   readonly shape: string;
 }
 
-export function listFilter(botId: number, status?: Status, clientId?: number): ListFilter {
+export function listFilter(botId: number, status?: Status, clientId?: number, trackingNumber?: string): ListFilter {
   const params: unknown[] = [botId];
   let where = 'bot_id = $1';
   let shape = 'bot';
@@ -73,6 +73,11 @@ export function listFilter(botId: number, status?: Status, clientId?: number): L
   if (clientId !== undefined) {
     where += ` and client_id = $${params.push(clientId)}`;
     shape += '-client';
+  }
+  if (trackingNumber !== undefined) {
+    // Served by the unique index (bot_id, tracking_number).
+    where += ` and tracking_number = $${params.push(trackingNumber)}`;
+    shape += '-number';
   }
   return { where, params, shape };
 }
@@ -161,18 +166,22 @@ export interface StatusChange {
   readonly row: TrackingRow;
   readonly to: Status;
   readonly source: 'api' | 'import' | 'admin';
+  /** An operator correction's author and reason (history columns changed_by, reason). */
+  readonly by?: string;
+  readonly reason?: string;
 }
 
 /** Records a status move: the row, its history, the counters and one webhook delivery per active endpoint. */
 export async function applyStatusChange(tx: DbExecutor, webhooks: WebhookService, change: StatusChange): Promise<TrackingRow> {
-  const { row, to, source } = change;
+  const { row, to, source, by = null, reason = null } = change;
   const [updated] = await rows<TrackingRow>(
     tx,
     sql`update tracking_numbers set current_status = ${to}, updated_at = now() where id = ${row.id} returning ${sql.raw(TRACKING_COLUMNS)}`,
   );
   const [entry] = await rows<{ changed_at: Date }>(
     tx,
-    sql`insert into tracking_status_history (bot_id, tracking_id, from_status, status, source) values (${row.bot_id}, ${row.id}, ${row.current_status}, ${to}, ${source}) returning changed_at`,
+    sql`insert into tracking_status_history (bot_id, tracking_id, from_status, status, source, changed_by, reason)
+        values (${row.bot_id}, ${row.id}, ${row.current_status}, ${to}, ${source}, ${by}, ${reason}) returning changed_at`,
   );
   await bumpCounters(tx, row.bot_id, { [row.current_status]: -1, [to]: 1 });
   await webhooks.enqueueStatusChange(tx, {

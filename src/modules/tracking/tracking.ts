@@ -3,7 +3,13 @@
 import { sql } from 'drizzle-orm';
 import type { Hub } from '../../platform/hub.js';
 import { rows, type DbExecutor } from '../../platform/db/database.js';
-import { MAX_TOTAL_COST_USD, type CreateTrackingInput, type TrackingNumberView, type UpdateTrackingInput } from './contract.js';
+import {
+  MAX_TOTAL_COST_USD,
+  UpdateTracking,
+  type CreateTrackingInput,
+  type TrackingNumberView,
+  type UpdateTrackingInput,
+} from './contract.js';
 import { trackingError } from './errors.js';
 import { allowedNext, canMove, STATUSES, STATUS_LABELS, type Status } from './statuses.js';
 import {
@@ -31,6 +37,8 @@ export interface HistoryView {
   status: Status;
   from_status: Status | null;
   source: string;
+  changed_by: string | null;
+  reason: string | null;
   changed_at: string;
 }
 
@@ -115,7 +123,7 @@ export class TrackingService {
 
   async list(
     botId: number,
-    q: Paging & { status?: Status; clientCode?: string },
+    q: Paging & { status?: Status; clientCode?: string; trackingNumber?: string },
   ): Promise<{ tracking_numbers: TrackingNumberView[]; total: number }> {
     let clientId: number | undefined;
     if (q.clientCode !== undefined) {
@@ -126,19 +134,19 @@ export class TrackingService {
       if (!client) return { tracking_numbers: [], total: 0 };
       clientId = client.id;
     }
-    const filter = listFilter(botId, q.status, clientId);
+    const filter = listFilter(botId, q.status, clientId, q.trackingNumber);
     const offset = (q.page - 1) * q.pageSize;
     const page = trackingPageQuery(filter, q.pageSize, offset);
     const [items, total] = await Promise.all([
       this.hub.database.queryArrays(page.text, page.params, page.name),
-      this.#total(botId, filter, q.status, clientId),
+      this.#total(botId, filter, q.status, clientId !== undefined || q.trackingNumber !== undefined),
     ]);
     return { tracking_numbers: items.map(viewFromArray), total };
   }
 
-  /** Exact totals: the counters when unfiltered or filtered by status; a count over one client's numbers otherwise. */
-  async #total(botId: number, filter: ListFilter, status: Status | undefined, clientId: number | undefined): Promise<number> {
-    if (clientId !== undefined) {
+  /** Exact totals: the counters when unfiltered or filtered by status; a count over the narrowed rows otherwise. */
+  async #total(botId: number, filter: ListFilter, status: Status | undefined, narrowed: boolean): Promise<number> {
+    if (narrowed) {
       const [r] = await this.hub.database.query<{ n: number }>(
         `select count(*)::int as n from tracking_numbers where ${filter.where}`,
         filter.params,
@@ -175,14 +183,19 @@ export class TrackingService {
   }
 
   async #detail(db: DbExecutor, row: TrackingRow): Promise<TrackingDetailView> {
-    const history = await rows<{ status: Status; from_status: Status | null; source: string; changed_at: Date }>(
+    const history = await rows<Omit<HistoryView, 'changed_at'> & { changed_at: Date }>(
       db,
-      sql`select status, from_status, source, changed_at from tracking_status_history where tracking_id = ${row.id} order by id`,
+      sql`select status, from_status, source, changed_by, reason, changed_at from tracking_status_history where tracking_id = ${row.id} order by id`,
     );
     return { ...trackingView(row), history: history.map((h) => ({ ...h, changed_at: iso(h.changed_at) })) };
   }
 
   async update(botId: number, trackingId: number, input: UpdateTrackingInput, source: Source = 'api'): Promise<TrackingDetailView> {
+    if (Object.keys(input).length === 0)
+      throw trackingError(
+        'EMPTY_UPDATE',
+        `Пустое тело: укажите хотя бы одно из полей ${Object.keys(UpdateTracking.properties).join(', ')}`,
+      );
     return this.hub.db.transaction(async (tx) => {
       const [row] = await rows<TrackingRow>(
         tx,
@@ -190,6 +203,24 @@ export class TrackingService {
       );
       if (!row) throw trackingError('TRACKING_NOT_FOUND');
       const updated = await this.applyUpdate(tx, row, input, source);
+      return this.#detail(tx, updated);
+    });
+  }
+
+  /**
+   * An operator's correction: any status to any other, past the forward-only rule the public API keeps (a mistaken
+   * `issued` or `cancelled` could otherwise be fixed only in the database). Recorded in the history as source
+   * `admin` with who and why; webhooks and counters follow as for any move.
+   */
+  async correct(botId: number, trackingId: number, c: { status: Status; by: string; reason: string }): Promise<TrackingDetailView> {
+    return this.hub.db.transaction(async (tx) => {
+      const [row] = await rows<TrackingRow>(
+        tx,
+        sql`select ${COLS} from tracking_numbers where bot_id = ${botId} and id = ${trackingId} for update`,
+      );
+      if (!row) throw trackingError('TRACKING_NOT_FOUND');
+      if (row.current_status === c.status) throw trackingError('CORRECTION_NO_CHANGE', `Трек-номер уже в статусе ${c.status}`);
+      const updated = await applyStatusChange(tx, this.webhooks, { row, to: c.status, source: 'admin', by: c.by, reason: c.reason });
       return this.#detail(tx, updated);
     });
   }

@@ -15,7 +15,7 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 interface Messages {
   readonly validation: (detail: string) => string;
   /** The validation errors as this language's detail; without it, Ajv's English text with where it was found. */
-  readonly describe?: (errors: FastifyError['validation'] & object) => string;
+  readonly describe?: (errors: FastifyError['validation'] & object, part?: string) => string;
   readonly notFound: string;
   readonly tooLarge: string;
   readonly unsupportedMediaType: string;
@@ -69,7 +69,9 @@ export function toRenderable(
     return {
       status: 400,
       code: 'VALIDATION_FAILED',
-      message: messages.validation(messages.describe ? messages.describe(fe.validation) : `${where} ${detail}`.trim()),
+      message: messages.validation(
+        messages.describe ? messages.describe(fe.validation, fe.validationContext) : `${where} ${detail}`.trim(),
+      ),
       details: fe.validation.map((v) => ({ path: v.instancePath, message: v.message, params: v.params })),
       requestId,
     };

@@ -18,6 +18,20 @@ interface RouteSchema {
   response?: Record<string, unknown>;
 }
 
+/** The Retry-After header, as answers that ask a client to wait carry it (429, 503). */
+export const RETRY_AFTER_HEADER: Schema = {
+  type: 'integer',
+  minimum: 1,
+  description: 'Seconds to wait before retrying',
+  examples: [5],
+};
+
+/**
+ * A route's response headers for the document: `config.responseHeaders(status)` names the headers one status
+ * carries (e.g. the tracking API's rate-limit headers); 429 and 503 always carry Retry-After.
+ */
+export type ResponseHeaders = (status: number) => Record<string, Schema> | undefined;
+
 /** What Fastify itself, the body parsers and the error handler may answer. */
 export const CENTRAL_STATUSES = {
   400: 'Invalid request: a parameter or the body does not match the schema, or the body is not valid JSON',
@@ -98,6 +112,16 @@ export function centralErrorResponses(app: FastifyInstance) {
       // A page for the browser (an HTML 400) is what the handler answers; a rejected request gets the envelope.
       else if (mine.content && !mine.content['application/json'])
         response[status] = { ...mine, content: { ...mine.content, 'application/json': { schema: envelope } } };
+    }
+    const own429 = (s.security ?? []).some((scheme) => 'adminToken' in scheme);
+    const headersOf = (route.config as { responseHeaders?: ResponseHeaders } | undefined)?.responseHeaders;
+    for (const [status, r] of Object.entries(response)) {
+      const code = Number(status);
+      const headers = {
+        ...headersOf?.(code),
+        ...(code === 503 || (code === 429 && (own429 || headersOf)) ? { 'Retry-After': RETRY_AFTER_HEADER } : {}),
+      };
+      if (Object.keys(headers).length && r && typeof r === 'object') response[status] = { ...(r as Schema), headers };
     }
     return {
       url,

@@ -25,8 +25,8 @@ const TYPES: Record<string, string> = {
 
 const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-/** One Ajv error as a Russian phrase. */
-export function russianValidationError(e: AjvError): string {
+/** One Ajv error as a Russian phrase; `part` is where it was found (Fastify's validationContext: body, querystring…). */
+export function russianValidationError(e: AjvError, part?: string): string {
   const p = e.params ?? {};
   const name = fieldOf(e);
   const at = name ? `поле «${name}»: ` : '';
@@ -34,6 +34,8 @@ export function russianValidationError(e: AjvError): string {
     case 'required':
       return `отсутствует обязательное поле «${name}»`;
     case 'additionalProperties':
+      // A query string is a flat list of parameters: "field" there would send a client looking in its JSON.
+      if (part === 'querystring' && !name) return `неизвестный параметр запроса «${String(p.additionalProperty)}»`;
       return `${name ? `в «${name}» ` : ''}лишнее поле «${String(p.additionalProperty)}»`;
     case 'propertyNames':
       return `${at}недопустимое имя поля «${String(p.propertyName)}»`;
@@ -87,8 +89,8 @@ export function russianValidationError(e: AjvError): string {
 }
 
 /** Every error of one failed validation, joined; the branch errors an `anyOf`/`oneOf` explains are left out. */
-export function russianValidation(errors: readonly AjvError[]): string {
+export function russianValidation(errors: readonly AjvError[], part?: string): string {
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const kept = errors.filter((e) => unions.includes(e) || !unions.some((u) => (e.instancePath ?? '').startsWith(u.instancePath ?? '')));
-  return [...new Set(kept.map(russianValidationError))].join('; ');
+  return [...new Set(kept.map((e) => russianValidationError(e, part)))].join('; ');
 }

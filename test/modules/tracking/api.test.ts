@@ -163,7 +163,10 @@ test('pagination edges: first, middle, last, past the end, page_size bounds; tot
   assert.deepEqual([numbers(past), past.total], [[], 7]);
   assert.equal((await page('')).tracking_numbers.length, 7, 'page_size defaults to 50');
   assert.equal((await page('page_size=100')).total, 7);
-  for (const q of ['page=0', 'page=-1', 'page_size=0', 'page_size=101', 'page=x']) {
+  // Pagination is shared with quiz (#24): page 0 is the first page, a size over 100 reads as 100.
+  assert.deepEqual(numbers(await page('page=0&page_size=3')), ['P-7', 'P-6', 'P-5'], 'page 0 is the first page');
+  assert.equal((await page('page_size=101')).tracking_numbers.length, 7, 'a size over 100 is clamped, not refused');
+  for (const q of ['page=-1', 'page_size=0', 'page=x']) {
     const r = await call('GET', `/tracking/${botId}?${q}`);
     assert.equal(r.statusCode, 400, q);
     assert.match(r.json().detail, /Некорректный запрос/);
@@ -173,7 +176,7 @@ test('pagination edges: first, middle, last, past the end, page_size bounds; tot
   assert.deepEqual([clients.clients.length, clients.total], [2, 3]);
   const lastClients = (await call('GET', `/clients/${botId}?page=2&page_size=2`)).json();
   assert.equal(lastClients.clients.length, 1);
-  assert.equal((await call('GET', `/clients/${botId}?page_size=101`)).statusCode, 400);
+  assert.equal((await call('GET', `/clients/${botId}?page_size=0`)).statusCode, 400);
   const c = clients.clients[0];
   const one = await call('GET', `/clients/${botId}/${c.id}`);
   assert.deepEqual(one.json(), c);
@@ -309,7 +312,7 @@ test('bot info, unknown routes in the {detail} envelope, and the whole API in th
       .filter((p: { in: string }) => p.in === 'query')
       .map((p: { name: string }) => p.name)
       .sort(),
-    ['client_code', 'page', 'page_size', 'status_filter'],
+    ['client_code', 'page', 'page_size', 'status_filter', 'tracking_number'],
   );
   assert.ok(doc.paths['/api/v1/tracking/{bot_id}/{tracking_id}'].put.responses['409']);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trackingHub, provision, api, admin, parcel } from './helpers.js';
-import { generateApiKey, hashApiKey, KEY_PATTERN, KEYS_GENERATION } from '../../../src/modules/tracking/keys.js';
+import { generateApiKey, hashApiKey, ISSUED_KEY_PATTERN as KEY_PATTERN, KEYS_GENERATION } from '../../../src/modules/tracking/keys.js';
 import { UsageRecorder } from '../../../src/modules/tracking/usage.js';
 
 test('keys are tb_ + 32 alphanumerics from the CSPRNG and only their SHA-256 and display prefix are stored', async (t) => {

@@ -8,7 +8,7 @@ import type { AmoConnector } from '../port.js';
 import { DisconnectHookQuery, Html, OAuthRedirectQuery, TAG } from './contract.js';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../../platform/http/error-handler.js';
 import { pageMessage, toHttpError } from './errors.js';
-import { connectedPage, failedPage } from './pages.js';
+import { connectedPage, failedPage, RESULT_SCRIPT } from './pages.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -31,6 +31,10 @@ export async function answerCallback(amo: AmoConnector, query: Query, log: Fasti
 
 export function connectionRoutes(app: FastifyInstance, amo: AmoConnector): void {
   const tags = [TAG];
+  // The result pages' script (pages.ts): tells a popup's opener how the consent ended.
+  app.get('/result.js', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(RESULT_SCRIPT),
+  );
   app.get<{ Querystring: Static<typeof OAuthRedirectQuery> }>(
     '/callback',
     {
