@@ -7,25 +7,24 @@ import type { Page, RecordFilter } from './records.js';
 import type { Services } from './services.js';
 
 type WithHub = Parameters<ModuleCli>[1];
-type Row = Record<string, string | number>;
 
 interface Kind {
   readonly columns: readonly string[];
-  readonly list: (s: Services, f: RecordFilter, paging: { page: number; pageSize: number }) => Promise<Page<Row>>;
+  readonly list: (s: Services, f: RecordFilter, paging: { page: number; pageSize: number }) => Promise<Page<object>>;
 }
 const KINDS: Record<string, Kind> = {
-  customers: { columns: ['uuid', 'inn', 'kpp', 'name'], list: (s, f, p) => s.records.customers(f, p) as never },
-  placements: { columns: ['rk_id', 'placement', 'placement_amount', 'uuid_rk'], list: (s, f, p) => s.records.placements(f, p) as never },
-  acts: { columns: ['uuid', 'rk_id', 'placement', 'document', 'act_amount'], list: (s, f, p) => s.records.acts(f, p) as never },
+  customers: { columns: ['uuid', 'inn', 'kpp', 'name'], list: (s, f, p) => s.records.customers(f, p) },
+  placements: { columns: ['rk_id', 'placement', 'placement_amount', 'uuid_rk'], list: (s, f, p) => s.records.placements(f, p) },
+  acts: { columns: ['uuid', 'rk_id', 'placement', 'document', 'act_amount'], list: (s, f, p) => s.records.acts(f, p) },
   payments: {
     columns: ['uuid', 'number', 'date', 'amount', 'number_po', 'status'],
-    list: (s, f, p) => s.records.payments(f, p) as never,
+    list: (s, f, p) => s.records.payments(f, p),
   },
 };
 
 /** Columns padded to their widest cell (in characters: the names are Cyrillic), two spaces apart. */
-export function table(columns: readonly string[], rows: readonly Row[]): string {
-  const cells = [columns.map(String), ...rows.map((r) => columns.map((c) => String(r[c] ?? '')))];
+export function table(columns: readonly string[], rows: readonly object[]): string {
+  const cells = [columns.map(String), ...rows.map((r) => columns.map((c) => String((r as Record<string, unknown>)[c] ?? '')))];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => [...line[i]!].length)));
   return cells
     .map(

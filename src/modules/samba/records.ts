@@ -141,7 +141,7 @@ export class RecordService {
     const next = {
       inn: b.inn ?? found.inn,
       kpp: b.kpp ?? found.kpp,
-      name: given(b.name) ? b.name : found.name,
+      name: b.name ?? found.name,
       fullName: b.fullName ?? found.fullName,
     };
     S.required(next, 'inn', 'name');
@@ -198,7 +198,8 @@ export class RecordService {
 
   async patchPlacement(uuidRk: string, placement: string, b: { placement?: string; amount?: number | string }): Promise<PlacementRecord> {
     const found = await this.placement(uuidRk, placement);
-    const name = given(b.placement) ? b.placement : found.placement;
+    const name = b.placement ?? found.placement;
+    S.required({ placement: name }, 'placement');
     const kop = b.amount === undefined ? Math.round(found.placement_amount * 100) : toKopecks(b.amount, 'amount');
     try {
       await this.hub.database.query(
@@ -232,8 +233,9 @@ export class RecordService {
 
   async patchAct(uuid: string, b: { placement?: string; document?: string; amount?: number | string }): Promise<ActRecord> {
     const found = await this.act(uuid);
-    const placement = given(b.placement) ? b.placement : found.placement;
-    const document = given(b.document) ? b.document : found.document;
+    const placement = b.placement ?? found.placement;
+    const document = b.document ?? found.document;
+    S.required({ placement, document }, 'placement', 'document');
     const kop = b.amount === undefined ? Math.round(found.act_amount * 100) : toKopecks(b.amount, 'amount', { allowNegative: true });
     try {
       await this.hub.database.query(`update samba_acts set placement = $2, document = $3, amount_kop = $4 where uuid = $1`, [
@@ -283,6 +285,8 @@ export class RecordService {
     const relinked = given(b.uuid_po) || given(b.number_po);
     const invoice = relinked ? (await this.invoices.find({ uuid: b.uuid_po, number: b.number_po, date: b.date_po })).uuid : found.uuid_po;
     const date = given(b.date) ? parseDate(b.date, 'date') : found.date;
+    const number = b.number ?? found.number;
+    S.required({ number }, 'number');
     await this.hub.database.query(
       `update samba_payments set invoice_uuid = $2, doctype = $3, number_mf = $4, number = $5, date = $6, payment_date = $7,
          amount_kop = $8, details = $9 where uuid = $1`,
@@ -291,7 +295,7 @@ export class RecordService {
         invoice,
         given(b.doctype) ? b.doctype : found.doctype,
         b.numberMF ?? found.numberMF,
-        given(b.number) ? b.number : found.number,
+        number,
         date,
         given(b.paymentdate) ? parseDate(b.paymentdate, 'paymentdate') : found.paymentdate,
         b.amount === undefined ? Math.round(found.amount * 100) : toKopecks(b.amount, 'amount', { allowNegative: true }),

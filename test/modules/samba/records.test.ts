@@ -64,6 +64,8 @@ test('customers: pages and filters, GET one, PATCH checked as on creation, DELET
   assert.deepEqual([clash.statusCode, codeOf(clash).code], [409, 'EXISTS']);
   assert.match(codeOf(clash).message, /ТРАДИЦИЯ ООО/);
   assert.equal((await op(bed.h, 'PATCH', `/samba/customers/${ald.uuid}`, {})).statusCode, 400, 'an empty correction');
+  const noName = await op(bed.h, 'PATCH', `/samba/customers/${ald.uuid}`, { name: '' });
+  assert.deepEqual([noName.statusCode, codeOf(noName).code], [400, 'REQUIRED']);
   assert.equal((await op(bed.h, 'PATCH', `/samba/customers/${ald.uuid}`, { colour: 'red' })).statusCode, 400);
 
   const inUse = await op(bed.h, 'DELETE', `/samba/customers/${tornado.uuid}`);
@@ -154,6 +156,8 @@ test('placements, acts and payments: filters by campaign and invoice, correction
     [lowered.statusCode, lowered.json().amount, lowered.json().status, lowered.json().payment_details],
     [200, 30000, 'Частично оплачено', 'исправлено'],
   );
+  const noNumber = await op(bed.h, 'PATCH', `/samba/payments/${p2.uuid}`, { number: '' });
+  assert.deepEqual([noNumber.statusCode, codeOf(noNumber).code], [400, 'REQUIRED']);
   const badDate = await op(bed.h, 'PATCH', `/samba/payments/${p2.uuid}`, { date: '20240231' });
   assert.deepEqual([badDate.statusCode, codeOf(badDate).code], [400, 'BAD_DATE']);
   const moved = await op(bed.h, 'PATCH', `/samba/payments/${p1.uuid}`, { uuid_po: po2.uuid });
