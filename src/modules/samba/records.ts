@@ -6,96 +6,12 @@ import type { Hub } from '../../platform/hub.js';
 import type { CustomerT, PaymentT } from './answers.js';
 import type { InvoiceService } from './invoices.js';
 import { sambaError } from './errors.js';
-import { paymentStatus } from './payments.js';
 import * as S from './store.js';
-import { checkTaxIds, given, parseDate, rubles, toKopecks } from './values.js';
+import * as V from './records-views.js';
+import type { ActRecord, Page, Paging, PaymentRow, PlacementRecord, RecordFilter } from './records-views.js';
+import { checkTaxIds, given, parseDate, toKopecks } from './values.js';
 
-export interface Paging {
-  readonly page: number;
-  readonly pageSize: number;
-}
-export interface Page<T> {
-  readonly items: T[];
-  readonly total: number;
-  readonly page: number;
-  readonly page_size: number;
-}
-export interface PlacementRecord {
-  uuid_rk: string;
-  rk_id: string;
-  placement: string;
-  placement_amount: number;
-}
-export interface ActRecord extends Omit<PlacementRecord, 'placement_amount'> {
-  uuid: string;
-  document: string;
-  act_amount: number;
-}
-export interface RecordFilter {
-  readonly inn?: string;
-  readonly kpp?: string;
-  readonly name?: string;
-  readonly rk_id?: string;
-  readonly uuid_rk?: string;
-  readonly placement?: string;
-  readonly number_po?: string;
-  readonly uuid_po?: string;
-}
-
-const SELECT_PLACEMENT = `select p.campaign_uuid as uuid_rk, r.rk_id, p.placement, p.amount_kop
-  from samba_placements p join samba_campaigns r on r.uuid = p.campaign_uuid join samba_customers c on c.uuid = r.contractor_uuid`;
-const SELECT_ACT = `select a.uuid, a.campaign_uuid as uuid_rk, r.rk_id, a.placement, a.document, a.amount_kop
-  from samba_acts a join samba_campaigns r on r.uuid = a.campaign_uuid join samba_customers c on c.uuid = r.contractor_uuid`;
-// Each payment carries its invoice's status, as /payment/po answers it: the invoice's documents summed.
-const SELECT_PAYMENT = `select p.uuid, p.doctype, p.number_mf, p.number, p.date, p.payment_date, p.amount_kop, p.details,
-    i.uuid as uuid_po, i.number as number_po, i.date as date_po, i.amount_kop as invoice_kop,
-    (select coalesce(sum(x.amount_kop), 0) from samba_payments x where x.invoice_uuid = i.uuid)::bigint as paid_kop
-  from samba_payments p join samba_invoices i on i.uuid = p.invoice_uuid join samba_campaigns r on r.uuid = i.campaign_uuid
-    join samba_customers c on c.uuid = r.contractor_uuid`;
-
-interface PaymentRow {
-  uuid: string;
-  doctype: string;
-  number_mf: string;
-  number: string;
-  date: string;
-  payment_date: string;
-  amount_kop: number;
-  details: string;
-  uuid_po: string;
-  number_po: string;
-  date_po: string;
-  invoice_kop: number;
-  paid_kop: number | string;
-}
-const paymentView = (r: PaymentRow): PaymentT => ({
-  uuid: r.uuid,
-  doctype: r.doctype,
-  numberMF: r.number_mf,
-  status: paymentStatus(Number(r.paid_kop), Number(r.invoice_kop)),
-  number: r.number,
-  date: r.date,
-  paymentdate: r.payment_date,
-  amount: rubles(Number(r.amount_kop)),
-  payment_details: r.details,
-  uuid_po: r.uuid_po,
-  number_po: r.number_po,
-  date_po: r.date_po,
-});
-const placementView = (r: { uuid_rk: string; rk_id: string; placement: string; amount_kop: number }): PlacementRecord => ({
-  uuid_rk: r.uuid_rk,
-  rk_id: r.rk_id,
-  placement: r.placement,
-  placement_amount: rubles(Number(r.amount_kop)),
-});
-const actView = (r: { uuid: string; uuid_rk: string; rk_id: string; placement: string; document: string; amount_kop: number }) => ({
-  uuid: r.uuid,
-  uuid_rk: r.uuid_rk,
-  rk_id: r.rk_id,
-  placement: r.placement,
-  document: r.document,
-  act_amount: rubles(Number(r.amount_kop)),
-});
+export type { ActRecord, Page, Paging, PlacementRecord, RecordFilter };
 
 const notFound = (what: string) => sambaError('NOT_FOUND', `Запись не найдена: ${what}`);
 const isForeignKeyViolation = (err: unknown): boolean => (err as { code?: string }).code === '23503';
@@ -183,17 +99,16 @@ export class RecordService {
 
   placements(f: RecordFilter, paging: Paging): Promise<Page<PlacementRecord>> {
     const where = this.#byCampaign(f, 'p').eq('p.placement', f.placement);
-    const from = `samba_placements p join samba_campaigns r on r.uuid = p.campaign_uuid join samba_customers c on c.uuid = r.contractor_uuid`;
-    return this.#page(SELECT_PLACEMENT, from, where, 'r.number_mf, p.created_at, p.placement', paging, placementView);
+    return this.#page(V.SELECT_PLACEMENT, V.FROM_PLACEMENT, where, 'r.number_mf, p.created_at, p.placement', paging, V.placementView);
   }
 
   async placement(uuidRk: string, placement: string): Promise<PlacementRecord> {
-    const [row] = await this.hub.database.query<Parameters<typeof placementView>[0]>(
-      `${SELECT_PLACEMENT} where p.campaign_uuid = $1 and p.placement = $2`,
+    const [row] = await this.hub.database.query<Parameters<typeof V.placementView>[0]>(
+      `${V.SELECT_PLACEMENT} where p.campaign_uuid = $1 and p.placement = $2`,
       [uuidRk, placement],
     );
     if (!row) throw notFound(`Размещение «${placement}» РК ${uuidRk}`);
-    return placementView(row);
+    return V.placementView(row);
   }
 
   async patchPlacement(uuidRk: string, placement: string, b: { placement?: string; amount?: number | string }): Promise<PlacementRecord> {
@@ -221,14 +136,13 @@ export class RecordService {
 
   acts(f: RecordFilter, paging: Paging): Promise<Page<ActRecord>> {
     const where = this.#byCampaign(f, 'a').eq('a.placement', f.placement);
-    const from = `samba_acts a join samba_campaigns r on r.uuid = a.campaign_uuid join samba_customers c on c.uuid = r.contractor_uuid`;
-    return this.#page(SELECT_ACT, from, where, 'r.number_mf, a.created_at, a.uuid', paging, actView);
+    return this.#page(V.SELECT_ACT, V.FROM_ACT, where, 'r.number_mf, a.created_at, a.uuid', paging, V.actView);
   }
 
   async act(uuid: string): Promise<ActRecord> {
-    const [row] = await this.hub.database.query<Parameters<typeof actView>[0]>(`${SELECT_ACT} where a.uuid = $1`, [uuid]);
+    const [row] = await this.hub.database.query<Parameters<typeof V.actView>[0]>(`${V.SELECT_ACT} where a.uuid = $1`, [uuid]);
     if (!row) throw notFound(`Акт ${uuid}`);
-    return actView(row);
+    return V.actView(row);
   }
 
   async patchAct(uuid: string, b: { placement?: string; document?: string; amount?: number | string }): Promise<ActRecord> {
@@ -268,15 +182,13 @@ export class RecordService {
       .eq('c.kpp', f.kpp);
     // The invoice number as 1C gave it or as the caller sent it, like /payment/po finds it.
     if (given(f.number_po)) where.raw('(i.number = ? or i.ext_number = ?)', f.number_po, f.number_po);
-    const from = `samba_payments p join samba_invoices i on i.uuid = p.invoice_uuid join samba_campaigns r on r.uuid = i.campaign_uuid
-      join samba_customers c on c.uuid = r.contractor_uuid`;
-    return this.#page(SELECT_PAYMENT, from, where, 'p.date, p.created_at, p.uuid', paging, paymentView);
+    return this.#page(V.SELECT_PAYMENT, V.FROM_PAYMENT, where, 'p.date, p.created_at, p.uuid', paging, V.paymentView);
   }
 
   async payment(uuid: string): Promise<PaymentT> {
-    const [row] = await this.hub.database.query<PaymentRow>(`${SELECT_PAYMENT} where p.uuid = $1`, [uuid]);
+    const [row] = await this.hub.database.query<PaymentRow>(`${V.SELECT_PAYMENT} where p.uuid = $1`, [uuid]);
     if (!row) throw notFound(`Платежный документ ${uuid}`);
-    return paymentView(row);
+    return V.paymentView(row);
   }
 
   /** Another invoice may be named (uuid_po, or number_po + date_po), found as POST finds it. */
