@@ -19,10 +19,10 @@ export const ADMIN_TAG = 'admin: samba';
 const Login = Type.String({ pattern: LOGIN_PATTERN, maxLength: 64, description: 'Логин HTTP Basic' });
 const Password = LineString({ minLength: MIN_PASSWORD, maxLength: 200, description: 'Пароль' });
 const User = Type.Object({ login: Type.String(), created_at: Type.String(), updated_at: Type.String() }, { title: 'SambaUser' });
-const Str = (maxLength: number, description: string) => LineString({ maxLength, description });
-const Opt = (maxLength: number, description: string) => Type.Optional(Str(maxLength, description));
-const DateIn = (description: string) => LineString({ maxLength: 40, pattern: DATE_PATTERN, description });
-const Money = Type.Unsafe<number | string>({
+export const Str = (maxLength: number, description: string) => LineString({ maxLength, description });
+export const Opt = (maxLength: number, description: string) => Type.Optional(Str(maxLength, description));
+export const DateIn = (description: string) => LineString({ maxLength: 40, pattern: DATE_PATTERN, description });
+export const Money = Type.Unsafe<number | string>({
   type: ['number', 'string'],
   maxLength: 30,
   pattern: '^\\s*-?\\d{1,15}([.,]\\d{1,2})?\\s*$',

@@ -5,6 +5,7 @@
 //   hub samba user list
 //   hub samba import-bank-statement <file>   (1CClientBankExchange; prints what was imported, skipped, unmatched)
 //   hub samba import customers|placements|acts <file>   (CSV or XLSX; progress on stderr, rejected rows with their line)
+//   hub samba customers|placements|acts|payments list   (filters --inn, --rk-id, --invoice…; a table, a page at a time)
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModuleCli } from '../../platform/module.js';
@@ -13,6 +14,7 @@ import { randomToken } from '../../platform/security/secrets.js';
 import { UserService } from './users.js';
 import { IMPORT_KINDS, TableImportService, type ImportKind, type TableImportReport } from './imports.js';
 import type { Services } from './services.js';
+import { recordCommands } from './cli-records.js';
 
 /**
  * The password: --password, else a new random one, printed. Not read from standard input: beside a running
@@ -48,6 +50,7 @@ export function sambaCli(): ModuleCli {
         // Rejected rows are not an error of the command, but a script should notice them.
         if (report.rejected.length > 0) io.setExitCode(1);
       });
+    recordCommands(samba, withHub, io);
     const user = samba.command('user').description('Users SAMBA calls /samba as (HTTP Basic)');
     user
       .command('add <login>')

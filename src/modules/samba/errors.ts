@@ -19,6 +19,7 @@ export const sambaError = defineErrors({
   AMBIGUOUS: { status: 409, message: 'Найдено несколько записей: уточните параметры' },
   EXISTS: { status: 409, message: 'Запись уже существует' },
   CONFLICT: { status: 409, message: 'Противоречивые параметры' },
+  IN_USE: { status: 409, message: 'На запись ссылаются другие записи. Удаление невозможно' },
   HAS_DOCUMENTS: { status: 409, message: 'Найдены документы по счету. Удаление невозможно' },
   BAD_IMPORT: { status: 400, message: 'Файл импорта не читается' },
   BAD_STATEMENT: { status: 400, message: 'Файл не является выпиской в формате 1CClientBankExchange' },

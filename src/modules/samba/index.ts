@@ -10,6 +10,7 @@ import { publicRoutes } from './routes.js';
 import { invoiceRoutes } from './routes-po.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 import { TAG } from './contract.js';
+import { recordRoutes } from './admin-records.js';
 import { BankImportService } from './bank-import.js';
 import { TableImportService } from './imports.js';
 import { checkSambaSettings, SAMBA_SETTINGS } from './settings.js';
@@ -46,7 +47,10 @@ export function createSambaModule(options: SambaOptions = {}) {
           publicRoutes(app, { hub, services });
           invoiceRoutes(app, services);
         },
-        adminRoutes: (app) => adminRoutes(app, services, new BankImportService(hub), new TableImportService(hub, services)),
+        adminRoutes: (app) => {
+          adminRoutes(app, services, new BankImportService(hub), new TableImportService(hub, services));
+          recordRoutes(app, services);
+        },
       };
     },
   });

@@ -5,6 +5,7 @@ import { InvoiceService } from './invoices.js';
 import { BrandService, ContractService, OrgService } from './parties.js';
 import { ActService, PaymentService } from './payments.js';
 import { UserService } from './users.js';
+import { RecordService } from './records.js';
 import { PrintService } from './print-form.js';
 import type { SambaSettings } from './settings.js';
 
@@ -19,6 +20,8 @@ export interface Services {
   readonly payments: PaymentService;
   readonly acts: ActService;
   readonly print: PrintService;
+  /** The operator's listing, correction and removal of customers, placements, acts and payments. */
+  readonly records: RecordService;
 }
 
 export function createServices(hub: Hub, settings: SambaSettings, now: () => Date = () => new Date()): Services {
@@ -36,5 +39,6 @@ export function createServices(hub: Hub, settings: SambaSettings, now: () => Dat
     payments: new PaymentService(hub, invoices),
     acts: new ActService(hub, campaigns),
     print: new PrintService(hub, invoices, settings),
+    records: new RecordService(hub, invoices),
   };
 }
