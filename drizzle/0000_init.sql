@@ -71,6 +71,25 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_ptd_exports" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"lead_id" bigint NOT NULL,
+	"document_id" text NOT NULL,
+	"album_version" text NOT NULL,
+	"sha256" text NOT NULL,
+	"bytes" integer NOT NULL,
+	"warnings" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "customs_tokens" (
+	"source" text PRIMARY KEY NOT NULL,
+	"token_hash" text NOT NULL,
+	"prefix" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"rotated_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "onec_sync_bases" (
 	"account_key" text NOT NULL,
 	"id_base" text NOT NULL,
@@ -357,6 +376,8 @@ CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at"
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
 CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "customs_ptd_exports_lead_idx" ON "customs_ptd_exports" USING btree ("lead_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "customs_tokens_hash_uq" ON "customs_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint
 CREATE INDEX "onec_sync_handlers_scope_idx" ON "onec_sync_handlers" USING btree ("account_key","id_base","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "quiz_accounts_live_uq" ON "quiz_accounts" USING btree ("quiz_account_id") WHERE not "quiz_accounts"."deleted";--> statement-breakpoint
