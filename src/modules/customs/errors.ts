@@ -40,11 +40,12 @@ export const renderCustomsError: ErrorRenderer = (e) => ({
   },
 });
 
-/** `/vehicles/items/0/vin` (+ a missing property) → `vehicles.items.0.vin`, as validation-ru.ts names fields. */
+/** `/vehicles/items/0/vin` (+ a missing or extra property) → `vehicles.items.0.vin`, as validation-ru.ts names fields. */
 function fieldOf(e: FastifySchemaValidationError): string {
   const path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const missing = (e.params as { missingProperty?: unknown } | undefined)?.missingProperty;
-  return typeof missing === 'string' ? (path ? `${path}.${missing}` : missing) : path;
+  const params = e.params as { missingProperty?: unknown; additionalProperty?: unknown } | undefined;
+  const named = params?.missingProperty ?? params?.additionalProperty;
+  return typeof named === 'string' ? (path ? `${path}.${named}` : named) : path;
 }
 
 /** Ajv's errors (all of them: the routes compile with allErrors) as one error listing each field. */

@@ -37,12 +37,28 @@ export function decimal(x: number, places: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/** Splits by characters (code points, as XSD lengths count), never inside a surrogate pair. */
-function chunks(s: string, size: number): string[] {
-  const chars = Array.from(s);
+/**
+ * Splits text into at most `count` parts of `size` characters (code points, as XSD lengths count, so never inside a
+ * surrogate pair): at spaces where that fits, else hard (the schema bounds the text to size × count characters).
+ */
+export function parts(s: string, size: number, count: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
-  return out;
+  let current = '';
+  for (const word of s.split(' ')) {
+    const joined = current ? `${current} ${word}` : word;
+    if (Array.from(joined).length <= size) current = joined;
+    else {
+      if (current) out.push(current);
+      current = word;
+      if (Array.from(word).length > size) break;
+    }
+  }
+  if (current) out.push(current);
+  if (out.length <= count && out.every((p) => Array.from(p).length <= size)) return out;
+  const chars = Array.from(s);
+  const hard: string[] = [];
+  for (let i = 0; i < chars.length; i += size) hard.push(chars.slice(i, i + size).join(''));
+  return hard;
 }
 
 type Value = string | number | boolean | undefined;
@@ -177,7 +193,7 @@ function goodsItem(list: Out, g: PtdGoods, i: number): void {
   list.el('pas_d', 'PassDeclGoods', at, (p) => {
     p.leaf('pas_d', 'GoodsNumeric', i + 1, at, true);
     p.leaf('pas_d', 'GoodsTNVEDCode', g.tnved, `${at}.tnved`);
-    for (const part of chunks(fold(g.description), 250).slice(0, 4)) p.leaf('pas_d', 'GoodsDescription', part, `${at}.description`);
+    for (const part of parts(fold(g.description), 250, 4)) p.leaf('pas_d', 'GoodsDescription', part, `${at}.description`);
     p.measure('pas_d', 'GrossWeightQuantity', g.grossKg, KG, `${at}.grossKg`);
     p.measure('pas_d', 'NetWeightQuantity', g.netKg, KG, `${at}.netKg`);
     if (g.quantity) p.measure('pas_d', 'GoodsQuantity', g.quantity.value, { name: g.quantity.unitName, code: g.quantity.unitCode }, `${at}.quantity`);
