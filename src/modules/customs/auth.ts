@@ -40,7 +40,10 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: Toke
   const refused = (req: FastifyRequest, error: HubError): HubError => {
     if (failures.fail(req.ip)) {
       hub.metrics.alerts.inc({ kind: 'customs_auth_failures', partner: 'customs' });
-      hub.log.warn({ ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs }, 'customs: burst of failed authentications from one IP');
+      hub.log.warn(
+        { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
+        'customs: burst of failed authentications from one IP',
+      );
     }
     return error;
   };
@@ -51,9 +54,14 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: Toke
     const waitMs = failures.retryAfterMs(req.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      throw customsError('RATE_LIMITED', `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`, undefined, {
-        'retry-after': String(seconds),
-      });
+      throw customsError(
+        'RATE_LIMITED',
+        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
+        undefined,
+        {
+          'retry-after': String(seconds),
+        },
+      );
     }
     const token = tokenOf(req);
     if (!token) throw refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));

@@ -25,8 +25,7 @@ export function innValid(inn: string): boolean {
   const d = [...inn].map(Number);
   const control = (weights: number[]) => (weights.reduce((s, w, i) => s + w * d[i]!, 0) % 11) % 10;
   if (d.length === 10) return control([2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[9];
-  if (d.length === 12)
-    return control([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && control([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
+  if (d.length === 12) return control([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && control([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
   return false;
 }
 

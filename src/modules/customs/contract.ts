@@ -56,7 +56,9 @@ export const ErrorSchema = Type.Object(
           code: 'PTD_INVALID',
           message: 'По этим данным нельзя сформировать ПТД',
           requestId: '5f0c9a52-6a34-4f51-9d7e-2b1f3c1d9e10',
-          problems: [{ field: 'vehicles.items.0.vin', code: 'VIN_FORMAT', message: 'VIN: 17 символов, латинские буквы без I, O, Q и цифры' }],
+          problems: [
+            { field: 'vehicles.items.0.vin', code: 'VIN_FORMAT', message: 'VIN: 17 символов, латинские буквы без I, O, Q и цифры' },
+          ],
         },
       },
     ],

@@ -22,7 +22,12 @@ export function createCustomsModule() {
     settings: CUSTOMS_SETTINGS,
     checkSettings: checkCustomsSettings,
     securitySchemes: {
-      customsToken: { type: 'apiKey', in: 'header', name: 'X-Hub-Token', description: 'Токен источника (hub customs token create --source …)' },
+      customsToken: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Hub-Token',
+        description: 'Токен источника (hub customs token create --source …)',
+      },
       customsBearer: { type: 'http', scheme: 'bearer', description: 'Токен источника как Bearer' },
       customsTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'Токен источника в параметре (вебхуки amoCRM)' },
     },

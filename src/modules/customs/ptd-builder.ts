@@ -196,7 +196,8 @@ function goodsItem(list: Out, g: PtdGoods, i: number): void {
     for (const part of parts(fold(g.description), 250, 4)) p.leaf('pas_d', 'GoodsDescription', part, `${at}.description`);
     p.measure('pas_d', 'GrossWeightQuantity', g.grossKg, KG, `${at}.grossKg`);
     p.measure('pas_d', 'NetWeightQuantity', g.netKg, KG, `${at}.netKg`);
-    if (g.quantity) p.measure('pas_d', 'GoodsQuantity', g.quantity.value, { name: g.quantity.unitName, code: g.quantity.unitCode }, `${at}.quantity`);
+    if (g.quantity)
+      p.measure('pas_d', 'GoodsQuantity', g.quantity.value, { name: g.quantity.unitName, code: g.quantity.unitCode }, `${at}.quantity`);
     p.leaf('pas_d', 'TradeMark', g.trademark, `${at}.trademark`);
     p.leaf('pas_d', 'GoodsMark', g.brand, `${at}.brand`);
     p.leaf('pas_d', 'GoodsModel', g.model, `${at}.model`);

@@ -8,11 +8,17 @@ import { Line, Text } from './contract.js';
 const A2 = (description: string) =>
   Line({ maxLength: 2, pattern: '[A-Z]{2}', description: `${description}: код страны ISO 3166-1 alpha-2`, examples: ['JP'] });
 const Name = (description: string, examples?: string[]) => Line({ maxLength: 150, description, ...(examples ? { examples } : {}) });
-const DATE = (description: string, example: string) => Type.String({ format: 'date', description: `${description} (ГГГГ-ММ-ДД)`, examples: [example] });
+const DATE = (description: string, example: string) =>
+  Type.String({ format: 'date', description: `${description} (ГГГГ-ММ-ДД)`, examples: [example] });
 const DATE_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})?';
 const DateTime = (description: string, example: string) =>
   Line({ maxLength: 40, pattern: DATE_TIME, description: `${description} (ISO 8601, xs:dateTime)`, examples: [example] });
-const TNVED = Line({ maxLength: 10, pattern: '\\d{4}|\\d{6}|\\d{8}|\\d{10}', description: 'Код ТН ВЭД ЕАЭС: 4, 6, 8 или 10 цифр', examples: ['8703231981'] });
+const TNVED = Line({
+  maxLength: 10,
+  pattern: '\\d{4}|\\d{6}|\\d{8}|\\d{10}',
+  description: 'Код ТН ВЭД ЕАЭС: 4, 6, 8 или 10 цифр',
+  examples: ['8703231981'],
+});
 const Positive = (description: string, maximum: number) => Type.Number({ exclusiveMinimum: 0, maximum, description });
 
 export const Money = Type.Object(
@@ -25,7 +31,14 @@ export const Money = Type.Object(
 
 const IdentityDoc = Type.Object(
   {
-    code: Type.Optional(Line({ maxLength: 7, pattern: '\\d{2}|[A-Z]{2}\\d{5}', description: 'Код вида документа (IdentityCardCode): 2 цифры или RU01001', examples: ['RU01001'] })),
+    code: Type.Optional(
+      Line({
+        maxLength: 7,
+        pattern: '\\d{2}|[A-Z]{2}\\d{5}',
+        description: 'Код вида документа (IdentityCardCode): 2 цифры или RU01001',
+        examples: ['RU01001'],
+      }),
+    ),
     name: Type.Optional(Line({ maxLength: 40, description: 'Краткое наименование документа', examples: ['ПАСПОРТ РФ'] })),
     series: Type.Optional(Line({ maxLength: 11, description: 'Серия', examples: ['4510'] })),
     number: Line({ maxLength: 25, description: 'Номер', examples: ['123456'] }),
@@ -40,10 +53,14 @@ const IdentityDoc = Type.Object(
 
 const Address = Type.Object(
   {
-    kind: StringEnum(['1', '2', '3'], { description: 'Вид адреса: 1 — регистрации (постоянного проживания), 2 — фактический (временного пребывания), 3 — почтовый' }),
+    kind: StringEnum(['1', '2', '3'], {
+      description: 'Вид адреса: 1 — регистрации (постоянного проживания), 2 — фактический (временного пребывания), 3 — почтовый',
+    }),
     postalCode: Type.Optional(Line({ maxLength: 9, description: 'Почтовый индекс', examples: ['123456'] })),
     country: A2('Страна'),
-    countryName: Type.Optional(Line({ maxLength: 120, description: 'Название страны (в XML — CounryName, опечатка схемы)', examples: ['РОССИЯ'] })),
+    countryName: Type.Optional(
+      Line({ maxLength: 120, description: 'Название страны (в XML — CounryName, опечатка схемы)', examples: ['РОССИЯ'] }),
+    ),
     region: Type.Optional(Line({ maxLength: 120, description: 'Регион', examples: ['МОСКВА'] })),
     district: Type.Optional(Line({ maxLength: 120, description: 'Район' })),
     town: Type.Optional(Line({ maxLength: 120, description: 'Населённый пункт (Town)' })),
@@ -61,7 +78,9 @@ const Declarant = Type.Object(
     lastName: Name('Фамилия', ['Иванов']),
     firstName: Name('Имя', ['Иван']),
     middleName: Type.Optional(Name('Отчество', ['Иванович'])),
-    inn: Type.Optional(Line({ maxLength: 12, pattern: '\\d{10}|\\d{12}', description: 'ИНН (контрольные цифры проверяются)', examples: ['500100732259'] })),
+    inn: Type.Optional(
+      Line({ maxLength: 12, pattern: '\\d{10}|\\d{12}', description: 'ИНН (контрольные цифры проверяются)', examples: ['500100732259'] }),
+    ),
     birthDate: Type.Optional(DATE('Дата рождения', '1985-07-15')),
     identityDoc: IdentityDoc,
     addresses: Type.Array(Address, { minItems: 1, maxItems: 3 }),
@@ -71,7 +90,8 @@ const Declarant = Type.Object(
       Line({
         maxLength: 2,
         pattern: '[0-9A-Z]{1,2}',
-        description: 'Льгота (CRTaxAllowanceCode): 1 переселение, 6 беженец, K сотрудник посольства, S прожил за рубежом ≥ 1 года, I временный ввоз, 2 наследство, 3 культурные ценности, 4 разрешение на работу',
+        description:
+          'Льгота (CRTaxAllowanceCode): 1 переселение, 6 беженец, K сотрудник посольства, S прожил за рубежом ≥ 1 года, I временный ввоз, 2 наследство, 3 культурные ценности, 4 разрешение на работу',
       }),
     ),
   },
@@ -81,31 +101,56 @@ const Declarant = Type.Object(
 const Vehicle = Type.Object(
   {
     tnved: Type.Optional(TNVED),
-    vin: Type.Optional(Line({ maxLength: 40, description: 'VIN: 17 символов без I, O, Q (контрольная цифра североамериканских VIN — предупреждение)', examples: ['JTDBR32E720123456'] })),
+    vin: Type.Optional(
+      Line({
+        maxLength: 40,
+        description: 'VIN: 17 символов без I, O, Q (контрольная цифра североамериканских VIN — предупреждение)',
+        examples: ['JTDBR32E720123456'],
+      }),
+    ),
     bodyNumber: Type.Optional(Line({ maxLength: 40, description: 'Номер кузова (BodyID)', examples: ['NZE121-3123456'] })),
     chassisNumber: Type.Optional(Line({ maxLength: 40, description: 'Номер шасси/рамы (ChassisID)' })),
-    makeCode: Type.Optional(Line({ maxLength: 3, pattern: '[0-9A-Z]{3}', description: 'Код марки по классификатору (MarkCode), 3 символа' })),
+    makeCode: Type.Optional(
+      Line({ maxLength: 3, pattern: '[0-9A-Z]{3}', description: 'Код марки по классификатору (MarkCode), 3 символа' }),
+    ),
     make: Line({ maxLength: 250, description: 'Марка (Mark)', examples: ['TOYOTA'] }),
     model: Line({ maxLength: 250, description: 'Модель (Model)', examples: ['COROLLA'] }),
     manufactureDate: DATE('Дата выпуска (OfftakeYear — в схеме полная дата)', '2021-06-01'),
     engineVolumeCm3: Type.Optional(Positive('Объём двигателя, см³ (EngineVolumeQuanity, ОКЕИ 111)', 100_000)),
-    engineType: Type.Optional(StringEnum(['1', '2', '3', '4', '5', '6', '7'], { description: 'Тип двигателя: 1 бензин, 2 дизель, 3 электро, 4 гибрид (бензин), 5 гибрид (дизель), 6 газ, 7 иной' })),
+    engineType: Type.Optional(
+      StringEnum(['1', '2', '3', '4', '5', '6', '7'], {
+        description: 'Тип двигателя: 1 бензин, 2 дизель, 3 электро, 4 гибрид (бензин), 5 гибрид (дизель), 6 газ, 7 иной',
+      }),
+    ),
     powerHp: Type.Optional(Positive('Мощность, л. с. (не больше двух знаков после точки)', 9_999_999)),
     powerKw: Type.Optional(Positive('Мощность, кВт (не больше двух знаков после точки)', 9_999_999)),
-    purposeType: Type.Optional(StringEnum(['1', '2', '3', '4', '5', '6', '7'], { description: 'TypeIndicator: 1 общего назначения, 2 медицинское, 3 жилое, 4 автобус > 120 мест, 5 внедорожник, 6 снегоход/гольфкар/квадроцикл, 7 иное' })),
+    purposeType: Type.Optional(
+      StringEnum(['1', '2', '3', '4', '5', '6', '7'], {
+        description:
+          'TypeIndicator: 1 общего назначения, 2 медицинское, 3 жилое, 4 автобус > 120 мест, 5 внедорожник, 6 снегоход/гольфкар/квадроцикл, 7 иное',
+      }),
+    ),
     trailer: Type.Optional(Type.Boolean({ description: 'Прицеп (TrailerIndicator)' })),
     regNumber: Type.Optional(Line({ maxLength: 40, description: 'Регистрационный номер (TransportMeansRegId)' })),
     regCountry: Type.Optional(A2('Страна регистрации (TransportMeansCountryCode)')),
     price: Money,
-    eptsNumber: Type.Optional(Line({ maxLength: 15, pattern: '\\d{15}', description: 'Номер ЭПТС, 15 цифр — в ПТД места нет, проверяется и не выводится' })),
-    sbktsNumber: Type.Optional(Line({ maxLength: 50, description: 'Номер СБКТС (ТС RU А-DE.НУ08.71226) — в ПТД места нет, проверяется и не выводится' })),
+    eptsNumber: Type.Optional(
+      Line({ maxLength: 15, pattern: '\\d{15}', description: 'Номер ЭПТС, 15 цифр — в ПТД места нет, проверяется и не выводится' }),
+    ),
+    sbktsNumber: Type.Optional(
+      Line({ maxLength: 50, description: 'Номер СБКТС (ТС RU А-DE.НУ08.71226) — в ПТД места нет, проверяется и не выводится' }),
+    ),
   },
   { additionalProperties: false, description: 'Транспортное средство → TransportMeans/TransportMeansDetails (вид транспорта 30)' },
 );
 
 const Goods = Type.Object(
   {
-    description: Text({ maxLength: 1000, description: 'Описание (GoodsDescription, делится по 250 символов, не больше 4 частей)', examples: ['Комплект зимних шин 205/55 R16, 4 шт.'] }),
+    description: Text({
+      maxLength: 1000,
+      description: 'Описание (GoodsDescription, делится по 250 символов, не больше 4 частей)',
+      examples: ['Комплект зимних шин 205/55 R16, 4 шт.'],
+    }),
     tnved: Type.Optional(TNVED),
     grossKg: Type.Optional(Positive('Вес брутто, кг (не больше 6 знаков после точки)', 1e12)),
     netKg: Type.Optional(Positive('Вес нетто, кг (не больше 6 знаков после точки)', 1e12)),
@@ -139,7 +184,9 @@ const Doc = (description: string) =>
 
 const FilledBy = Type.Object(
   {
-    role: StringEnum(['1', '2', '3'], { description: 'RoleCode: 1 декларант, 2 работник таможенного представителя, 3 лицо, действующее от имени декларанта' }),
+    role: StringEnum(['1', '2', '3'], {
+      description: 'RoleCode: 1 декларант, 2 работник таможенного представителя, 3 лицо, действующее от имени декларанта',
+    }),
     lastName: Name('Фамилия', ['Петрова']),
     firstName: Name('Имя', ['Анна']),
     middleName: Type.Optional(Name('Отчество')),
@@ -147,7 +194,9 @@ const FilledBy = Type.Object(
     signedAt: DateTime('Дата и время подписания (SigningDate)', '2025-03-01T10:00:00'),
     phone: Type.Optional(Line({ maxLength: 24, description: 'Телефон', examples: ['+74951234567'] })),
     email: Type.Optional(Line({ maxLength: 50, description: 'Электронная почта', examples: ['broker@example.ru'] })),
-    brokerRegistryNumber: Type.Optional(Line({ maxLength: 25, description: 'Номер в реестре таможенных представителей (обязателен при role = 2)', examples: ['1234'] })),
+    brokerRegistryNumber: Type.Optional(
+      Line({ maxLength: 25, description: 'Номер в реестре таможенных представителей (обязателен при role = 2)', examples: ['1234'] }),
+    ),
     contract: Type.Optional(Doc('Договор с таможенным представителем (обязателен при role = 2)')),
     powerOfAttorney: Type.Optional(Doc('Доверенность (PowerOfAttorneyDetails)')),
   },
@@ -157,17 +206,42 @@ const FilledBy = Type.Object(
 export const PtdExportRequest = Type.Object(
   {
     leadId: IdInteger({ description: 'id сделки amoCRM: в имени файла (ptd-<leadId>.xml) и в журнале выгрузок', examples: [31245987] }),
-    albumVersion: Type.Optional(Line({ maxLength: 11, pattern: '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}', description: 'Версия альбома форматов ФТС (по умолчанию CUSTOMS_ALBUM_VERSION)', examples: ['5.23.0'] })),
-    documentId: Type.Optional(Line({ maxLength: 36, pattern: '[0-9A-Za-z-]{1,36}', description: 'Идентификатор документа (DocumentID, GUID); если нет — создаётся', examples: ['2b6f0cc9-04a6-4a55-b2a5-0f6d3b9a7c11'] })),
+    albumVersion: Type.Optional(
+      Line({
+        maxLength: 11,
+        pattern: '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}',
+        description: 'Версия альбома форматов ФТС (по умолчанию CUSTOMS_ALBUM_VERSION)',
+        examples: ['5.23.0'],
+      }),
+    ),
+    documentId: Type.Optional(
+      Line({
+        maxLength: 36,
+        pattern: '[0-9A-Za-z-]{1,36}',
+        description: 'Идентификатор документа (DocumentID, GUID); если нет — создаётся',
+        examples: ['2b6f0cc9-04a6-4a55-b2a5-0f6d3b9a7c11'],
+      }),
+    ),
     createdAt: Type.Optional(DateTime('Дата и время документа (EDocDateTime); по умолчанию — сейчас', '2025-03-01T10:00:00')),
-    movingCode: StringEnum(['1', '2', '3'], { description: 'Способ перемещения: 1 сопровождаемый багаж, 2 несопровождаемый багаж, 3 доставка без въезда лица' }),
-    arrivalTransportMode: Type.Optional(Line({ maxLength: 2, pattern: '\\d{2}', description: 'Вид транспорта прибытия (TransportModeCode): 10 море, 20 ж/д, 30 авто, 40 авиа', examples: ['30'] })),
+    movingCode: StringEnum(['1', '2', '3'], {
+      description: 'Способ перемещения: 1 сопровождаемый багаж, 2 несопровождаемый багаж, 3 доставка без въезда лица',
+    }),
+    arrivalTransportMode: Type.Optional(
+      Line({
+        maxLength: 2,
+        pattern: '\\d{2}',
+        description: 'Вид транспорта прибытия (TransportModeCode): 10 море, 20 ж/д, 30 авто, 40 авиа',
+        examples: ['30'],
+      }),
+    ),
     declarant: Declarant,
     minorsCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 9999, description: 'Лиц до 16 лет (MinorPersonQuantity)' })),
     vehicles: Type.Optional(
       Type.Object(
         {
-          purpose: StringEnum(['1', '2', '3', '4', '5'], { description: 'Цель: 1 ввоз, 2 временный ввоз, 3 вывоз, 4 временный вывоз, 5 транзит' }),
+          purpose: StringEnum(['1', '2', '3', '4', '5'], {
+            description: 'Цель: 1 ввоз, 2 временный ввоз, 3 вывоз, 4 временный вывоз, 5 транзит',
+          }),
           dutyFree: Type.Optional(Type.Boolean({ description: 'Ввоз с освобождением от уплаты (TaxFreeIndicator)' })),
           items: Type.Array(Vehicle, { minItems: 1, maxItems: 99 }),
         },
@@ -182,7 +256,8 @@ export const PtdExportRequest = Type.Object(
             Type.Array(StringEnum(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10']), {
               maxItems: 10,
               uniqueItems: true,
-              description: 'Категории (GoodsCategoryCode): 01 наличные > 10 000 USD, 02 льгота, 03 сверх норм, 04 культурные ценности, 05 оружие, 06 наркосодержащие лекарства, 07 животные и растения, 08 минералогия и палеонтология, 09 биоматериалы, 10 иные ограничения',
+              description:
+                'Категории (GoodsCategoryCode): 01 наличные > 10 000 USD, 02 льгота, 03 сверх норм, 04 культурные ценности, 05 оружие, 06 наркосодержащие лекарства, 07 животные и растения, 08 минералогия и палеонтология, 09 биоматериалы, 10 иные ограничения',
             }),
           ),
           items: Type.Array(Goods, { minItems: 1, maxItems: 999 }),
@@ -192,7 +267,11 @@ export const PtdExportRequest = Type.Object(
     ),
     filledBy: FilledBy,
   },
-  { additionalProperties: false, title: 'PtdExportRequest', description: 'Данные для XML пассажирской таможенной декларации (PassengerDeclaration 1006300E)' },
+  {
+    additionalProperties: false,
+    title: 'PtdExportRequest',
+    description: 'Данные для XML пассажирской таможенной декларации (PassengerDeclaration 1006300E)',
+  },
 );
 
 export type PtdRequest = Static<typeof PtdExportRequest>;

@@ -67,11 +67,18 @@ export class PtdService {
     const version = req.albumVersion ?? this.settings.albumVersion;
     const album = await this.albums.get(version).catch((err: unknown) => {
       if (err instanceof AlbumNotFoundError && req.albumVersion !== undefined)
-        throw customsError('ALBUM_UNKNOWN', undefined, [{ field: 'albumVersion', code: 'ALBUM_UNKNOWN', message: `Версия ${version} не установлена` }]);
+        throw customsError('ALBUM_UNKNOWN', undefined, [
+          { field: 'albumVersion', code: 'ALBUM_UNKNOWN', message: `Версия ${version} не установлена` },
+        ]);
       throw err;
     });
     const documentId = req.documentId ?? randomUUID();
-    const built = buildPtd(req, { namespaces: album.namespaces, documentId, createdAt: req.createdAt ?? now(), edocCode: this.settings.edocCode });
+    const built = buildPtd(req, {
+      namespaces: album.namespaces,
+      documentId,
+      createdAt: req.createdAt ?? now(),
+      edocCode: this.settings.edocCode,
+    });
     const problems = album.validate(built.xml);
     if (problems.length) throw customsError('PTD_INVALID', undefined, this.#byField(built.xml, built.fields, problems));
     return { xml: built.xml, documentId, version, warnings };

@@ -23,9 +23,9 @@ export interface PublicDeps {
  * Bodies validated as the platform does (strict types, no coercion) but reporting every error, not the first:
  * a 400 lists each field an operator has to fix in amoCRM.
  */
-const allErrors = AjvCompiler()({}, { customOptions: { ...AJV_OPTIONS, allErrors: true, coerceTypes: false } } as never) as unknown as (route: {
-  schema: unknown;
-}) => (data: unknown) => boolean;
+const allErrors = AjvCompiler()({}, {
+  customOptions: { ...AJV_OPTIONS, allErrors: true, coerceTypes: false },
+} as never) as unknown as (route: { schema: unknown }) => (data: unknown) => boolean;
 
 /** Problems the document had that did not stop it, for the caller: `field=CODE; …` (ASCII, so a header holds it). */
 const warningsHeader = (warnings: ReadonlyArray<{ field: string; code: string }>) => warnings.map((w) => `${w.field}=${w.code}`).join('; ');

@@ -10,7 +10,8 @@ export const CUSTOMS_SETTINGS = defineSettings({
     env: 'CUSTOMS_ALBUM_VERSION',
     kind: 'string',
     default: '5.23.0',
-    description: 'FTS album of formats a ПТД is generated and XSD-validated against, unless the request names another (a folder of CUSTOMS_ALBUM_DIR).',
+    description:
+      'FTS album of formats a ПТД is generated and XSD-validated against, unless the request names another (a folder of CUSTOMS_ALBUM_DIR).',
   },
   albumDir: {
     env: 'CUSTOMS_ALBUM_DIR',
@@ -22,7 +23,8 @@ export const CUSTOMS_SETTINGS = defineSettings({
     env: 'CUSTOMS_EDOC_CODE',
     kind: 'string',
     default: 'R.036',
-    description: 'EDocCode written in the ПТД header (EECEDocHeaderAddInfo); the default only matches the pattern — confirm the real code with Alta.',
+    description:
+      'EDocCode written in the ПТД header (EECEDocHeaderAddInfo); the default only matches the pattern — confirm the real code with Alta.',
   },
 });
 

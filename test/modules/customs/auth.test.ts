@@ -69,7 +69,10 @@ test('hub customs token create, rotate, list and revoke', async (t) => {
   await cli(h, 'customs', 'token', 'create', '--source', '1c');
   const all = await cli(h, 'customs', 'token', 'list');
   assert.deepEqual(
-    all.out.trim().split('\n').map((l) => l.split('\t').slice(0, 2).join(' ')),
+    all.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 2).join(' ')),
     ['1c ' + all.out.split('\n')[0]!.split('\t')[1], `ved-sklad ${rotated.slice(0, 8)}…`],
   );
   assert.ok(!all.out.includes(rotated), 'list never shows a token');

@@ -43,7 +43,15 @@ export async function cli(h: TestHub, ...args: string[]) {
   let exitCode = 0;
   const io: CliIo = { out: (s) => void out.push(s), err: (s) => void err.push(s), setExitCode: (c) => void (exitCode = c) };
   const program = new Command('hub').exitOverride();
-  customsCli(program, (fn) => fn(h.hub, partsView(() => h.apis)), io);
+  customsCli(
+    program,
+    (fn) =>
+      fn(
+        h.hub,
+        partsView(() => h.apis),
+      ),
+    io,
+  );
   await program.parseAsync(['node', 'hub', ...args]);
   return { out: out.join(''), err: err.join(''), exitCode };
 }

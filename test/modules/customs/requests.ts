@@ -11,7 +11,18 @@ const declarant: PtdRequest['declarant'] = {
   inn: '500100732259',
   birthDate: '1985-07-15',
   identityDoc: { code: 'RU01001', name: 'ПАСПОРТ РФ', series: '4510', number: '123456', issueDate: '2015-04-20', country: 'RU' },
-  addresses: [{ kind: '1', postalCode: '123456', country: 'RU', countryName: 'РОССИЯ', city: 'МОСКВА', street: 'УЛ. ТВЕРСКАЯ', house: '1', room: '10' }],
+  addresses: [
+    {
+      kind: '1',
+      postalCode: '123456',
+      country: 'RU',
+      countryName: 'РОССИЯ',
+      city: 'МОСКВА',
+      street: 'УЛ. ТВЕРСКАЯ',
+      house: '1',
+      room: '10',
+    },
+  ],
   departureCountry: 'JP',
   destinationCountry: 'RU',
 };
@@ -111,10 +122,20 @@ export const broker: PtdRequest = {
 export const specialChars: PtdRequest = {
   ...goodsOnly,
   leadId: 31245991,
-  declarant: { ...declarant, lastName: `О'Коннор-Иванов`, addresses: [{ kind: '1', country: 'RU', text: 'г. Москва, ул. "Тверская" & <пр.>, д. 1' }] },
+  declarant: {
+    ...declarant,
+    lastName: `О'Коннор-Иванов`,
+    addresses: [{ kind: '1', country: 'RU', text: 'г. Москва, ул. "Тверская" & <пр.>, д. 1' }],
+  },
   goods: {
     purpose: '1',
-    items: [{ description: 'Подарок: "кружка" & <блюдце>\nс надписью\t«С днём рождения» 🎂', brand: 'A&B <C>', price: { amount: 10, currency: 'RUB' } }],
+    items: [
+      {
+        description: 'Подарок: "кружка" & <блюдце>\nс надписью\t«С днём рождения» 🎂',
+        brand: 'A&B <C>',
+        price: { amount: 10, currency: 'RUB' },
+      },
+    ],
   },
 };
 
@@ -122,8 +143,24 @@ export const minimal: PtdRequest = {
   leadId: 1,
   ...FIXED,
   movingCode: '3',
-  declarant: { lastName: 'Иванов', firstName: 'Иван', identityDoc: { number: '123456', country: 'RU' }, addresses: [{ kind: '1', country: 'RU' }] },
-  vehicles: { purpose: '1', items: [{ bodyNumber: 'NZE121-3123456', make: 'TOYOTA', model: 'COROLLA', manufactureDate: '2004-05-01', price: { amount: 0, currency: 'RUB' } }] },
+  declarant: {
+    lastName: 'Иванов',
+    firstName: 'Иван',
+    identityDoc: { number: '123456', country: 'RU' },
+    addresses: [{ kind: '1', country: 'RU' }],
+  },
+  vehicles: {
+    purpose: '1',
+    items: [
+      {
+        bodyNumber: 'NZE121-3123456',
+        make: 'TOYOTA',
+        model: 'COROLLA',
+        manufactureDate: '2004-05-01',
+        price: { amount: 0, currency: 'RUB' },
+      },
+    ],
+  },
   filledBy,
 };
 
@@ -144,7 +181,20 @@ export const maximal: PtdRequest = {
       issuerCode: '770-001',
     },
     addresses: [
-      { kind: '1', postalCode: '123456', country: 'RU', countryName: 'РОССИЯ', region: 'МОСКВА', district: 'ЦАО', town: 'МОСКВА', city: 'МОСКВА', street: 'УЛ. ТВЕРСКАЯ', house: '1', room: '10', text: 'МОСКВА, УЛ. ТВЕРСКАЯ, 1-10' },
+      {
+        kind: '1',
+        postalCode: '123456',
+        country: 'RU',
+        countryName: 'РОССИЯ',
+        region: 'МОСКВА',
+        district: 'ЦАО',
+        town: 'МОСКВА',
+        city: 'МОСКВА',
+        street: 'УЛ. ТВЕРСКАЯ',
+        house: '1',
+        room: '10',
+        text: 'МОСКВА, УЛ. ТВЕРСКАЯ, 1-10',
+      },
       { kind: '2', country: 'JP', city: 'TOKYO' },
       { kind: '3', country: 'RU', postalCode: '101000', text: 'А/Я 1' },
     ],
@@ -155,9 +205,28 @@ export const maximal: PtdRequest = {
     purpose: '1',
     dutyFree: false,
     items: [
-      { ...corolla, bodyNumber: 'ZRE212-1000001', chassisNumber: 'ZRE212-1000001', makeCode: '001', purposeType: '1', trailer: false, regNumber: '品川300あ1234', regCountry: 'JP', eptsNumber: '164301002345678', sbktsNumber: 'ТС RU А-DE.НУ08.71226' },
+      {
+        ...corolla,
+        bodyNumber: 'ZRE212-1000001',
+        chassisNumber: 'ZRE212-1000001',
+        makeCode: '001',
+        purposeType: '1',
+        trailer: false,
+        regNumber: '品川300あ1234',
+        regCountry: 'JP',
+        eptsNumber: '164301002345678',
+        sbktsNumber: 'ТС RU А-DE.НУ08.71226',
+      },
       { ...corolla, vin: 'JTDBR32E720654321', price: { amount: 99999999999.99, currency: 'JPY' } },
-      { bodyNumber: 'GRS210-6000001', make: 'TOYOTA', model: 'CROWN', manufactureDate: '2019-12-31', engineType: '3', powerKw: 0.01, price: { amount: 0.01, currency: 'USD' } },
+      {
+        bodyNumber: 'GRS210-6000001',
+        make: 'TOYOTA',
+        model: 'CROWN',
+        manufactureDate: '2019-12-31',
+        engineType: '3',
+        powerKw: 0.01,
+        price: { amount: 0.01, currency: 'USD' },
+      },
     ],
   },
   goods: {
