@@ -19,7 +19,10 @@ const TNVED = Line({
   description: 'Код ТН ВЭД ЕАЭС: 4, 6, 8 или 10 цифр',
   examples: ['8703231981'],
 });
-const Positive = (description: string, maximum: number) => Type.Number({ exclusiveMinimum: 0, maximum, description });
+/** A measured amount: the album's QuantityBasis0Type starts at 0.000001. */
+const Positive = (description: string, maximum: number) => Type.Number({ minimum: 0.000001, maximum, description });
+/** An engine power: the album's EnginePowerQuanityType starts at 0. */
+const Power = (description: string) => Type.Number({ minimum: 0, maximum: 9_999_999, description });
 
 export const Money = Type.Object(
   {
@@ -122,8 +125,8 @@ const Vehicle = Type.Object(
         description: 'Тип двигателя: 1 бензин, 2 дизель, 3 электро, 4 гибрид (бензин), 5 гибрид (дизель), 6 газ, 7 иной',
       }),
     ),
-    powerHp: Type.Optional(Positive('Мощность, л. с. (не больше двух знаков после точки)', 9_999_999)),
-    powerKw: Type.Optional(Positive('Мощность, кВт (не больше двух знаков после точки)', 9_999_999)),
+    powerHp: Type.Optional(Power('Мощность, л. с. (не больше двух знаков после точки)')),
+    powerKw: Type.Optional(Power('Мощность, кВт (не больше двух знаков после точки)')),
     purposeType: Type.Optional(
       StringEnum(['1', '2', '3', '4', '5', '6', '7'], {
         description:
