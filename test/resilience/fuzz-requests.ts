@@ -22,6 +22,8 @@ export interface Credentials {
   /** Whole Authorization headers (HTTP Basic) of the 1C sync module: an account's and the handler publisher's. */
   readonly onecBasic: string;
   readonly onecPublisher: string;
+  /** The customs module's source token (amoCRM's: the ПТД export's caller). */
+  readonly customsToken: string;
 }
 
 export interface Known {
@@ -143,7 +145,13 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
   const scheme = op.security[0];
   if (!scheme) return fc.constant({ headers: {}, note: 'no security' });
   const header = (v: string): Record<string, string> =>
-    scheme === 'trackingApiKey' ? { 'x-api-key': v } : scheme.startsWith('onec') ? { authorization: v } : { authorization: `Bearer ${v}` };
+    scheme === 'trackingApiKey'
+      ? { 'x-api-key': v }
+      : scheme === 'customsToken'
+        ? { 'x-hub-token': v }
+        : scheme.startsWith('onec')
+          ? { authorization: v }
+          : { authorization: `Bearer ${v}` };
   const valid = credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },

@@ -90,7 +90,11 @@ async function fuzzHub(
   assert.equal(onecSecret.statusCode, 201, onecSecret.body);
   const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'] };
+  // Customs: amoCRM's source token (the ПТД export's caller).
+  const customs = await admin(h, 'POST', '/customs/tokens/amocrm');
+  assert.equal(customs.statusCode, 201, customs.body);
+
+  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'], source: ['amocrm', 'alta'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
   return {
     h,
@@ -100,6 +104,7 @@ async function fuzzHub(
       trackingApiKey: main.key,
       onecBasic: basicAuth('42', onecSecret.json().secret as string),
       onecPublisher: basicAuth('fuzz-publisher', 'fuzz-publisher-password'),
+      customsToken: customs.json().token as string,
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {

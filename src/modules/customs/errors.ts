@@ -30,15 +30,29 @@ export interface Problem {
   readonly message: string;
 }
 
-export const renderCustomsError: ErrorRenderer = (e) => ({
-  success: false,
-  error: {
-    code: e.code,
-    message: e.message,
-    requestId: e.requestId,
-    ...(Array.isArray(e.details) && e.details.length ? { problems: e.details } : {}),
-  },
-});
+/**
+ * Details as problems: ours already are; the platform's validation details (the JSON nesting limit, checked before
+ * any schema) are `{path, message}`.
+ */
+function problemsOf(details: unknown): Problem[] {
+  if (!Array.isArray(details)) return [];
+  return details.map((d: { field?: unknown; code?: unknown; path?: unknown; message?: unknown }) =>
+    typeof d.field === 'string' && typeof d.code === 'string'
+      ? { field: d.field, code: d.code, message: String(d.message) }
+      : {
+          field: String(d.path ?? '')
+            .replace(/^\//, '')
+            .replace(/\//g, '.'),
+          code: 'SCHEMA',
+          message: String(d.message ?? ''),
+        },
+  );
+}
+
+export const renderCustomsError: ErrorRenderer = (e) => {
+  const problems = problemsOf(e.details);
+  return { success: false, error: { code: e.code, message: e.message, requestId: e.requestId, ...(problems.length ? { problems } : {}) } };
+};
 
 /** `/vehicles/items/0/vin` (+ a missing or extra property) → `vehicles.items.0.vin`, as validation-ru.ts names fields. */
 function fieldOf(e: FastifySchemaValidationError): string {

@@ -121,4 +121,11 @@ test('what only the XSD sees is reported against the field its element came from
   assert.equal(notJson.statusCode, 400);
   assert.equal(notJson.json().success, false);
   assert.equal(notJson.json().error.code, 'BAD_REQUEST');
+
+  // The platform's nesting limit answers before any schema, in this module's shape, its detail as a problem.
+  const deep = await exportPtd(h, `{"leadId":${'['.repeat(100)}${']'.repeat(100)}}`, { token });
+  assert.equal(deep.statusCode, 400);
+  assert.equal(deep.json().success, false);
+  assert.equal(problemsOf(deep).length, 1, deep.body);
+  assert.equal(problemsOf(deep)[0]!.code, 'SCHEMA');
 });
