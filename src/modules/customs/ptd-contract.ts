@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IdInteger, StringEnum } from '../../platform/http/schema-types.js';
 import { Line, Text } from './contract.js';
+import { PTD_EXAMPLE } from './ptd-example.js';
 
 const A2 = (description: string) =>
   Line({ maxLength: 2, pattern: '[A-Z]{2}', description: `${description}: код страны ISO 3166-1 alpha-2`, examples: ['JP'] });
@@ -274,6 +275,7 @@ export const PtdExportRequest = Type.Object(
     additionalProperties: false,
     title: 'PtdExportRequest',
     description: 'Данные для XML пассажирской таможенной декларации (PassengerDeclaration 1006300E)',
+    examples: [PTD_EXAMPLE],
   },
 );
 

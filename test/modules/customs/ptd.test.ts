@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { admin, customsHub, exportPtd, HAVE_XMLLINT, tokenOf, xmllint } from './helpers.js';
 import { GOLDEN, oneCar, twoCars } from './requests.js';
+import { PTD_EXAMPLE } from '../../../src/modules/customs/ptd-example.js';
 
 const fixture = (name: string) => new URL(`fixtures/${name}.xml`, import.meta.url).pathname;
 
@@ -76,4 +77,17 @@ test('what the checks flag without refusing goes out in X-Ptd-Warnings and into 
     ['vehicles.items.0.vin=VIN_CHECK_DIGIT', 'vehicles.items.0.eptsNumber=EPTS_FORMAT'],
   );
   assert.match(record.warnings[0].message, /должна быть 3, а не 5/);
+});
+
+test("the OpenAPI document's example request is the one-car golden document", async (t) => {
+  const h = await customsHub(t);
+  const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+  const op = doc.paths['/alta/ptd/export'].post;
+  assert.deepEqual(op.requestBody.content['application/json'].example, PTD_EXAMPLE); // @fastify/swagger lifts it
+  assert.deepEqual(op.security, [{ customsToken: [] }, { customsBearer: [] }, { customsTokenQuery: [] }]);
+  assert.ok(op.responses['200'].content['application/xml']);
+  assert.equal(op.responses['400'].content['application/json'].schema.title, 'Error');
+  const res = await exportPtd(h, PTD_EXAMPLE, { token: await tokenOf(h, 'amocrm') });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.body, readFileSync(fixture('oneCar'), 'utf8'));
 });
