@@ -71,6 +71,18 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_lead_statuses" (
+	"lead_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"code" text NOT NULL,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"details" jsonb NOT NULL,
+	"event_id" text NOT NULL,
+	"inbox_id" bigint NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "customs_lead_statuses_lead_id_kind_pk" PRIMARY KEY("lead_id","kind")
+);
+--> statement-breakpoint
 CREATE TABLE "customs_ptd_exports" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"lead_id" bigint NOT NULL,

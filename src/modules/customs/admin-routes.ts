@@ -9,6 +9,7 @@ import { PlatformError as E } from '../../platform/admin/schemas.js';
 import { SourceSchema } from './contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
+import type { StatusService } from './statuses.js';
 
 export const ADMIN_TAG = 'admin: customs';
 
@@ -20,6 +21,18 @@ const TokenView = Type.Object(
 const ShownToken = Type.Object(
   { ...TokenView.properties, token: Type.String({ description: 'The token: shown once, only its SHA-256 is stored' }) },
   { title: 'CustomsTokenShown' },
+);
+const LeadStatus = Type.Object(
+  {
+    kind: Type.String({ description: 'ptd or transit' }),
+    code: Type.String(),
+    label: Nullable(Type.String({ description: 'null: a code the hub does not know (kept as sent)' })),
+    occurred_at: Type.String(),
+    details: Type.Record(Type.String(), Type.Unknown()),
+    event_id: Type.String(),
+    updated_at: Type.String(),
+  },
+  { title: 'CustomsLeadStatus' },
 );
 const Problem = Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() });
 const ExportRecord = Type.Object(
@@ -36,9 +49,9 @@ const ExportRecord = Type.Object(
   { title: 'CustomsPtdExport' },
 );
 
-export function adminRoutes(scope: FastifyInstance, deps: { tokens: TokenService; ptd: PtdService }): void {
+export function adminRoutes(scope: FastifyInstance, deps: { tokens: TokenService; ptd: PtdService; statuses: StatusService }): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { tokens, ptd } = deps;
+  const { tokens, ptd, statuses } = deps;
   const base = { security: ADMIN_SECURITY, tags: [ADMIN_TAG] };
   const make = (action: 'create' | 'rotate', operationId: string, summary: string) =>
     app.post(
@@ -86,5 +99,18 @@ export function adminRoutes(scope: FastifyInstance, deps: { tokens: TokenService
       },
     },
     async (req) => ({ exports: await ptd.exportsOf(req.params.leadId) }),
+  );
+  app.get(
+    '/customs/leads/:leadId/statuses',
+    {
+      schema: {
+        operationId: 'AdminCustomsLeadStatuses',
+        ...base,
+        summary: "A lead's latest ПТД and transit statuses from Alta (the newest by occurredAt; unknown codes kept)",
+        params: Type.Object({ leadId: IdInteger({ description: 'amoCRM lead id' }) }),
+        response: { 200: Type.Object({ statuses: Type.Array(LeadStatus) }), 401: E },
+      },
+    },
+    async (req) => ({ statuses: await statuses.of(req.params.leadId) }),
   );
 }

@@ -1,7 +1,7 @@
 // Entrance of the customs & logistics module (seed 000): ПТД XML for Alta (POST /alta/ptd/export, built from the
-// FTS album and XSD-validated in-process), per-source tokens, the operator API under /admin/v1/customs and
-// `hub customs`. Still to come: the status webhooks (Alta, ВЭД-склад, the lab), the 1C side and the deal timeline
-// (docs/modules/customs.md).
+// FTS album and XSD-validated in-process), Alta's status webhooks (through the platform inbox), per-source tokens,
+// the operator API under /admin/v1/customs and `hub customs`. Still to come: the statuses' amoCRM side, the
+// ВЭД-склад and lab webhooks, the 1C side and the deal timeline (docs/modules/customs.md).
 import { defineModule } from '../../platform/module.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
@@ -9,6 +9,8 @@ import { TAG_ALTA } from './contract.js';
 import { TokenService } from './tokens.js';
 import { PtdService } from './ptd.js';
 import { AlbumRegistry, defaultAlbumDir } from './xsd.js';
+import { StatusService } from './statuses.js';
+import { PTD_STATUS, TRANSIT_STATUS } from './queues.js';
 import { publicRoutes } from './routes.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
 
@@ -40,10 +42,15 @@ export function createCustomsModule() {
       const tokens = new TokenService(hub);
       const albums = new AlbumRegistry(settings.albumDir || defaultAlbumDir());
       const ptd = new PtdService(hub, albums, settings);
+      const statuses = new StatusService(hub);
       return {
-        api: { ptd, albums },
+        api: { ptd, albums, statuses },
+        queues: [
+          hub.inbox.queue(PTD_STATUS, (message) => statuses.record('ptd', message)),
+          hub.inbox.queue(TRANSIT_STATUS, (message) => statuses.record('transit', message)),
+        ],
         routes: (app) => publicRoutes(app, { hub, tokens, ptd }),
-        adminRoutes: (app) => adminRoutes(app, { tokens, ptd }),
+        adminRoutes: (app) => adminRoutes(app, { tokens, ptd, statuses }),
       };
     },
   });

@@ -1,5 +1,6 @@
-// The public routes under /alta (the seed's paths, at the root): POST /alta/ptd/export. Thin: the gate
-// authenticates the source, the schema validates (all errors at once, each by field), PtdService does the rest.
+// The public routes under /alta (the seed's paths, at the root): POST /alta/ptd/export here, Alta's status webhooks
+// in webhook-routes.ts. Thin: the gate authenticates the source, the schema validates (the export: all errors at
+// once, each by field), the services do the rest.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -12,6 +13,7 @@ import { useCustomsEnvelope } from './errors.js';
 import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export interface PublicDeps {
   readonly hub: Hub;
@@ -78,4 +80,5 @@ export function publicRoutes(scope: FastifyInstance, deps: PublicDeps): void {
       return reply.send(result.xml);
     },
   );
+  webhookRoutes(scope, deps.hub);
 }

@@ -1,7 +1,7 @@
 // Tables of the customs & logistics module (seed 000). Tokens are stored as SHA-256 only (they carry ~190 bits of
 // entropy, so a fast hash is enough); an export row is the audit trail of one generated ПТД — its digest, not the
 // document, which holds passport data the hub has no reason to keep.
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** One token per calling system (alta, ved-sklad, lab, 1c, amocrm); rotating replaces it at once. */
 export const customsTokens = pgTable(
@@ -32,4 +32,24 @@ export const customsPtdExports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('customs_ptd_exports_lead_idx').on(t.leadId, t.id)],
+);
+
+/**
+ * The latest status of each kind (ptd, transit) a lead has, from Alta's webhooks. A status older than the one held
+ * (by the sender's `occurredAt`) never replaces it; unknown codes are kept as sent.
+ */
+export const customsLeadStatuses = pgTable(
+  'customs_lead_statuses',
+  {
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    kind: text('kind').$type<'ptd' | 'transit'>().notNull(),
+    code: text('code').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** The notification's other fields (registration number, dates, comment…), as sent. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    eventId: text('event_id').notNull(),
+    inboxId: bigint('inbox_id', { mode: 'number' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.leadId, t.kind] })],
 );
