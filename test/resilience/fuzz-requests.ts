@@ -22,8 +22,9 @@ export interface Credentials {
   /** Whole Authorization headers (HTTP Basic) of the 1C sync module: an account's and the handler publisher's. */
   readonly onecBasic: string;
   readonly onecPublisher: string;
-  /** The customs module's source token (amoCRM's: the ПТД export's caller). */
+  /** The customs module's source tokens: amoCRM's (the ПТД export's caller) and Alta's (its status webhooks). */
   readonly customsToken: string;
+  readonly customsAltaToken: string;
 }
 
 export interface Known {
@@ -152,7 +153,11 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
         : scheme.startsWith('onec')
           ? { authorization: v }
           : { authorization: `Bearer ${v}` };
-  const valid = credentials[scheme as keyof Credentials];
+  // A customs token opens only its source's routes: Alta's webhooks take Alta's.
+  const valid =
+    scheme === 'customsToken' && /\/status-webhook$/.test(op.path)
+      ? credentials.customsAltaToken
+      : credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },
     { weight: 1, arbitrary: fc.constant({ headers: {}, note: 'no credentials' }) },

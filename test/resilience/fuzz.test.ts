@@ -90,9 +90,11 @@ async function fuzzHub(
   assert.equal(onecSecret.statusCode, 201, onecSecret.body);
   const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-  // Customs: amoCRM's source token (the ПТД export's caller).
+  // Customs: amoCRM's source token (the ПТД export's caller) and Alta's (its status webhooks).
   const customs = await admin(h, 'POST', '/customs/tokens/amocrm');
+  const customsAlta = await admin(h, 'POST', '/customs/tokens/alta');
   assert.equal(customs.statusCode, 201, customs.body);
+  assert.equal(customsAlta.statusCode, 201, customsAlta.body);
 
   const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'], source: ['amocrm', 'alta'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
@@ -105,6 +107,7 @@ async function fuzzHub(
       onecBasic: basicAuth('42', onecSecret.json().secret as string),
       onecPublisher: basicAuth('fuzz-publisher', 'fuzz-publisher-password'),
       customsToken: customs.json().token as string,
+      customsAltaToken: customsAlta.json().token as string,
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {
