@@ -1,7 +1,8 @@
 // The FTS album in-process: libxml2 (WebAssembly) compiles an album version's PassengerDeclaration.xsd with its
 // imports once, on first use, and validates every generated ПТД against it. Lazily, because loading libxml2 costs
-// a process ~27 ms and ~30 MB and compiling the nine schemas ~30 ms more (measured on this kind of machine): a
-// hub that never exports a ПТД (a worker, a CLI command) pays nothing, and the first export ~60 ms once.
+// a process ~30 ms and ~30 MB and compiling the nine schemas ~60 ms more (measured from dist/ on this kind of
+// machine; under tsx, loading takes ~370 ms): a hub that never exports a ПТД (a worker, a CLI command) pays
+// nothing, and the first export ~90 ms once.
 // The schema files are served to libxml2 from memory under a virtual path per version, so imports resolve
 // inside the album folder only and nothing else of the file system is readable through a schemaLocation.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
