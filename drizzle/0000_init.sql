@@ -71,6 +71,37 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_lead_statuses" (
+	"lead_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"code" text NOT NULL,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"details" jsonb NOT NULL,
+	"event_id" text NOT NULL,
+	"inbox_id" bigint NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "customs_lead_statuses_lead_id_kind_pk" PRIMARY KEY("lead_id","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "customs_ptd_exports" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"lead_id" bigint NOT NULL,
+	"document_id" text NOT NULL,
+	"album_version" text NOT NULL,
+	"sha256" text NOT NULL,
+	"bytes" integer NOT NULL,
+	"warnings" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "customs_tokens" (
+	"source" text PRIMARY KEY NOT NULL,
+	"token_hash" text NOT NULL,
+	"prefix" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"rotated_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "onec_sync_bases" (
 	"account_key" text NOT NULL,
 	"id_base" text NOT NULL,
@@ -525,6 +556,8 @@ CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at"
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
 CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "customs_ptd_exports_lead_idx" ON "customs_ptd_exports" USING btree ("lead_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "customs_tokens_hash_uq" ON "customs_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint
 CREATE INDEX "onec_sync_handlers_scope_idx" ON "onec_sync_handlers" USING btree ("account_key","id_base","version");--> statement-breakpoint
 CREATE INDEX "onec_sync_links_amo_idx" ON "onec_sync_links" USING btree ("account_key","entity","amo_id");--> statement-breakpoint

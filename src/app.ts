@@ -14,9 +14,10 @@ import { trackingModule } from './modules/tracking/index.js';
 import { quizModule } from './modules/quiz/index.js';
 import { onecSyncModule } from './modules/onec-sync/index.js';
 import { sambaModule } from './modules/samba/index.js';
+import { customsModule } from './modules/customs/index.js';
 
 /** Every module of the hub, registered explicitly. */
-export const MODULES: readonly AnyModule[] = [quizModule, trackingModule, onecSyncModule, sambaModule];
+export const MODULES: readonly AnyModule[] = [quizModule, trackingModule, onecSyncModule, sambaModule, customsModule];
 
 /** The settings groups of every connector and module, in the order the settings table shows them. */
 export function settingGroups(parts: readonly AnyModule[] = [...CONNECTORS, ...MODULES]): SettingGroup[] {

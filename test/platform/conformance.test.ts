@@ -30,6 +30,9 @@ test('every connector and module of the hub conforms: names, prefixes, settings,
   // Security schemes come from the parts' descriptors, not from the platform.
   assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), [
     'adminToken',
+    'customsBearer',
+    'customsToken',
+    'customsTokenQuery',
     'onecBasic',
     'onecPublisher',
     'quizJwt',

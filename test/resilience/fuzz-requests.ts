@@ -24,6 +24,9 @@ export interface Credentials {
   readonly onecPublisher: string;
   /** The Authorization header (HTTP Basic) of a SAMBA user. */
   readonly sambaBasic: string;
+  /** The customs module's source tokens: amoCRM's (the ПТД export's caller) and Alta's (its status webhooks). */
+  readonly customsToken: string;
+  readonly customsAltaToken: string;
 }
 
 export interface Known {
@@ -145,8 +148,18 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
   const scheme = op.security[0];
   if (!scheme) return fc.constant({ headers: {}, note: 'no security' });
   const header = (v: string): Record<string, string> =>
-    scheme === 'trackingApiKey' ? { 'x-api-key': v } : scheme.startsWith('onec') ? { authorization: v } : { authorization: `Bearer ${v}` };
-  const valid = credentials[scheme as keyof Credentials];
+    scheme === 'trackingApiKey'
+      ? { 'x-api-key': v }
+      : scheme === 'customsToken'
+        ? { 'x-hub-token': v }
+        : scheme.startsWith('onec')
+          ? { authorization: v }
+          : { authorization: `Bearer ${v}` };
+  // A customs token opens only its source's routes: Alta's webhooks take Alta's.
+  const valid =
+    scheme === 'customsToken' && /\/status-webhook$/.test(op.path)
+      ? credentials.customsAltaToken
+      : credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },
     { weight: 1, arbitrary: fc.constant({ headers: {}, note: 'no credentials' }) },

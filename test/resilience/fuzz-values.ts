@@ -4,6 +4,7 @@
 // and a mutation that puts a hostile value somewhere inside a valid one.
 import fc from 'fast-check';
 import { alsoNoControlChars, NO_CONTROL_CHARS, NO_CONTROL_CHARS_BUT_WHITESPACE } from '../../src/platform/http/schema-types.js';
+import { CUSTOMS_LINE, CUSTOMS_TEXT, Line } from '../../src/modules/customs/contract.js';
 
 export type Schema = Record<string, unknown>;
 type Json = unknown;
@@ -12,6 +13,8 @@ type Json = unknown;
 const C0 = /[\u0000-\u001f]/g;
 /** alsoNoControlChars(p) is `<head>p<tail>`: generators use p alone (fast-check reads no lookahead). */
 const [HEAD, TAIL] = alsoNoControlChars('\u0001').split('\u0001') as [string, string];
+/** The customs module's one-line strings wrap a field's pattern the same way, with its stricter character rule. */
+const [CUSTOMS_HEAD, CUSTOMS_TAIL] = Line({ maxLength: 1, pattern: '\u0001' }).pattern!.split('\u0001') as [string, string];
 
 function printable(min: number, max: number): fc.Arbitrary<string> {
   return fc
@@ -27,9 +30,15 @@ function printable(min: number, max: number): fc.Arbitrary<string> {
 }
 
 function fromPattern(pattern: string, min: number, max: number): fc.Arbitrary<string> {
-  const inner = pattern.startsWith(HEAD) && pattern.endsWith(TAIL) ? pattern.slice(HEAD.length, -TAIL.length) : pattern;
-  if (inner === NO_CONTROL_CHARS) return printable(min, max);
-  if (inner === NO_CONTROL_CHARS_BUT_WHITESPACE) return fc.oneof(printable(min, max), fc.constant('две\nстроки\tи\r'.slice(0, max)));
+  const inner =
+    pattern.startsWith(HEAD) && pattern.endsWith(TAIL)
+      ? pattern.slice(HEAD.length, -TAIL.length)
+      : pattern.startsWith(CUSTOMS_HEAD) && pattern.endsWith(CUSTOMS_TAIL)
+        ? pattern.slice(CUSTOMS_HEAD.length, -CUSTOMS_TAIL.length)
+        : pattern;
+  if (inner === NO_CONTROL_CHARS || inner === CUSTOMS_LINE) return printable(min, max);
+  if (inner === NO_CONTROL_CHARS_BUT_WHITESPACE || inner === CUSTOMS_TEXT)
+    return fc.oneof(printable(min, max), fc.constant('две\nстроки\tи\r'.slice(0, max)));
   // Not filtered to the length bounds: a value that misses them is one more invalid input, and a filter could spin.
   return fc.stringMatching(new RegExp(inner), { size: 'small' }).map((s) => s.replace(C0, 'x').slice(0, Math.max(max, min, 1)));
 }

@@ -96,7 +96,13 @@ async function fuzzHub(
   const sambaUser = await admin(h, 'POST', '/samba/users', { login: 'fuzz', password: 'fuzz-samba-password' });
   assert.equal(sambaUser.statusCode, 201, sambaUser.body);
 
-  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'] };
+  // Customs: amoCRM's source token (the ПТД export's caller) and Alta's (its status webhooks).
+  const customs = await admin(h, 'POST', '/customs/tokens/amocrm');
+  const customsAlta = await admin(h, 'POST', '/customs/tokens/alta');
+  assert.equal(customs.statusCode, 201, customs.body);
+  assert.equal(customsAlta.statusCode, 201, customsAlta.body);
+
+  const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'], source: ['amocrm', 'alta'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
   return {
     h,
@@ -107,6 +113,8 @@ async function fuzzHub(
       onecBasic: basicAuth('42', onecSecret.json().secret as string),
       onecPublisher: basicAuth('fuzz-publisher', 'fuzz-publisher-password'),
       sambaBasic: basicAuth('fuzz', 'fuzz-samba-password'),
+      customsToken: customs.json().token as string,
+      customsAltaToken: customsAlta.json().token as string,
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.js';
 import type { Queue } from '../jobs/queue.js';
 import type { AcceptResult, InboxJob } from './inbox.js';
+import { safePath } from '../observability/safe-path.js';
 
 export interface AcceptOptions {
   readonly source: string;
@@ -26,7 +27,8 @@ export function acceptWebhook(hub: Hub, req: FastifyRequest, opts: AcceptOptions
     queue: opts.queue,
     dedupeKey: opts.dedupeKey ?? bodyDigest(`${req.method} ${rawQuery}\n${body}`),
     method: req.method,
-    path: req.url,
+    // A credential in the query (`?token=` of the callers that cannot set headers) is not stored with the request.
+    path: safePath(req.url),
     headers: req.headers,
     contentType: req.headers['content-type'],
     body,

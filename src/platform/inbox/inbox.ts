@@ -31,7 +31,7 @@ export interface AcceptResult {
 }
 
 /** Headers that carry credentials are never stored. */
-const SECRET_HEADERS = /^(authorization|cookie|x-api-key|proxy-authorization|x-hub-signature.*|x-signature)$/i;
+const SECRET_HEADERS = /^(authorization|cookie|x-api-key|x-hub-token|proxy-authorization|x-hub-signature.*|x-signature)$/i;
 
 export function storableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

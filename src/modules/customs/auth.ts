@@ -1,0 +1,72 @@
+// The gate of every customs route that names its callers (route config `customsSources`), run before validation:
+// the caller's source token from X-Hub-Token, `Authorization: Bearer …`, or — for amoCRM webhooks, which cannot
+// set headers — the `token` query parameter (masked in logs by safe-path.ts). Missing, unknown, or another source's
+// token → 401 in the module's Error shape. Each 401 counts against the client address (AUTH_FAILURE_LIMIT within
+// AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Hub } from '../../platform/hub.js';
+import type { HubError } from '../../platform/http/errors.js';
+import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import type { Source } from './contract.js';
+import { customsError } from './errors.js';
+import type { TokenService } from './tokens.js';
+
+/** Route config: the sources whose token opens this route. */
+export interface CustomsRouteConfig {
+  readonly customsSources?: readonly Source[];
+}
+
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="customs"' };
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** The token a request carries, from the first place that has one. */
+export function tokenOf(req: FastifyRequest): string | undefined {
+  const header = first(req.headers['x-hub-token'])?.trim();
+  if (header) return header;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(first(req.headers.authorization) ?? '')?.[1];
+  if (bearer) return bearer;
+  const query = (req.query as Record<string, unknown> | undefined)?.token;
+  return typeof query === 'string' && query ? query : undefined;
+}
+
+const sources = new WeakMap<FastifyRequest, Source>();
+/** The source a request was authenticated as. */
+export const sourceOf = (req: FastifyRequest): Source | undefined => sources.get(req);
+
+export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: TokenService }): void {
+  const { hub, tokens } = deps;
+  const failures = new AuthFailureThrottle(hub.config.authFailures);
+  const refused = (req: FastifyRequest, error: HubError): HubError => {
+    if (failures.fail(req.ip)) {
+      hub.metrics.alerts.inc({ kind: 'customs_auth_failures', partner: 'customs' });
+      hub.log.warn(
+        { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
+        'customs: burst of failed authentications from one IP',
+      );
+    }
+    return error;
+  };
+
+  app.addHook('onRequest', async (req) => {
+    const allowed = (req.routeOptions.config as CustomsRouteConfig | undefined)?.customsSources;
+    if (!allowed) return; // not a route of ours (the scope's 404)
+    const waitMs = failures.retryAfterMs(req.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw customsError(
+        'RATE_LIMITED',
+        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
+        undefined,
+        {
+          'retry-after': String(seconds),
+        },
+      );
+    }
+    const token = tokenOf(req);
+    if (!token) throw refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));
+    const source = await tokens.identify(token);
+    if (!source || !allowed.includes(source)) throw refused(req, customsError('TOKEN_INVALID', undefined, undefined, CHALLENGE));
+    sources.set(req, source);
+  });
+}

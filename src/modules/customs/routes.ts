@@ -1,0 +1,84 @@
+// The public routes under /alta (the seed's paths, at the root): POST /alta/ptd/export here, Alta's status webhooks
+// in webhook-routes.ts. Thin: the gate authenticates the source, the schema validates (the export: all errors at
+// once, each by field), the services do the rest.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import AjvCompiler from '@fastify/ajv-compiler';
+import type { Hub } from '../../platform/hub.js';
+import { AJV_OPTIONS } from '../../platform/http/validators.js';
+import { installGate, type CustomsRouteConfig } from './auth.js';
+import { ErrorSchema, TAG_ALTA, TOKEN_SECURITY } from './contract.js';
+import { useCustomsEnvelope } from './errors.js';
+import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
+import type { PtdService } from './ptd.js';
+import type { TokenService } from './tokens.js';
+import { webhookRoutes } from './webhook-routes.js';
+
+export interface PublicDeps {
+  readonly hub: Hub;
+  readonly tokens: TokenService;
+  readonly ptd: PtdService;
+}
+
+/**
+ * Bodies validated as the platform does (strict types, no coercion) but reporting every error, not the first:
+ * a 400 lists each field an operator has to fix in amoCRM.
+ */
+const allErrors = AjvCompiler()({}, {
+  customOptions: { ...AJV_OPTIONS, allErrors: true, coerceTypes: false },
+} as never) as unknown as (route: { schema: unknown }) => (data: unknown) => boolean;
+
+/** Problems the document had that did not stop it, for the caller: `field=CODE; …` (ASCII, so a header holds it). */
+const warningsHeader = (warnings: ReadonlyArray<{ field: string; code: string }>) => warnings.map((w) => `${w.field}=${w.code}`).join('; ');
+
+export function publicRoutes(scope: FastifyInstance, deps: PublicDeps): void {
+  useCustomsEnvelope(scope);
+  installGate(scope, deps);
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const config: CustomsRouteConfig = { customsSources: ['amocrm'] };
+  app.post(
+    '/ptd/export',
+    {
+      config,
+      validatorCompiler: (route) => allErrors(route),
+      schema: {
+        operationId: 'AltaPtdExport',
+        tags: [TAG_ALTA],
+        summary: 'Запрос на формирование XML для ПТД',
+        description:
+          'AmoCRM (или виджет в AmoCRM) отправляет данные для генерации XML файла пассажирской таможенной декларации ' +
+          '(PassengerDeclaration, DocumentModeID 1006300E, альбом форматов ФТС). Сервис проверяет данные, формирует XML, ' +
+          'проверяет его по XSD альбома и возвращает файл; каждая выгрузка записывается (id сделки, DocumentID, SHA-256). ' +
+          'Токен источника amocrm: заголовок X-Hub-Token, Authorization: Bearer или параметр ?token=. ' +
+          'Замечания, не мешающие выгрузке (контрольная цифра VIN…), — в заголовке X-Ptd-Warnings.',
+        security: TOKEN_SECURITY,
+        body: PtdExportRequest,
+        response: {
+          200: {
+            description: 'XML файл успешно сформирован (Content-Disposition: attachment; filename="ptd-<leadId>.xml")',
+            headers: {
+              'x-ptd-warnings': { type: 'string', description: 'Замечания: «поле=КОД; …» (если есть)' },
+              'x-ptd-document-id': { type: 'string', description: 'DocumentID документа' },
+            },
+            content: { 'application/xml': { schema: Type.String({ description: 'XML ПТД (UTF-8)' }) } },
+          },
+          400: ErrorSchema,
+          401: ErrorSchema,
+          429: ErrorSchema,
+          500: ErrorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const result = await deps.ptd.export(req.body as PtdRequest); // typed by the schema (the own validator hides it)
+      reply
+        .type('application/xml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${result.fileName}"`)
+        .header('x-ptd-document-id', result.documentId);
+      if (result.warnings.length) reply.header('x-ptd-warnings', warningsHeader(result.warnings));
+      return reply.send(result.xml);
+    },
+  );
+  webhookRoutes(scope, deps.hub);
+}
