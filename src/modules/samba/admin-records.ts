@@ -3,6 +3,7 @@
 // Paging as in quiz and tracking: `page` from 1 (0 is the first page too), `page_size` above 100 read as 100.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LineString } from '../../platform/http/schema-types.js';
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import { ADMIN_SECURITY } from '../../platform/admin/auth.js';
 import { PlatformError as E } from '../../platform/admin/schemas.js';
@@ -48,15 +49,15 @@ const Act = Type.Object(
   { uuid: S, uuid_rk: S, rk_id: S, placement: S, document: S, act_amount: Type.Number() },
   { title: 'SambaActRecord' },
 );
-const Uuid = Type.Object({ uuid: Type.String({ minLength: 1, maxLength: 100 }) });
+const Uuid = Type.Object({ uuid: LineString({ minLength: 1, maxLength: 100 }) });
 const PlacementKey = Type.Object({
-  uuid_rk: Type.String({ minLength: 1, maxLength: 100 }),
-  placement: Type.String({ minLength: 1, maxLength: 200, description: 'Размещение (в пути URL-кодировано)' }),
+  uuid_rk: LineString({ minLength: 1, maxLength: 100 }),
+  placement: LineString({ minLength: 1, maxLength: 200, description: 'Размещение (в пути URL-кодировано)' }),
 });
 const patch = <T extends TProperties>(props: T) => Type.Object(props, { additionalProperties: false, minProperties: 1 });
 const CustomerPatch = patch({
   inn: Opt(12, 'ИНН'),
-  kpp: Type.Optional(Type.String({ maxLength: 9, description: 'КПП ("" — нет)' })),
+  kpp: Type.Optional(LineString({ maxLength: 9, description: 'КПП ("" — нет)' })),
   name: Opt(300, 'Наименование'),
   fullName: Opt(500, 'Полное наименование'),
 });
