@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { loadHubConfig, startHub } from '../src/app.js';
 import { createLogger } from '../src/platform/observability/logger.js';
 import { createOnecSyncModule } from '../src/modules/onec-sync/index.js';
+import { createOnecEmulator } from '../src/emulators/onec/index.js';
 import { startScript } from './load.js';
 
 const COUNTERPARTIES = 10_000;
@@ -53,6 +54,10 @@ async function startEmulator() {
 
 async function runOnce(postgresUrl: string | undefined) {
   const emu = await startEmulator();
+  // The 1C base: the hub checks it when 1C registers it and pushes the field table to it (one call each, so the
+  // emulator may share this process).
+  const onecEmu = createOnecEmulator({ bases: [{ idBase: 'bench', publication: 'bench', login: 'amo', password: 'x' }] });
+  const onecHost = new URL(await onecEmu.listen()).host;
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-onec-'));
   const config = loadHubConfig({
     DATA_DIR: dataDir,
@@ -62,10 +67,12 @@ async function runOnce(postgresUrl: string | undefined) {
     PORT: '0',
     ...(postgresUrl ? { DATABASE_URL: await freshPgDatabase(postgresUrl) } : {}),
     ...emu.settings,
+    // The amoCRM emulator's settings let its own host in; the 1C emulator's joins it.
+    OUTBOUND_ALLOW_HOSTS: [emu.settings.OUTBOUND_ALLOW_HOSTS, onecHost].filter(Boolean).join(','),
   });
   const started = await startHub(config, {
     log: createLogger({ level: 'warn', pretty: false }),
-    modules: [createOnecSyncModule({ checkBase: async () => ({ ok: true }) })],
+    modules: [createOnecSyncModule()],
   });
   try {
     const base = await started.app.listen({ port: 0, host: '127.0.0.1' });
@@ -100,9 +107,10 @@ async function runOnce(postgresUrl: string | undefined) {
       if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${json.error}`);
       return json.data;
     };
+    const web = onecEmu.webAddress('bench');
     await call('base', {
-      web_address: 'https://203.0.113.10/bench/hs/amo',
-      url_address: 'https://203.0.113.10/bench',
+      web_address: web,
+      url_address: web.replace(/\/hs\/amo$/, ''),
       param1: 'amo',
       param2: 'x',
     });
@@ -171,6 +179,7 @@ async function runOnce(postgresUrl: string | undefined) {
   } finally {
     await started.close();
     await emu.close();
+    await onecEmu.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
