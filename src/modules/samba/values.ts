@@ -103,16 +103,8 @@ export function toKopecks(value: number | string, field: string, opts: { allowNe
 /** Kopecks as the seed's JSON number of roubles (60000, 19729.97). */
 export const rubles = (kop: number): number => kop / 100;
 
-/** The VAT rate (percent) of a date: 20 % before 2026-01-01, 22 % from then (Федеральный закон № 425-ФЗ). */
-export const vatRateOn = (date: string): number => (date < '2026-01-01' ? 20 : 22);
-
-/** VAT included in a sum, rate/(100+rate), rounded half away from zero to the kopeck, in integers only. */
-export function vatIncluded(amountKop: number, rate: number): number {
-  const sign = amountKop < 0 ? -1 : 1;
-  const num = Math.abs(amountKop) * rate;
-  const den = 100 + rate;
-  return sign * Math.floor((2 * num + den) / (2 * den));
-}
+/** VAT by the invoice date's rate, in integer kopecks: the platform's rule (src/platform/rules/vat.ts), shared with customs. */
+export { vatIncluded, vatRateOn } from '../../platform/rules/vat.js';
 
 /** An empty string counts as absent (1C's clients send "" for a field they do not fill). */
 export const given = (v: string | undefined | null): v is string => typeof v === 'string' && v !== '';
