@@ -13,9 +13,11 @@ import {
   corrTableBody,
   getOrdersBody,
   handlersVersionBody,
+  newInvoiceBody,
   newLeadBody,
   newOrderBody,
   parseDocuments,
+  parseInvoice,
   parseLink,
   parseVersion,
   requestBody,
@@ -26,6 +28,8 @@ import type {
   OnecClient,
   OnecCorrTableInput,
   OnecDocument,
+  OnecInvoice,
+  OnecInvoiceInput,
   OnecLink,
   OnecOrderInput,
   OnecTarget,
@@ -44,6 +48,11 @@ export interface OnecConnector {
   getHandlersVersion(target: OnecTarget, opts?: OnecCallOptions): Promise<OnecVersion>;
   /** corr_table (§1.5): the field-mapping table; 1C answers with its handlers' version. */
   sendCorrTable(target: OnecTarget, input: OnecCorrTableInput, opts?: OnecCallOptions): Promise<OnecVersion>;
+  /**
+   * new_invoice (the hub's extension of §1): an invoice for a deal. Idempotent by `invoice.request_id`, so it is
+   * retried in the call like a read and may be sent again after any failure.
+   */
+  createInvoice(target: OnecTarget, invoice: OnecInvoiceInput, opts?: OnecCallOptions): Promise<OnecInvoice>;
   /** Any request type with the body's own fields; the answer's text, BOM stripped (for types the seed adds later). */
   call(target: OnecTarget, type: OnecRequestType, fields?: object, opts?: OnecCallOptions): Promise<string>;
   /**
@@ -77,6 +86,10 @@ export class OnecConnectorImpl implements OnecConnector {
 
   async upsertOrder(target: OnecTarget, order: OnecOrderInput, opts?: OnecCallOptions): Promise<OnecLink> {
     return parseLink('new_order', await this.#send(target, 'new_order', newOrderBody(target, order), opts));
+  }
+
+  async createInvoice(target: OnecTarget, invoice: OnecInvoiceInput, opts?: OnecCallOptions): Promise<OnecInvoice> {
+    return parseInvoice(await this.#send(target, 'new_invoice', newInvoiceBody(target, invoice), opts));
   }
 
   async getHandlersVersion(target: OnecTarget, opts?: OnecCallOptions): Promise<OnecVersion> {

@@ -3,13 +3,15 @@
 // forgot to disable, HTML error pages from the web server). policy.ts and protocol.ts turn them into behaviour.
 export const ONEC_FACTS = {
   /** Request types (`type` in the body), each POSTed as JSON to the base's `web_address` with HTTP Basic. */
-  types: ['get_orders', 'new_lead', 'new_order', 'get_handlers_version', 'corr_table'] as const,
+  types: ['get_orders', 'new_lead', 'new_order', 'get_handlers_version', 'corr_table', 'new_invoice'] as const,
   /**
    * Types whose repetition changes nothing: reads, and corr_table, which stores the same mapping again. Only these
    * are retried inside a call. new_lead and new_order create in 1C: after an ambiguous failure (a timeout, a 5xx)
    * they are not sent again blindly; the caller looks the record up (get_orders, or a resend with its id_1c).
+   * new_invoice (the hub's extension, docs/connectors/onec.md) creates too, but carries the caller's `request_id`
+   * and 1C answers the invoice it already made for a request_id it has seen: sending it again is safe.
    */
-  idempotentTypes: ['get_orders', 'get_handlers_version', 'corr_table'] as readonly string[],
+  idempotentTypes: ['get_orders', 'get_handlers_version', 'corr_table', 'new_invoice'] as readonly string[],
   /** Body fields every request carries: the amoCRM account id and the 1C base id. */
   commonFields: { account: 'key', base: 'id_base', type: 'type' },
   /**

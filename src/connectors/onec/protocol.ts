@@ -3,7 +3,17 @@
 // of JSON on errors, numbers where strings were expected. Pure functions; the connector sends what they build.
 import { OnecError } from './errors.js';
 import { ONEC_FACTS, type OnecRequestType } from './facts.js';
-import type { OnecClient, OnecCorrTableInput, OnecDocument, OnecLink, OnecOrderInput, OnecTarget, OnecVersion } from './types.js';
+import type {
+  OnecClient,
+  OnecCorrTableInput,
+  OnecDocument,
+  OnecInvoice,
+  OnecInvoiceInput,
+  OnecLink,
+  OnecOrderInput,
+  OnecTarget,
+  OnecVersion,
+} from './types.js';
 
 /** `{ key, id_base, type, ...fields }`: every request's body. */
 export function requestBody(target: OnecTarget, type: OnecRequestType, fields: object = {}): Record<string, unknown> {
@@ -16,6 +26,8 @@ export const newLeadBody = (t: OnecTarget, client: OnecClient) =>
 export const newOrderBody = (t: OnecTarget, order: OnecOrderInput) => requestBody(t, 'new_order', order);
 export const handlersVersionBody = (t: OnecTarget) => requestBody(t, 'get_handlers_version');
 export const corrTableBody = (t: OnecTarget, input: OnecCorrTableInput) => requestBody(t, 'corr_table', input);
+/** new_invoice: the invoice's fields at the top level, like new_order's. */
+export const newInvoiceBody = (t: OnecTarget, invoice: OnecInvoiceInput) => requestBody(t, 'new_invoice', invoice);
 
 /** HTTP Basic from param1/param2 (UTF-8: 1C user names are often Cyrillic). */
 export function basicAuth(login: string, password: string): string {
@@ -119,4 +131,18 @@ export function parseVersion(type: OnecRequestType, text: string): OnecVersion {
   const o = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   if (!o || o.version === undefined || o.version === null) throw unexpected(type, 'no version', text, false);
   return { version: asString(o.version) };
+}
+
+/**
+ * new_invoice: `{ id_1c, number, date, link, total }`. A 200 means the handler ran, so a bad body is ambiguous
+ * (the invoice may exist); sending the same request_id again returns it.
+ */
+export function parseInvoice(text: string): OnecInvoice {
+  const json = parseJson(text);
+  const o = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  if (!o) throw unexpected('new_invoice', json === undefined ? 'a body that is not JSON' : 'something other than an object', text, true);
+  const id = asString(o.id_1c);
+  const number = asString(o.number);
+  if (id === '' || number === '') throw unexpected('new_invoice', id === '' ? 'no id_1c' : 'no number', text, true);
+  return { id_1c: id, number, date: asString(o.date), link: asString(o.link), total: asString(o.total) };
 }

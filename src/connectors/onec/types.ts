@@ -74,6 +74,58 @@ export interface OnecLink {
   readonly id_1c: string;
 }
 
+/**
+ * A line of new_invoice (the hub's extension of seed §1). Money is a decimal string of roubles with two places
+ * ("305.00"), as 1C's Число(15,2) prints it; quantity has at most three decimals.
+ */
+export interface OnecInvoiceLine {
+  readonly name: string;
+  readonly quantity: number | string;
+  /** Unit of measure as 1C names it (шт, усл); 1C takes its default when absent. */
+  readonly unit?: string;
+  /** Price per unit: with VAT when the invoice's `vat_included`, without otherwise. */
+  readonly price: string;
+  /** price × quantity rounded to the kopeck (1C's Сумма). */
+  readonly amount: string;
+  /** Percent; null = «Без НДС». */
+  readonly vat_rate: 0 | 10 | 20 | 22 | null;
+  /** The line's VAT rounded to the kopeck. */
+  readonly vat_amount: string;
+}
+
+/** new_invoice: a счёт на оплату покупателю for a deal. */
+export interface OnecInvoiceInput {
+  /**
+   * The caller's idempotency key: 1C answers the invoice it already made for a request_id it has seen, so the
+   * request can be sent again after any failure.
+   */
+  readonly request_id: string;
+  /** amoCRM deal id. */
+  readonly lead_id: number | string;
+  /** The invoice date, YYYY-MM-DD (it decides the VAT rate). */
+  readonly date: string;
+  readonly currency: 'RUB';
+  readonly client: { readonly id_1c?: string; readonly name: string; readonly inn?: string };
+  readonly vat_included: boolean;
+  readonly lines: readonly OnecInvoiceLine[];
+  /** Σ line totals (amount, plus VAT when it is not included). */
+  readonly total: string;
+  /** Σ line VAT. */
+  readonly vat_total: string;
+}
+
+/** new_invoice's answer. */
+export interface OnecInvoice {
+  readonly id_1c: string;
+  /** 1C's document number, e.g. 0000-000001. */
+  readonly number: string;
+  /** The invoice date as 1C saved it. */
+  readonly date: string;
+  readonly link: string;
+  /** The total 1C saved, as it wrote it. */
+  readonly total: string;
+}
+
 export interface OnecVersion {
   readonly version: string;
 }

@@ -32,6 +32,7 @@ export function onecControlRoutes(app: FastifyInstance, control: OnecEmulatorCon
       const pub = (req: { params: unknown }) => (req.params as B).publication as string;
       c.get('/bases/:publication/counterparties', async (req, reply) => ok(reply, control.counterparties(pub(req))));
       c.get('/bases/:publication/orders', async (req, reply) => ok(reply, control.orders(pub(req))));
+      c.get('/bases/:publication/invoices', async (req, reply) => ok(reply, control.invoices(pub(req))));
       c.get('/bases/:publication/corr-table', async (req, reply) => ok(reply, control.corrTable(pub(req))));
       c.post('/bases/:publication/documents', async (req, reply) => {
         const b = body(req.body);

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import type { CoreControl, EmulatorCore } from '../kit/index.js';
 import type { OnecFaultKind, OnecLogFields } from './gate.js';
 import type { BaseConfig, BaseState, Counterparty, ExtraDocument, OnecStore, Order } from './store.js';
+import type { Invoice } from './invoices.js';
 
 export interface HubCallResult {
   readonly status: number;
@@ -19,6 +20,8 @@ export interface OnecEmulatorControl extends CoreControl<OnecLogFields, OnecFaul
   counterparties(publication?: string): Counterparty[];
   orders(publication?: string): Order[];
   corrTable(publication?: string): BaseState['corrTable'];
+  /** Invoices made by new_invoice, in the order they were made. */
+  invoices(publication?: string): Invoice[];
   /** A document of the deal appears in 1C (get_orders lists it after the order). */
   addDocument(leadId: number | string, doc: Partial<ExtraDocument> & { title: string }, publication?: string): ExtraDocument;
   setVersion(version: string, publication?: string): void;
@@ -50,6 +53,7 @@ export function createControl(
     counterparties: (publication) => [...base(publication).counterparties.values()],
     orders: (publication) => [...base(publication).orders.values()],
     corrTable: (publication) => base(publication).corrTable,
+    invoices: (publication) => [...base(publication).invoices.byRequest.values()],
     addDocument: (leadId, doc, publication) => {
       const b = base(publication);
       const order = b.orders.get(String(leadId));

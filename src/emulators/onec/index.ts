@@ -11,6 +11,7 @@ import { OnecStore, type BaseConfig } from './store.js';
 
 export type { OnecEmulatorControl, HubCallResult } from './control.js';
 export type { BaseConfig, Counterparty, Order, ExtraDocument } from './store.js';
+export type { Invoice, InvoiceLine } from './invoices.js';
 export { ONEC_FAULT_KINDS, type OnecFaultKind } from './gate.js';
 
 export interface OnecEmulatorOptions {

@@ -113,6 +113,8 @@ export function handle(base: BaseState, body: unknown, ctx: CallContext): unknow
       return { version: base.version };
     case 'corr_table':
       return corrTable(base, body);
+    case 'new_invoice':
+      return base.invoices.handle(body, linkFor(ctx, 'Документ.СчетНаОплатуПокупателю'));
     default:
       throw new OnecFault(400, `неизвестный type ${String(body.type)}`);
   }

@@ -1,8 +1,10 @@
 // What the emulated 1C bases hold: per base its credentials and handlers' version, the counterparties (контрагенты:
 // физ. лица from amoCRM contacts, юр. лица with ИНН from companies), customer orders (заказы клиентов) from deals,
-// further documents of a deal (an invoice the accountant made), and the transformation table. Ids are stable: the
+// further documents of a deal (an invoice the accountant made), invoices made by new_invoice (invoices.ts), and the
+// transformation table. Ids are stable: the
 // same amoCRM id always maps to the same id_1c, and a repeated new_lead/new_order updates the record in place.
 import { randomUUID } from 'node:crypto';
+import { InvoiceBook } from './invoices.js';
 
 export interface BaseConfig {
   /** `id_base` the hub must send. */
@@ -63,6 +65,8 @@ export class BaseState {
   readonly orders = new Map<string, Order>();
   readonly documents = new Map<string, ExtraDocument[]>();
   corrTable: Array<{ user_id: unknown; row: Record<string, unknown> }> = [];
+  /** Invoices made by new_invoice, by request_id. */
+  readonly invoices = new InvoiceBook();
   #orderNo = 0;
 
   constructor(readonly config: BaseConfig) {
