@@ -71,6 +71,36 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_invoice_payments" (
+	"amo_account_id" bigint NOT NULL,
+	"event_id" text NOT NULL,
+	"invoice_id" bigint NOT NULL,
+	"paid_at" timestamp with time zone NOT NULL,
+	"amount_kopecks" bigint NOT NULL,
+	"total_paid_kopecks" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "customs_invoice_payments_amo_account_id_event_id_pk" PRIMARY KEY("amo_account_id","event_id")
+);
+--> statement-breakpoint
+CREATE TABLE "customs_invoices" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"lead_id" bigint NOT NULL,
+	"event_id" text,
+	"id_1c" text NOT NULL,
+	"number" text NOT NULL,
+	"date" text NOT NULL,
+	"total_kopecks" bigint,
+	"vat_kopecks" bigint,
+	"paid_kopecks" bigint DEFAULT 0 NOT NULL,
+	"status" text NOT NULL,
+	"link" text DEFAULT '' NOT NULL,
+	"last_paid_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "customs_lead_statuses" (
 	"lead_id" bigint NOT NULL,
 	"kind" text NOT NULL,
@@ -81,6 +111,15 @@ CREATE TABLE "customs_lead_statuses" (
 	"inbox_id" bigint NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "customs_lead_statuses_lead_id_kind_pk" PRIMARY KEY("lead_id","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "customs_onec_bases" (
+	"amo_account_id" bigint PRIMARY KEY NOT NULL,
+	"id_base" text NOT NULL,
+	"web_address" text NOT NULL,
+	"login" text NOT NULL,
+	"password_sealed" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "customs_ptd_exports" (
@@ -556,6 +595,9 @@ CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at"
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
 CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "customs_invoices_event_uq" ON "customs_invoices" USING btree ("amo_account_id","event_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "customs_invoices_id1c_uq" ON "customs_invoices" USING btree ("amo_account_id","id_1c");--> statement-breakpoint
+CREATE INDEX "customs_invoices_lead_idx" ON "customs_invoices" USING btree ("amo_account_id","lead_id");--> statement-breakpoint
 CREATE INDEX "customs_ptd_exports_lead_idx" ON "customs_ptd_exports" USING btree ("lead_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customs_tokens_hash_uq" ON "customs_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint

@@ -3,9 +3,11 @@
 //   hub customs token rotate --source <…>                               (the old token is refused at once)
 //   hub customs token revoke --source <…>
 //   hub customs token list [--source <…>]
+//   hub customs onec set|show|remove --account <id> …                 (the account's 1C base: onec-cli.ts)
 import type { ModuleCli } from '../../platform/module.js';
 import { SOURCES, type Source } from './contract.js';
 import { TokenService, type TokenView } from './tokens.js';
+import { onecCommands } from './onec-cli.js';
 
 const source = (v: string): Source => {
   if (!(SOURCES as readonly string[]).includes(v)) throw new Error(`--source must be one of ${SOURCES.join(', ')}, got "${v}"`);
@@ -15,9 +17,9 @@ const source = (v: string): Source => {
 const line = (t: TokenView) => `${t.source}\t${t.prefix}…\tcreated ${t.created_at}${t.rotated_at ? `\trotated ${t.rotated_at}` : ''}\n`;
 
 export const customsCli: ModuleCli = (program, withHub, io) => {
-  const token = program
-    .command('customs')
-    .description('Customs & logistics (seed 000): Alta, ВЭД-склад, the lab, 1C')
+  const customs = program.command('customs').description('Customs & logistics (seed 000): Alta, ВЭД-склад, the lab, 1C');
+  onecCommands(customs, withHub, io);
+  const token = customs
     .command('token')
     .description("A calling system's token (X-Hub-Token, Authorization: Bearer or ?token=)");
   for (const [name, description] of [

@@ -2,7 +2,8 @@
 // FTS album and XSD-validated in-process), Alta's status webhooks (through the platform inbox), per-source tokens,
 // the operator API under /admin/v1/customs and `hub customs`. Still to come: the statuses' amoCRM side, the
 // ВЭД-склад and lab webhooks, the 1C side and the deal timeline (docs/modules/customs.md).
-import { defineModule } from '../../platform/module.js';
+import { defineModule, type ModuleContext } from '../../platform/module.js';
+import type { Connectors } from '../../connectors/index.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
 import { TAG_ALTA } from './contract.js';
@@ -13,6 +14,9 @@ import { StatusService } from './statuses.js';
 import { PTD_STATUS, TRANSIT_STATUS } from './queues.js';
 import { publicRoutes } from './routes.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
+import { OnecBaseService } from './onec-bases.js';
+import { OnecSide } from './onec-side.js';
+import { onecAdminRoutes } from './onec-admin-routes.js';
 
 export function createCustomsModule() {
   return defineModule({
@@ -38,19 +42,24 @@ export function createCustomsModule() {
       { name: ADMIN_TAG, description: 'Customs: source tokens and ПТД exports (operator API)' },
     ],
     cli: customsCli,
-    create({ hub, settings }) {
+    create({ hub, settings, deps }: ModuleContext<typeof CUSTOMS_SETTINGS, Connectors>) {
       const tokens = new TokenService(hub);
+      const onecBases = new OnecBaseService(hub, deps.onec);
+      const onec = new OnecSide(hub, deps.onec, onecBases);
       const albums = new AlbumRegistry(settings.albumDir || defaultAlbumDir());
       const ptd = new PtdService(hub, albums, settings);
       const statuses = new StatusService(hub);
       return {
-        api: { ptd, albums, statuses },
+        api: { ptd, albums, statuses, onecBases, onec },
         queues: [
           hub.inbox.queue(PTD_STATUS, (message) => statuses.record('ptd', message)),
           hub.inbox.queue(TRANSIT_STATUS, (message) => statuses.record('transit', message)),
         ],
         routes: (app) => publicRoutes(app, { hub, tokens, ptd }),
-        adminRoutes: (app) => adminRoutes(app, { tokens, ptd, statuses }),
+        adminRoutes: (app) => {
+          adminRoutes(app, { tokens, ptd, statuses });
+          onecAdminRoutes(app, { onecBases }, ADMIN_TAG);
+        },
       };
     },
   });

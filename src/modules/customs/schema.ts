@@ -53,3 +53,65 @@ export const customsLeadStatuses = pgTable(
   },
   (t) => [primaryKey({ columns: [t.leadId, t.kind] })],
 );
+
+/**
+ * The 1C base the customs module sends counterparties and invoices to, per amoCRM account (the account the
+ * caller's token is bound to). The password is sealed with hub.secrets (AES-GCM bound to the account id): the hub
+ * must send it to 1C, so it cannot be hashed; it is never returned.
+ */
+export const customsOnecBases = pgTable('customs_onec_bases', {
+  amoAccountId: bigint('amo_account_id', { mode: 'number' }).primaryKey(),
+  idBase: text('id_base').notNull(),
+  webAddress: text('web_address').notNull(),
+  login: text('login').notNull(),
+  passwordSealed: text('password_sealed').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Invoices of a deal in 1C: made by the hub (`event_id` is the amoCRM trigger's event, unique per account: a
+ * repeated trigger finds its invoice) or met first in a payment notification (an invoice the accountant made;
+ * `event_id` null). Sums in kopecks; `paid_kopecks` only grows (a late, older notification never lowers it).
+ */
+export const customsInvoices = pgTable(
+  'customs_invoices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    eventId: text('event_id'),
+    id1c: text('id_1c').notNull(),
+    number: text('number').notNull(),
+    date: text('date').notNull(),
+    /** null: an invoice the hub did not make and whose total no notification has told. */
+    totalKopecks: bigint('total_kopecks', { mode: 'number' }),
+    vatKopecks: bigint('vat_kopecks', { mode: 'number' }),
+    paidKopecks: bigint('paid_kopecks', { mode: 'number' }).notNull().default(0),
+    status: text('status').$type<'issued' | 'partially_paid' | 'paid'>().notNull(),
+    link: text('link').notNull().default(''),
+    lastPaidAt: timestamp('last_paid_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('customs_invoices_event_uq').on(t.amoAccountId, t.eventId),
+    uniqueIndex('customs_invoices_id1c_uq').on(t.amoAccountId, t.id1c),
+    index('customs_invoices_lead_idx').on(t.amoAccountId, t.leadId),
+  ],
+);
+
+/** Payment notifications from 1C, one row per sender event (the dedupe key). */
+export const customsInvoicePayments = pgTable(
+  'customs_invoice_payments',
+  {
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    eventId: text('event_id').notNull(),
+    invoiceId: bigint('invoice_id', { mode: 'number' }).notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true }).notNull(),
+    amountKopecks: bigint('amount_kopecks', { mode: 'number' }).notNull(),
+    totalPaidKopecks: bigint('total_paid_kopecks', { mode: 'number' }).notNull(),
+    kind: text('kind').$type<'full' | 'partial'>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.amoAccountId, t.eventId] })],
+);
