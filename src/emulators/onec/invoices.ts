@@ -114,7 +114,8 @@ export class InvoiceBook {
         throw new OnecFault(400, `${where}: ставка НДС ${String(l.vat_rate)} неизвестна (0, 10, 20, 22 или null — без НДС)`);
       const rate = l.vat_rate === null ? 0n : BigInt(l.vat_rate as number);
       const amount = round(kop(l.price, `${where}.price`) * milli(l.quantity, `${where}.quantity`), 1000n);
-      if (amount !== kop(l.amount, `${where}.amount`)) throw new OnecFault(400, `${where}: сумма ${String(l.amount)} не равна цене × количество (${text(amount)})`);
+      if (amount !== kop(l.amount, `${where}.amount`))
+        throw new OnecFault(400, `${where}: сумма ${String(l.amount)} не равна цене × количество (${text(amount)})`);
       const vat = rate === 0n ? 0n : included ? round(amount * rate, 100n + rate) : round(amount * rate, 100n);
       if (vat !== kop(l.vat_amount, `${where}.vat_amount`))
         throw new OnecFault(400, `${where}: сумма НДС ${String(l.vat_amount)} не совпадает с расчётом 1С (${text(vat)})`);
@@ -138,7 +139,11 @@ export class InvoiceBook {
     return {
       date,
       lead_id: String(body.lead_id),
-      client: { name: String(c.name), ...(present(c.id_1c) ? { id_1c: String(c.id_1c) } : {}), ...(present(c.inn) ? { inn: String(c.inn) } : {}) },
+      client: {
+        name: String(c.name),
+        ...(present(c.id_1c) ? { id_1c: String(c.id_1c) } : {}),
+        ...(present(c.inn) ? { inn: String(c.inn) } : {}),
+      },
       vat_included: included,
       lines,
       total: text(total),

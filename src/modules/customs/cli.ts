@@ -19,9 +19,7 @@ const line = (t: TokenView) => `${t.source}\t${t.prefix}…\tcreated ${t.created
 export const customsCli: ModuleCli = (program, withHub, io) => {
   const customs = program.command('customs').description('Customs & logistics (seed 000): Alta, ВЭД-склад, the lab, 1C');
   onecCommands(customs, withHub, io);
-  const token = customs
-    .command('token')
-    .description("A calling system's token (X-Hub-Token, Authorization: Bearer or ?token=)");
+  const token = customs.command('token').description("A calling system's token (X-Hub-Token, Authorization: Bearer or ?token=)");
   for (const [name, description] of [
     ['create', 'Create the token of a source that has none'],
     ['rotate', 'Replace the token (the old one is refused at once)'],

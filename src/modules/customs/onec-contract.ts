@@ -17,17 +17,18 @@ const EventId = Line({
 const LeadId = IdInteger({ description: 'ID сделки amoCRM', examples: [31245987] });
 const DAY = Type.String({ format: 'date', description: 'Дата счёта (ГГГГ-ММ-ДД): по ней выбирается ставка НДС', examples: ['2026-02-10'] });
 const INN = (description: string) => Line({ maxLength: 12, pattern: '\\d{10}|\\d{12}', description, examples: ['500100732259'] });
-const ID_1C = Line({ maxLength: 64, description: 'Идентификатор контрагента в 1С (id_1c), если уже известен', examples: ['6f1f3c8e-2a4b-4c1d-9e0f-1a2b3c4d5e6f'] });
+const ID_1C = Line({
+  maxLength: 64,
+  description: 'Идентификатор контрагента в 1С (id_1c), если уже известен',
+  examples: ['6f1f3c8e-2a4b-4c1d-9e0f-1a2b3c4d5e6f'],
+});
 
 /** Roubles: a JSON number or a decimal string (dot or comma), at most two decimals (checked in onec-values.ts). */
 const Rubles = (description: string, example: number | string) =>
-  Type.Union(
-    [
-      Type.Number({ minimum: 0, maximum: 1e13 }),
-      Line({ maxLength: 20, pattern: '\\d{1,13}(?:[.,]\\d{1,2})?' }),
-    ],
-    { description: `${description}, рубли: число или строка, не больше двух знаков после запятой`, examples: [example] },
-  );
+  Type.Union([Type.Number({ minimum: 0, maximum: 1e13 }), Line({ maxLength: 20, pattern: '\\d{1,13}(?:[.,]\\d{1,2})?' })], {
+    description: `${description}, рубли: число или строка, не больше двух знаков после запятой`,
+    examples: [example],
+  });
 
 const Passport = Type.Object(
   {
@@ -42,16 +43,35 @@ const Passport = Type.Object(
 
 const Client = Type.Object(
   {
-    kind: StringEnum(['contact', 'company'], { description: 'contact — физическое лицо (контакт amoCRM), company — организация или ИП (компания amoCRM)' }),
+    kind: StringEnum(['contact', 'company'], {
+      description: 'contact — физическое лицо (контакт amoCRM), company — организация или ИП (компания amoCRM)',
+    }),
     id: IdInteger({ description: 'ID контакта или компании в amoCRM', examples: [4410021] }),
     name: Line({ maxLength: 250, description: 'ФИО или наименование', examples: ['Иванов Иван Иванович'] }),
     phone: Type.Optional(Line({ maxLength: 30, pattern: '\\+?[0-9 ()-]{5,30}', description: 'Телефон', examples: ['+7 999 123-45-67'] })),
-    email: Type.Optional(Line({ maxLength: 254, pattern: '[^@\\s]+@[^@\\s]+', description: 'Электронная почта', examples: ['ivanov@example.ru'] })),
-    inn: Type.Optional(INN('ИНН: 12 цифр у физического лица и ИП, 10 у организации (обязателен для company); контрольные цифры проверяются')),
-    kpp: Type.Optional(Line({ maxLength: 9, pattern: '\\d{4}[0-9A-Z]{2}\\d{3}', description: 'КПП (только у организации с ИНН из 10 цифр)', examples: ['770701001'] })),
+    email: Type.Optional(
+      Line({ maxLength: 254, pattern: '[^@\\s]+@[^@\\s]+', description: 'Электронная почта', examples: ['ivanov@example.ru'] }),
+    ),
+    inn: Type.Optional(
+      INN('ИНН: 12 цифр у физического лица и ИП, 10 у организации (обязателен для company); контрольные цифры проверяются'),
+    ),
+    kpp: Type.Optional(
+      Line({
+        maxLength: 9,
+        pattern: '\\d{4}[0-9A-Z]{2}\\d{3}',
+        description: 'КПП (только у организации с ИНН из 10 цифр)',
+        examples: ['770701001'],
+      }),
+    ),
     passport: Type.Optional(Passport),
     birthDate: Type.Optional(Type.String({ format: 'date', description: 'Дата рождения (ГГГГ-ММ-ДД)', examples: ['1985-07-15'] })),
-    address: Type.Optional(Text({ maxLength: 500, description: 'Адрес регистрации или юридический адрес', examples: ['123456, г. Москва, ул. Тверская, д. 1, кв. 10'] })),
+    address: Type.Optional(
+      Text({
+        maxLength: 500,
+        description: 'Адрес регистрации или юридический адрес',
+        examples: ['123456, г. Москва, ул. Тверская, д. 1, кв. 10'],
+      }),
+    ),
     id1c: Type.Optional(ID_1C),
   },
   { additionalProperties: false, description: 'Клиент сделки: контакт или компания amoCRM' },

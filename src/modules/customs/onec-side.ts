@@ -94,7 +94,11 @@ export class OnecSide {
       lead_id: body.leadId,
       date: body.date,
       currency: 'RUB',
-      client: { name: body.client.name, ...(body.client.id1c ? { id_1c: body.client.id1c } : {}), ...(body.client.inn ? { inn: body.client.inn } : {}) },
+      client: {
+        name: body.client.name,
+        ...(body.client.id1c ? { id_1c: body.client.id1c } : {}),
+        ...(body.client.inn ? { inn: body.client.inn } : {}),
+      },
       vat_included: body.vatIncluded,
       lines: doc.lines.map((l, i) => ({
         name: lines[i]!.name,
@@ -146,7 +150,9 @@ export class OnecSide {
          last_paid_at = greatest(i.last_paid_at, p.paid_at),
          updated_at = now()
        from p where i.id = p.invoice_id
-       returning ${INVOICE_COLUMNS.split(', ').map((c) => `i.${c}`).join(', ')}`,
+       returning ${INVOICE_COLUMNS.split(', ')
+         .map((c) => `i.${c}`)
+         .join(', ')}`,
       [accountId, body.eventId, invoice!.id, body.paidAt, v.amountKop, v.totalPaidKop, body.kind, v.invoiceTotalKop],
     );
     const row = updated[0] ?? invoice!;

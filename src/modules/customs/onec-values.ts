@@ -63,13 +63,23 @@ export function invoiceLines(body: ServiceDataFor1CInvoice): InvoiceLineValues[]
     const quantityMilli = milliOf(l.quantity);
     if (quantityMilli === undefined || quantityMilli === 0)
       p.add(`lines.${i}.quantity`, 'QUANTITY_FORMAT', `Количество ${String(l.quantity)}: больше нуля, не больше трёх знаков после запятой`);
-    return { name: l.name, ...(l.unit ? { unit: l.unit } : {}), priceKop, quantityMilli: quantityMilli ?? 0, withoutVat: l.withoutVat === true };
+    return {
+      name: l.name,
+      ...(l.unit ? { unit: l.unit } : {}),
+      priceKop,
+      quantityMilli: quantityMilli ?? 0,
+      withoutVat: l.withoutVat === true,
+    };
   });
   p.throwIfAny();
   return lines;
 }
 
-export function paymentValues(body: InvoicePaymentNotification): { amountKop: number; totalPaidKop: number; invoiceTotalKop: number | null } {
+export function paymentValues(body: InvoicePaymentNotification): {
+  amountKop: number;
+  totalPaidKop: number;
+  invoiceTotalKop: number | null;
+} {
   const p = new Problems();
   const amountKop = money(p, 'amount', body.amount, { positive: true });
   const totalPaidKop = money(p, 'totalPaid', body.totalPaid, { positive: true });

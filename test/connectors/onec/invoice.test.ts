@@ -75,7 +75,11 @@ test('the emulator refuses missing fields and sums that are not its own, in Russ
     [{ currency: 'USD' }, /только RUB/],
     [{ date: '10.02.2026' }, /ГГГГ-ММ-ДД/],
     [
-      { lines: [{ name: 'x', quantity: 1, price: '305.00', amount: '305.00', vat_rate: 22, vat_amount: '55.01' }], total: '305.00', vat_total: '55.01' },
+      {
+        lines: [{ name: 'x', quantity: 1, price: '305.00', amount: '305.00', vat_rate: 22, vat_amount: '55.01' }],
+        total: '305.00',
+        vat_total: '55.01',
+      },
       /сумма НДС 55\.01 не совпадает с расчётом 1С \(55\.00\)/,
     ],
     [
@@ -85,7 +89,9 @@ test('the emulator refuses missing fields and sums that are not its own, in Russ
     [{ lines: [{ name: 'x', quantity: 1, price: '1.00', amount: '1.00', vat_rate: 18, vat_amount: '0.15' }] }, /ставка НДС 18 неизвестна/],
   ];
   for (const [over, message] of cases) {
-    const err = await failure<OnecError>(() => onec.createInvoice(target, invoice({ request_id: `bad-${String(message)}`, ...over } as Partial<OnecInvoiceInput>)));
+    const err = await failure<OnecError>(() =>
+      onec.createInvoice(target, invoice({ request_id: `bad-${String(message)}`, ...over } as Partial<OnecInvoiceInput>)),
+    );
     assert.equal(err.code, 'REJECTED', String(message));
     assert.equal(err.httpStatus, 400);
     assert.match(err.message, message);

@@ -60,7 +60,21 @@ test('the address is checked by the 1C connector; bad bodies are refused naming 
 test('CLI: hub customs onec set | show | remove, never printing the password', async (t) => {
   const h = await onecCustomsHub(t);
   const args = ['--account', String(ACCOUNT)];
-  const set = await cli(h, 'customs', 'onec', 'set', ...args, '--id-base', BASE.idBase, '--web-address', h.webAddress, '--login', BASE.login, '--password', PASSWORD);
+  const set = await cli(
+    h,
+    'customs',
+    'onec',
+    'set',
+    ...args,
+    '--id-base',
+    BASE.idBase,
+    '--web-address',
+    h.webAddress,
+    '--login',
+    BASE.login,
+    '--password',
+    PASSWORD,
+  );
   assert.match(set.out, new RegExp(`^set ${ACCOUNT}\\tbuh-main\\t`));
   const shown = await cli(h, 'customs', 'onec', 'show', ...args);
   assert.match(shown.out, /login Администратор/);

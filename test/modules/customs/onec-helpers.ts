@@ -45,7 +45,9 @@ export async function withBase(h: OnecCustomsHub, account: number = ACCOUNT): Pr
 }
 
 /** Runs `fn` and returns what it threw (fails when it did not throw). */
-export async function failure<T = Error & { code?: string; retryable?: boolean; details?: unknown }>(fn: () => Promise<unknown>): Promise<T> {
+export async function failure<T = Error & { code?: string; retryable?: boolean; details?: unknown }>(
+  fn: () => Promise<unknown>,
+): Promise<T> {
   try {
     await fn();
   } catch (err) {
