@@ -24,6 +24,7 @@ CREATE TABLE "inbox_messages" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"error" text,
 	"request_id" text,
+	"tenant" text,
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"processed_at" timestamp with time zone
 );
@@ -71,6 +72,21 @@ CREATE TABLE "amo_oauth_states" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_events" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"lead_id" bigint NOT NULL,
+	"source" text NOT NULL,
+	"kind" text NOT NULL,
+	"step" text NOT NULL,
+	"code" text,
+	"summary" text NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"inbox_id" bigint,
+	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "customs_invoice_payments" (
 	"amo_account_id" bigint NOT NULL,
 	"event_id" text NOT NULL,
@@ -102,6 +118,7 @@ CREATE TABLE "customs_invoices" (
 );
 --> statement-breakpoint
 CREATE TABLE "customs_lead_statuses" (
+	"amo_account_id" bigint NOT NULL,
 	"lead_id" bigint NOT NULL,
 	"kind" text NOT NULL,
 	"code" text NOT NULL,
@@ -110,7 +127,7 @@ CREATE TABLE "customs_lead_statuses" (
 	"event_id" text NOT NULL,
 	"inbox_id" bigint NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "customs_lead_statuses_lead_id_kind_pk" PRIMARY KEY("lead_id","kind")
+	CONSTRAINT "customs_lead_statuses_amo_account_id_lead_id_kind_pk" PRIMARY KEY("amo_account_id","lead_id","kind")
 );
 --> statement-breakpoint
 CREATE TABLE "customs_onec_bases" (
@@ -124,6 +141,7 @@ CREATE TABLE "customs_onec_bases" (
 --> statement-breakpoint
 CREATE TABLE "customs_ptd_exports" (
 	"id" bigserial PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
 	"lead_id" bigint NOT NULL,
 	"document_id" text NOT NULL,
 	"album_version" text NOT NULL,
@@ -133,12 +151,26 @@ CREATE TABLE "customs_ptd_exports" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "customs_status_mappings" (
+	"amo_account_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"code" text NOT NULL,
+	"pipeline_id" bigint,
+	"status_id" bigint,
+	"fields" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"note" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "customs_status_mappings_amo_account_id_kind_code_pk" PRIMARY KEY("amo_account_id","kind","code")
+);
+--> statement-breakpoint
 CREATE TABLE "customs_tokens" (
-	"source" text PRIMARY KEY NOT NULL,
+	"amo_account_id" bigint NOT NULL,
+	"source" text NOT NULL,
 	"token_hash" text NOT NULL,
 	"prefix" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"rotated_at" timestamp with time zone
+	"rotated_at" timestamp with time zone,
+	CONSTRAINT "customs_tokens_amo_account_id_source_pk" PRIMARY KEY("amo_account_id","source")
 );
 --> statement-breakpoint
 CREATE TABLE "onec_sync_bases" (
@@ -595,10 +627,12 @@ CREATE INDEX "inbox_received_idx" ON "inbox_messages" USING btree ("received_at"
 CREATE INDEX "inbox_status_idx" ON "inbox_messages" USING btree ("status","source");--> statement-breakpoint
 CREATE INDEX "amo_complex_intents_sent_idx" ON "amo_complex_intents" USING btree ("sent_at");--> statement-breakpoint
 CREATE INDEX "amo_oauth_states_expires_idx" ON "amo_oauth_states" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "customs_events_lead_idx" ON "customs_events" USING btree ("amo_account_id","lead_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "customs_events_step_uq" ON "customs_events" USING btree ("inbox_id","step");--> statement-breakpoint
 CREATE UNIQUE INDEX "customs_invoices_event_uq" ON "customs_invoices" USING btree ("amo_account_id","event_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customs_invoices_id1c_uq" ON "customs_invoices" USING btree ("amo_account_id","id_1c");--> statement-breakpoint
 CREATE INDEX "customs_invoices_lead_idx" ON "customs_invoices" USING btree ("amo_account_id","lead_id");--> statement-breakpoint
-CREATE INDEX "customs_ptd_exports_lead_idx" ON "customs_ptd_exports" USING btree ("lead_id","id");--> statement-breakpoint
+CREATE INDEX "customs_ptd_exports_lead_idx" ON "customs_ptd_exports" USING btree ("amo_account_id","lead_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "customs_tokens_hash_uq" ON "customs_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "onec_sync_handlers_version_uq" ON "onec_sync_handlers" USING btree ("version");--> statement-breakpoint
 CREATE INDEX "onec_sync_handlers_scope_idx" ON "onec_sync_handlers" USING btree ("account_key","id_base","version");--> statement-breakpoint

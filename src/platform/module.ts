@@ -29,8 +29,11 @@ export interface ModuleInstance<Api = undefined> {
   /** What other parts may use (a connector's client); modules usually have none. */
   readonly api?: Api;
   readonly queues?: ReadonlyArray<QueueDef<never>>;
-  /** Public routes, registered inside an encapsulated plugin under `prefix`. */
-  routes?(app: FastifyInstance): Promise<void> | void;
+  /**
+   * Public routes, registered inside an encapsulated plugin under each of the definition's prefixes in turn
+   * (`prefix` says which: a module whose partner document puts paths under several roots has one scope per root).
+   */
+  routes?(app: FastifyInstance, prefix: string): Promise<void> | void;
   /** Operator routes, registered under /admin/v1 behind the admin token. */
   adminRoutes?(app: FastifyInstance): Promise<void> | void;
   /** Runs after the queue started (role worker/all) — e.g. to schedule periodic jobs. */
@@ -91,8 +94,11 @@ export interface ModuleDefinition<D extends SettingsDecl = SettingsDecl, Deps = 
   readonly name: string;
   /** 'module' (one per partner document) or 'connector' (a partner client shared by modules). */
   readonly kind: 'module' | 'connector';
-  /** URL prefix of the public routes, e.g. "/quiz", "/api/v1" or "/connect/amocrm". */
-  readonly prefix: string;
+  /**
+   * URL prefix of the public routes, e.g. "/quiz", "/api/v1" or "/connect/amocrm"; several when the partner
+   * document's paths start at several roots (customs: /alta, /ved-sklad, /1c).
+   */
+  readonly prefix: string | readonly string[];
   /** Prefix of this part's environment settings (default: the name in capitals). */
   readonly envPrefix?: string;
   readonly settings?: D;
@@ -112,6 +118,9 @@ export function defineModule<const D extends SettingsDecl = Record<never, never>
 ): ModuleDefinition<D, Deps, Api> {
   return { ...def, kind: def.kind ?? 'module' };
 }
+
+/** Every URL prefix a part owns. */
+export const prefixesOf = (def: AnyModule): readonly string[] => (typeof def.prefix === 'string' ? [def.prefix] : def.prefix);
 
 /** The settings group config.ts parses for one module or connector. */
 export function settingGroupOf(def: AnyModule): SettingGroup {

@@ -8,7 +8,7 @@ import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { SETTINGS } from '../../src/config.js';
 import { CENTRAL_STATUSES } from '../../src/platform/http/error-responses.js';
-import type { AnyModule, StartedModule } from '../../src/platform/module.js';
+import { prefixesOf, type AnyModule, type StartedModule } from '../../src/platform/module.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -31,10 +31,11 @@ export function checkParts(parts: readonly StartedModule[]): string[] {
     if (!/^[a-z][a-z0-9-]*$/.test(def.name)) problems.push(`${who}: the name must be lower-case letters, digits and dashes`);
     if (names.has(def.name)) problems.push(`${who}: the name is used twice`);
     names.add(def.name);
-    if (!def.prefix.startsWith('/') || def.prefix.endsWith('/'))
-      problems.push(`${who}: prefix "${def.prefix}" must start and not end with /`);
-    if (prefixes.has(def.prefix)) problems.push(`${who}: prefix ${def.prefix} is used twice`);
-    prefixes.add(def.prefix);
+    for (const prefix of prefixesOf(def)) {
+      if (!prefix.startsWith('/') || prefix.endsWith('/')) problems.push(`${who}: prefix "${prefix}" must start and not end with /`);
+      if (prefixes.has(prefix)) problems.push(`${who}: prefix ${prefix} is used twice`);
+      prefixes.add(prefix);
+    }
     if (!existsSync(join(folderOf(def), 'index.ts'))) problems.push(`${who}: no ${folderOf(def).slice(root.length)}/index.ts`);
     const docs = def.docs ?? (def.kind === 'module' ? `docs/modules/${def.name}.md` : `docs/${def.name}.md`);
     if (!existsSync(join(root, docs))) problems.push(`${who}: its documentation ${docs} does not exist`);

@@ -9,7 +9,7 @@ import type { HubError } from '../../platform/http/errors.js';
 import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
 import type { Source } from './contract.js';
 import { customsError } from './errors.js';
-import type { TokenService } from './tokens.js';
+import type { Caller, TokenService } from './tokens.js';
 
 /** Route config: the sources whose token opens this route. */
 export interface CustomsRouteConfig {
@@ -30,9 +30,13 @@ export function tokenOf(req: FastifyRequest): string | undefined {
   return typeof query === 'string' && query ? query : undefined;
 }
 
-const sources = new WeakMap<FastifyRequest, Source>();
-/** The source a request was authenticated as. */
-export const sourceOf = (req: FastifyRequest): Source | undefined => sources.get(req);
+const callers = new WeakMap<FastifyRequest, Caller>();
+/** The account and source a request was authenticated as (every route with `customsSources` has one). */
+export function callerOf(req: FastifyRequest): Caller {
+  const caller = callers.get(req);
+  if (!caller) throw new Error('customs: callerOf on a route without customsSources');
+  return caller;
+}
 
 export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: TokenService }): void {
   const { hub, tokens } = deps;
@@ -65,8 +69,8 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: Toke
     }
     const token = tokenOf(req);
     if (!token) throw refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));
-    const source = await tokens.identify(token);
-    if (!source || !allowed.includes(source)) throw refused(req, customsError('TOKEN_INVALID', undefined, undefined, CHALLENGE));
-    sources.set(req, source);
+    const caller = await tokens.identify(token);
+    if (!caller || !allowed.includes(caller.source)) throw refused(req, customsError('TOKEN_INVALID', undefined, undefined, CHALLENGE));
+    callers.set(req, caller);
   });
 }

@@ -19,9 +19,14 @@ export const customsError = defineErrors({
   ALBUM_UNKNOWN: { status: 400, message: 'Эта версия альбома форматов ФТС на сервере не установлена' },
   TOKEN_EXISTS: { status: 409, message: 'Токен этого источника уже создан: смените его (rotate)' },
   TOKEN_NOT_FOUND: { status: 404, message: 'Токен этого источника не создан' },
+  ACCOUNT_NOT_CONNECTED: {
+    status: 409,
+    message: 'Аккаунт amoCRM не подключён: подключите его для customs (hub amocrm connect --for customs)',
+  },
+  MAPPING_INVALID: { status: 400, message: 'Настройку статуса нельзя сохранить' },
+  MAPPING_NOT_FOUND: { status: 404, message: 'Для этого статуса настройки нет' },
   ONEC_BASE_NOT_SET: { status: 404, message: 'Для этого аккаунта amoCRM не настроена база 1С (hub customs onec set)' },
   ONEC_ADDRESS_REFUSED: { status: 400, message: 'Адрес базы 1С (web_address) не принят' },
-  INVOICE_INVALID: { status: 400, message: 'По этим данным нельзя выставить счёт' },
 });
 
 export type CustomsErrorCode = keyof typeof customsError.catalogue;

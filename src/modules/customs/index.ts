@@ -1,19 +1,27 @@
 // Entrance of the customs & logistics module (seed 000): ПТД XML for Alta (POST /alta/ptd/export, built from the
-// FTS album and XSD-validated in-process), Alta's status webhooks (through the platform inbox), per-source tokens,
-// the operator API under /admin/v1/customs and `hub customs`. Still to come: the statuses' amoCRM side, the
-// ВЭД-склад and lab webhooks, the 1C side and the deal timeline (docs/modules/customs.md).
+// FTS album and XSD-validated in-process), the partners' notification webhooks (inbox → job → status → timeline →
+// the account's mapping applied to the amoCRM lead), per-account source tokens, the operator API under
+// /admin/v1/customs and /admin/v1/deals/{leadId}/timeline, and `hub customs`. See docs/modules/customs.md.
 import { defineModule, type ModuleContext } from '../../platform/module.js';
 import type { Connectors } from '../../connectors/index.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
 import { TAG_ALTA } from './contract.js';
 import { TokenService } from './tokens.js';
-import { PtdService } from './ptd.js';
+import { PTD_EXPORT_NOTE, PtdService } from './ptd.js';
 import { AlbumRegistry, defaultAlbumDir } from './xsd.js';
 import { StatusService } from './statuses.js';
-import { PTD_STATUS, TRANSIT_STATUS } from './queues.js';
-import { publicRoutes } from './routes.js';
+import { KINDS } from './kinds.js';
+import { PREFIXES, publicRoutes } from './routes.js';
 import { adminRoutes, ADMIN_TAG } from './admin-routes.js';
+import { mappingRoutes } from './mapping-routes.js';
+import { timelineRoutes } from './timeline-routes.js';
+import { EventLog } from './events.js';
+import { MappingService } from './mappings.js';
+import { LeadUpdater } from './lead-updater.js';
+import { NotificationPipeline } from './notifications.js';
+import { ExportNotes } from './export-note.js';
+import { registerOwner } from './amo-account.js';
 import { OnecBaseService } from './onec-bases.js';
 import { OnecSide } from './onec-side.js';
 import { onecAdminRoutes } from './onec-admin-routes.js';
@@ -21,9 +29,8 @@ import { onecAdminRoutes } from './onec-admin-routes.js';
 export function createCustomsModule() {
   return defineModule({
     name: 'customs',
-    // The seed's paths are at the root; the ПТД export is under /alta (the webhooks of /ved-sklad and /1c will need
-    // a scope of their own).
-    prefix: '/alta',
+    // The seed's paths start at three roots; each gets a scope with the module's envelope and gate.
+    prefix: PREFIXES,
     docs: 'docs/modules/customs.md',
     settings: CUSTOMS_SETTINGS,
     checkSettings: checkCustomsSettings,
@@ -32,32 +39,44 @@ export function createCustomsModule() {
         type: 'apiKey',
         in: 'header',
         name: 'X-Hub-Token',
-        description: 'Токен источника (hub customs token create --source …)',
+        description: 'Токен источника (hub customs token create --account … --source …)',
       },
       customsBearer: { type: 'http', scheme: 'bearer', description: 'Токен источника как Bearer' },
       customsTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'Токен источника в параметре (вебхуки amoCRM)' },
     },
     tags: [
-      { name: TAG_ALTA, description: 'Альта (seed 000): XML ПТД по альбому форматов ФТС. Ответы с ошибкой — схема Error.' },
-      { name: ADMIN_TAG, description: 'Customs: source tokens and ПТД exports (operator API)' },
+      {
+        name: TAG_ALTA,
+        description:
+          'Альта (seed 000): XML ПТД по альбому форматов ФТС, статусы ПТД и транзитных деклараций. Ответы с ошибкой — схема Error.',
+      },
+      { name: ADMIN_TAG, description: 'Customs: source tokens, status mappings, ПТД exports, statuses and deal timelines (operator API)' },
     ],
     cli: customsCli,
     create({ hub, settings, deps }: ModuleContext<typeof CUSTOMS_SETTINGS, Connectors>) {
+      const { amo } = deps;
+      registerOwner(hub, amo);
       const tokens = new TokenService(hub);
       const onecBases = new OnecBaseService(hub, deps.onec);
       const onec = new OnecSide(hub, deps.onec, onecBases);
       const albums = new AlbumRegistry(settings.albumDir || defaultAlbumDir());
       const ptd = new PtdService(hub, albums, settings);
       const statuses = new StatusService(hub);
+      const events = new EventLog(hub);
+      const mappings = new MappingService(hub, amo);
+      const pipeline = new NotificationPipeline({ statuses, events, mappings, updater: new LeadUpdater(amo) });
+      const notes = new ExportNotes(hub, ptd, events, amo);
       return {
-        api: { ptd, albums, statuses, onecBases, onec },
+        api: { ptd, albums, statuses, events, onecBases, onec },
         queues: [
-          hub.inbox.queue(PTD_STATUS, (message) => statuses.record('ptd', message)),
-          hub.inbox.queue(TRANSIT_STATUS, (message) => statuses.record('transit', message)),
+          ...Object.values(KINDS).map((kind) => hub.inbox.queue(kind.queue, (message, log) => pipeline.process(kind, message, log))),
+          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), { retryLimit: 10, retryDelay: 30 }),
         ],
-        routes: (app) => publicRoutes(app, { hub, tokens, ptd }),
+        routes: (app, prefix) => publicRoutes(app, prefix, { hub, tokens, ptd }),
         adminRoutes: (app) => {
-          adminRoutes(app, { tokens, ptd, statuses });
+          adminRoutes(app, { tokens, ptd, statuses, amo });
+          mappingRoutes(app, mappings);
+          timelineRoutes(app, events);
           onecAdminRoutes(app, { onecBases }, ADMIN_TAG);
         },
       };

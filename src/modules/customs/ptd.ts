@@ -2,6 +2,8 @@
 // (xsd.ts) — and only a document that passes all three is recorded and returned. Knows nothing of HTTP.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hub } from '../../platform/hub.js';
+import { defineQueue } from '../../platform/jobs/queue.js';
+import { customsEvents, customsPtdExports } from './schema.js';
 import { checkPtd } from './checks.js';
 import { customsError, type Problem } from './errors.js';
 import { buildPtd } from './ptd-builder.js';
@@ -17,8 +19,12 @@ export interface PtdExport {
   readonly warnings: readonly Problem[];
 }
 
+/** After an export: a note on the amoCRM lead (sent by a job, so amoCRM's state never holds the XML back). */
+export const PTD_EXPORT_NOTE = defineQueue<{ exportId: number }>('customs.ptd-export-note');
+
 export interface ExportRecord {
   id: number;
+  account_id: number;
   lead_id: number;
   document_id: string;
   album_version: string;
@@ -49,14 +55,31 @@ export class PtdService {
     private readonly settings: CustomsSettings,
   ) {}
 
-  /** The XML of the request's ПТД, XSD-valid, recorded; PTD_INVALID (each problem by field) otherwise. */
-  async export(req: PtdRequest): Promise<PtdExport> {
+  /**
+   * The XML of the request's ПТД, XSD-valid, recorded with a timeline line and the job that notes it on the lead
+   * (one transaction); PTD_INVALID (each problem by field) otherwise.
+   */
+  async export(accountId: number, req: PtdRequest): Promise<PtdExport> {
     const { xml, documentId, version, warnings } = await this.generate(req);
     const sha256 = createHash('sha256').update(xml).digest('hex');
-    await this.hub.database.query(
-      `insert into customs_ptd_exports (lead_id, document_id, album_version, sha256, bytes, warnings) values ($1, $2, $3, $4, $5, $6)`,
-      [req.leadId, documentId, version, sha256, Buffer.byteLength(xml), JSON.stringify(warnings)],
-    );
+    const bytes = Buffer.byteLength(xml);
+    await this.hub.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(customsPtdExports)
+        .values({ amoAccountId: accountId, leadId: req.leadId, documentId, albumVersion: version, sha256, bytes, warnings })
+        .returning({ id: customsPtdExports.id });
+      await tx.insert(customsEvents).values({
+        amoAccountId: accountId,
+        leadId: req.leadId,
+        source: 'hub',
+        kind: 'ptd_export',
+        step: 'exported',
+        summary: `Сформирован XML ПТД (DocumentID ${documentId}, ${bytes} байт${warnings.length ? `, замечаний: ${warnings.length}` : ''})`,
+        at: new Date(),
+        details: { exportId: row!.id, documentId, sha256, albumVersion: version, warnings },
+      });
+      await this.hub.jobs.send(PTD_EXPORT_NOTE, { exportId: row!.id }, { tx });
+    });
     return { xml, fileName: `ptd-${req.leadId}.xml`, documentId, sha256, warnings };
   }
 
@@ -92,12 +115,35 @@ export class PtdService {
     }));
   }
 
-  async exportsOf(leadId: number): Promise<ExportRecord[]> {
+  async exportsOf(leadId: number, accountId?: number): Promise<ExportRecord[]> {
     const rows = await this.hub.database.query<Omit<ExportRecord, 'created_at'> & { created_at: Date | string }>(
-      `select id, lead_id, document_id, album_version, sha256, bytes, warnings, created_at
-         from customs_ptd_exports where lead_id = $1 order by id desc`,
-      [leadId],
+      `select id, amo_account_id as account_id, lead_id, document_id, album_version, sha256, bytes, warnings, created_at
+         from customs_ptd_exports where lead_id = $1 and ($2::bigint is null or amo_account_id = $2) order by id desc`,
+      [leadId, accountId ?? null],
     );
-    return rows.map((r) => ({ ...r, id: Number(r.id), lead_id: Number(r.lead_id), created_at: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      account_id: Number(r.account_id),
+      lead_id: Number(r.lead_id),
+      created_at: new Date(r.created_at).toISOString(),
+    }));
+  }
+
+  async exportById(id: number): Promise<ExportRecord | undefined> {
+    const [row] = await this.hub.database.query<Omit<ExportRecord, 'created_at'> & { created_at: Date | string }>(
+      `select id, amo_account_id as account_id, lead_id, document_id, album_version, sha256, bytes, warnings, created_at
+         from customs_ptd_exports where id = $1`,
+      [id],
+    );
+    return (
+      row && {
+        ...row,
+        id: Number(row.id),
+        account_id: Number(row.account_id),
+        lead_id: Number(row.lead_id),
+        created_at: new Date(row.created_at).toISOString(),
+      }
+    );
   }
 }

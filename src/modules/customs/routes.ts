@@ -1,19 +1,19 @@
-// The public routes under /alta (the seed's paths, at the root): POST /alta/ptd/export here, Alta's status webhooks
-// in webhook-routes.ts. Thin: the gate authenticates the source, the schema validates (the export: all errors at
-// once, each by field), the services do the rest.
+// The public routes, one scope per root of the seed's paths: /alta (POST /alta/ptd/export here, Alta's status
+// webhooks in webhook-routes.ts), /ved-sklad and /1c. Thin: the gate authenticates the source (and with it the
+// amoCRM account), the schema validates (the export: all errors at once, each by field), the services do the rest.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { Hub } from '../../platform/hub.js';
 import { AJV_OPTIONS } from '../../platform/http/validators.js';
-import { installGate, type CustomsRouteConfig } from './auth.js';
+import { callerOf, installGate, type CustomsRouteConfig } from './auth.js';
 import { ErrorSchema, TAG_ALTA, TOKEN_SECURITY } from './contract.js';
 import { useCustomsEnvelope } from './errors.js';
 import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
-import { webhookRoutes } from './webhook-routes.js';
+import { altaWebhookRoutes } from './webhook-routes.js';
 
 export interface PublicDeps {
   readonly hub: Hub;
@@ -32,9 +32,24 @@ const allErrors = AjvCompiler()({}, {
 /** Problems the document had that did not stop it, for the caller: `field=CODE; …` (ASCII, so a header holds it). */
 const warningsHeader = (warnings: ReadonlyArray<{ field: string; code: string }>) => warnings.map((w) => `${w.field}=${w.code}`).join('; ');
 
-export function publicRoutes(scope: FastifyInstance, deps: PublicDeps): void {
+/** The URL roots of the seed's paths (the module's prefixes). */
+export const PREFIXES = ['/alta', '/ved-sklad', '/1c'] as const;
+
+/** Each prefix's scope: the module's envelope and gate, then its routes. */
+export function publicRoutes(scope: FastifyInstance, prefix: string, deps: PublicDeps): void {
   useCustomsEnvelope(scope);
   installGate(scope, deps);
+  switch (prefix) {
+    case '/alta':
+      ptdExportRoute(scope, deps);
+      altaWebhookRoutes(scope, deps.hub);
+      return;
+    default:
+      return;
+  }
+}
+
+function ptdExportRoute(scope: FastifyInstance, deps: PublicDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const config: CustomsRouteConfig = { customsSources: ['amocrm'] };
   app.post(
@@ -71,7 +86,8 @@ export function publicRoutes(scope: FastifyInstance, deps: PublicDeps): void {
       },
     },
     async (req, reply) => {
-      const result = await deps.ptd.export(req.body as PtdRequest); // typed by the schema (the own validator hides it)
+      // typed by the schema (the own validator hides it)
+      const result = await deps.ptd.export(callerOf(req).accountId, req.body as PtdRequest);
       reply
         .type('application/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="${result.fileName}"`)
@@ -80,5 +96,4 @@ export function publicRoutes(scope: FastifyInstance, deps: PublicDeps): void {
       return reply.send(result.xml);
     },
   );
-  webhookRoutes(scope, deps.hub);
 }

@@ -3,18 +3,22 @@
 // document, which holds passport data the hub has no reason to keep.
 import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
-/** One token per calling system (alta, ved-sklad, lab, 1c, amocrm); rotating replaces it at once. */
+/**
+ * One token per calling system (alta, ved-sklad, lab, 1c, amocrm) of each amoCRM account the module serves: the
+ * token names the account, so a caller reaches only its own deals. Rotating replaces it at once.
+ */
 export const customsTokens = pgTable(
   'customs_tokens',
   {
-    source: text('source').primaryKey(),
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    source: text('source').notNull(),
     tokenHash: text('token_hash').notNull(),
     /** The first characters of the token, to tell tokens apart in listings. */
     prefix: text('prefix').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('customs_tokens_hash_uq').on(t.tokenHash)],
+  (t) => [primaryKey({ columns: [t.amoAccountId, t.source] }), uniqueIndex('customs_tokens_hash_uq').on(t.tokenHash)],
 );
 
 /** Every ПТД the hub generated and returned (POST /alta/ptd/export). */
@@ -22,6 +26,7 @@ export const customsPtdExports = pgTable(
   'customs_ptd_exports',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
     leadId: bigint('lead_id', { mode: 'number' }).notNull(),
     documentId: text('document_id').notNull(),
     albumVersion: text('album_version').notNull(),
@@ -31,18 +36,19 @@ export const customsPtdExports = pgTable(
     warnings: jsonb('warnings').$type<Array<{ field: string; code: string; message: string }>>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('customs_ptd_exports_lead_idx').on(t.leadId, t.id)],
+  (t) => [index('customs_ptd_exports_lead_idx').on(t.amoAccountId, t.leadId, t.id)],
 );
 
 /**
- * The latest status of each kind (ptd, transit) a lead has, from Alta's webhooks. A status older than the one held
- * (by the sender's `occurredAt`) never replaces it; unknown codes are kept as sent.
+ * The latest status of each kind (ptd, transit, svh, lab…) a lead has, from the partners' webhooks. A status older
+ * than the one held (by the sender's `occurredAt`) never replaces it; unknown codes are kept as sent.
  */
 export const customsLeadStatuses = pgTable(
   'customs_lead_statuses',
   {
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
     leadId: bigint('lead_id', { mode: 'number' }).notNull(),
-    kind: text('kind').$type<'ptd' | 'transit'>().notNull(),
+    kind: text('kind').notNull(),
     code: text('code').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     /** The notification's other fields (registration number, dates, comment…), as sent. */
@@ -51,7 +57,55 @@ export const customsLeadStatuses = pgTable(
     inboxId: bigint('inbox_id', { mode: 'number' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.leadId, t.kind] })],
+  (t) => [primaryKey({ columns: [t.amoAccountId, t.leadId, t.kind] })],
+);
+
+/**
+ * The deal timeline: every notification received, every step the hub took on it (recorded, stale, amoCRM updated
+ * or refused) and the hub's own actions (a ПТД exported), per lead. `step` makes a job's retry record a step once.
+ */
+export const customsEvents = pgTable(
+  'customs_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    leadId: bigint('lead_id', { mode: 'number' }).notNull(),
+    /** Who acted: alta, ved-sklad, lab, 1c, amocrm, or hub. */
+    source: text('source').notNull(),
+    /** What it concerns: ptd, transit, svh, lab, ptd_export, amocrm… */
+    kind: text('kind').notNull(),
+    /** received, recorded, stale, amo_updated, amo_failed, no_mapping, exported… */
+    step: text('step').notNull(),
+    code: text('code'),
+    summary: text('summary').notNull(),
+    /** When it happened: the sender's occurredAt, or the hub's clock for its own steps. */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** The stored request (GET /admin/v1/inbox/{id} shows it raw). */
+    inboxId: bigint('inbox_id', { mode: 'number' }),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('customs_events_lead_idx').on(t.amoAccountId, t.leadId, t.at), uniqueIndex('customs_events_step_uq').on(t.inboxId, t.step)],
+);
+
+/**
+ * What a status does in amoCRM, per account: move the lead to a stage, set fields, add a note. `code` '*' is the
+ * fallback for every code of the kind without its own row. Values and the note are templates over the
+ * notification's fields ({registrationNumber}, {label}…).
+ */
+export const customsStatusMappings = pgTable(
+  'customs_status_mappings',
+  {
+    amoAccountId: bigint('amo_account_id', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    code: text('code').notNull(),
+    pipelineId: bigint('pipeline_id', { mode: 'number' }),
+    statusId: bigint('status_id', { mode: 'number' }),
+    fields: jsonb('fields').$type<Array<{ field_id: number; value: string }>>().notNull().default([]),
+    note: text('note'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.amoAccountId, t.kind, t.code] })],
 );
 
 /**

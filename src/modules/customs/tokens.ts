@@ -1,4 +1,5 @@
-// Source tokens: one per calling system (alta, ved-sklad, lab, 1c, amocrm), `hc_` + 32 characters of base64url
+// Source tokens: one per calling system (alta, ved-sklad, lab, 1c, amocrm) of each amoCRM account the module
+// serves (the token names the account, so a caller reaches its own deals only), `hc_` + 32 characters of base64url
 // (192 bits from the CSPRNG). Only the SHA-256 is stored, as tracking stores its API keys — the token is shown once,
 // at create or rotate, and a lost one is rotated. A token names its source: the gate looks it up by hash and lets
 // it in only where that source may call.
@@ -13,6 +14,7 @@ export const hashToken = (token: string): string => sha256Hex(token);
 const displayPrefix = (token: string): string => token.slice(0, 8);
 
 export interface TokenView {
+  account_id: number;
   source: Source;
   prefix: string;
   created_at: string;
@@ -25,64 +27,82 @@ export interface ShownToken extends TokenView {
 }
 
 interface Row {
+  amo_account_id: number | string;
   source: Source;
   prefix: string;
   created_at: Date | string;
   rotated_at: Date | string | null;
 }
 
-const COLUMNS = 'source, prefix, created_at, rotated_at';
+const COLUMNS = 'amo_account_id, source, prefix, created_at, rotated_at';
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
-const view = (r: Row): TokenView => ({ source: r.source, prefix: r.prefix, created_at: iso(r.created_at)!, rotated_at: iso(r.rotated_at) });
+const view = (r: Row): TokenView => ({
+  account_id: Number(r.amo_account_id),
+  source: r.source,
+  prefix: r.prefix,
+  created_at: iso(r.created_at)!,
+  rotated_at: iso(r.rotated_at),
+});
+
+/** Who a token lets in: a source of one amoCRM account. */
+export interface Caller {
+  readonly accountId: number;
+  readonly source: Source;
+}
 
 export class TokenService {
   constructor(private readonly hub: Hub) {}
 
-  /** A token for a source that has none (TOKEN_EXISTS otherwise: replacing one is a deliberate rotate). */
-  async create(source: Source): Promise<ShownToken> {
+  /** A token for a source of the account that has none (TOKEN_EXISTS otherwise: replacing one is a deliberate rotate). */
+  async create(accountId: number, source: Source): Promise<ShownToken> {
     const token = generateToken();
     const [row] = await this.hub.database.query<Row>(
-      `insert into customs_tokens (source, token_hash, prefix) values ($1, $2, $3)
-       on conflict (source) do nothing returning ${COLUMNS}`,
-      [source, hashToken(token), displayPrefix(token)],
+      `insert into customs_tokens (amo_account_id, source, token_hash, prefix) values ($1, $2, $3, $4)
+       on conflict (amo_account_id, source) do nothing returning ${COLUMNS}`,
+      [accountId, source, hashToken(token), displayPrefix(token)],
     );
     if (!row) throw customsError('TOKEN_EXISTS');
     return { ...view(row), token };
   }
 
   /** Replaces the source's token: the old one is refused from the next request on. */
-  async rotate(source: Source): Promise<ShownToken> {
+  async rotate(accountId: number, source: Source): Promise<ShownToken> {
     const token = generateToken();
     const [row] = await this.hub.database.query<Row>(
-      `update customs_tokens set token_hash = $2, prefix = $3, rotated_at = now() where source = $1 returning ${COLUMNS}`,
-      [source, hashToken(token), displayPrefix(token)],
+      `update customs_tokens set token_hash = $3, prefix = $4, rotated_at = now()
+       where amo_account_id = $1 and source = $2 returning ${COLUMNS}`,
+      [accountId, source, hashToken(token), displayPrefix(token)],
     );
     if (!row) throw customsError('TOKEN_NOT_FOUND');
     return { ...view(row), token };
   }
 
-  async revoke(source: Source): Promise<TokenView> {
-    const [row] = await this.hub.database.query<Row>(`delete from customs_tokens where source = $1 returning ${COLUMNS}`, [source]);
+  async revoke(accountId: number, source: Source): Promise<TokenView> {
+    const [row] = await this.hub.database.query<Row>(
+      `delete from customs_tokens where amo_account_id = $1 and source = $2 returning ${COLUMNS}`,
+      [accountId, source],
+    );
     if (!row) throw customsError('TOKEN_NOT_FOUND');
     return view(row);
   }
 
-  async list(source?: Source): Promise<TokenView[]> {
+  async list(filter: { accountId?: number; source?: Source } = {}): Promise<TokenView[]> {
     const rows = await this.hub.database.query<Row>(
-      `select ${COLUMNS} from customs_tokens where $1::text is null or source = $1 order by source`,
-      [source ?? null],
+      `select ${COLUMNS} from customs_tokens where ($1::bigint is null or amo_account_id = $1) and ($2::text is null or source = $2)
+       order by amo_account_id, source`,
+      [filter.accountId ?? null, filter.source ?? null],
     );
     return rows.map(view);
   }
 
-  /** The source a token belongs to; null when it is malformed or unknown (one indexed read by hash). */
-  async identify(token: string): Promise<Source | null> {
+  /** The account and source a token belongs to; null when it is malformed or unknown (one indexed read by hash). */
+  async identify(token: string): Promise<Caller | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const [row] = await this.hub.database.query<{ source: Source }>(
-      'select source from customs_tokens where token_hash = $1',
+    const [row] = await this.hub.database.query<{ amo_account_id: number | string; source: Source }>(
+      'select amo_account_id, source from customs_tokens where token_hash = $1',
       [hashToken(token)],
       'customs_token_identify',
     );
-    return row?.source ?? null;
+    return row ? { accountId: Number(row.amo_account_id), source: row.source } : null;
   }
 }

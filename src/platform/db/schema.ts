@@ -30,6 +30,8 @@ export const inboxMessages = pgTable(
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     requestId: text('request_id'),
+    /** Whose webhook it is, as the receiving module authenticated the caller (e.g. a customs account); null: no tenant. */
+    tenant: text('tenant'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
   },

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TrustProxy } from '../../config.js';
 import type { Hub } from '../hub.js';
-import type { StartedModule } from '../module.js';
+import { prefixesOf, type StartedModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
 import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security-headers.js';
 import { useErrorEnvelope, ENGLISH } from './error-handler.js';
@@ -100,13 +100,15 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
 
   for (const { definition, instance } of parts) {
     if (!instance.routes) continue;
-    await app.register(
-      async (scope) => {
-        scopes.push({ prefix: definition.prefix, instance: scope });
-        await instance.routes!(scope);
-      },
-      { prefix: definition.prefix },
-    );
+    for (const prefix of prefixesOf(definition)) {
+      await app.register(
+        async (scope) => {
+          scopes.push({ prefix, instance: scope });
+          await instance.routes!(scope, prefix);
+        },
+        { prefix },
+      );
+    }
   }
   return app;
 }

@@ -13,6 +13,8 @@ export interface AcceptOptions {
   readonly queue: Queue<InboxJob>;
   /** The partner's own id for the event when it has one; by default the SHA-256 of the raw body. */
   readonly dedupeKey?: string;
+  /** Whose webhook it is, when the route authenticated a tenant (the processing job reads it from the row). */
+  readonly tenant?: string;
 }
 
 export function bodyDigest(raw: string): string {
@@ -33,5 +35,6 @@ export function acceptWebhook(hub: Hub, req: FastifyRequest, opts: AcceptOptions
     contentType: req.headers['content-type'],
     body,
     requestId: req.id,
+    ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
   });
 }

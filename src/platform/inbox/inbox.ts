@@ -23,6 +23,8 @@ export interface IncomingWebhook {
   readonly contentType?: string;
   readonly body: string;
   readonly requestId?: string;
+  /** Whose webhook it is (the tenant the route authenticated); stored on the row for the processing job. */
+  readonly tenant?: string;
 }
 
 export interface AcceptResult {
@@ -127,6 +129,7 @@ export class Inbox {
       queue: w.queue.name,
       jobId: randomUUID(),
       requestId: w.requestId ?? null,
+      tenant: w.tenant ?? null,
     }));
     const key = (source: string, dedupeKey: string) => `${source}\u0000${dedupeKey}`;
     const results = await this.database.db.transaction(async (tx) => {

@@ -2,7 +2,7 @@
 // token or ?token=; a missing, wrong, rotated, revoked or other source's token is 401 in the Error shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admin, cli, customsHub, exportPtd, tokenOf } from './helpers.js';
+import { ACCOUNT, admin, cli, customsHub, exportPtd, tokenOf } from './helpers.js';
 import { oneCar } from './requests.js';
 
 test('a missing, malformed, unknown or other source token is 401 in the Error shape, before validation', async (t) => {
@@ -42,45 +42,54 @@ test('the token is accepted in X-Hub-Token, as a Bearer token and as ?token=, wh
 test('rotate and revoke take effect at once; create refuses a second token; admin lists without tokens', async (t) => {
   const h = await customsHub(t);
   const old = await tokenOf(h, 'amocrm');
-  assert.equal((await admin(h, 'POST', '/customs/tokens/amocrm')).statusCode, 409);
-  const rotated = await admin(h, 'POST', '/customs/tokens/amocrm/rotate');
+  assert.equal((await admin(h, 'POST', '/customs/accounts/29847561/tokens/amocrm')).statusCode, 409);
+  const rotated = await admin(h, 'POST', '/customs/accounts/29847561/tokens/amocrm/rotate');
   assert.equal(rotated.statusCode, 201);
   const fresh = rotated.json().token as string;
   assert.match(fresh, /^hc_[A-Za-z0-9_-]{32}$/);
   assert.equal((await exportPtd(h, oneCar, { token: old })).statusCode, 401);
   assert.equal((await exportPtd(h, oneCar, { token: fresh })).statusCode, 200);
   const list = (await admin(h, 'GET', '/customs/tokens')).json();
-  assert.deepEqual(Object.keys(list.tokens[0]).sort(), ['created_at', 'prefix', 'rotated_at', 'source']);
+  assert.deepEqual(Object.keys(list.tokens[0]).sort(), ['account_id', 'created_at', 'prefix', 'rotated_at', 'source']);
+  assert.equal(list.tokens[0].account_id, ACCOUNT);
   assert.equal(list.tokens[0].prefix, fresh.slice(0, 8));
-  assert.equal((await admin(h, 'DELETE', '/customs/tokens/amocrm')).statusCode, 200);
+  assert.equal((await admin(h, 'DELETE', '/customs/accounts/29847561/tokens/amocrm')).statusCode, 200);
   assert.equal((await exportPtd(h, oneCar, { token: fresh })).statusCode, 401);
-  assert.equal((await admin(h, 'POST', '/customs/tokens/lab/rotate')).statusCode, 404);
-  assert.equal((await admin(h, 'POST', '/customs/tokens/nobody')).statusCode, 400);
+  assert.equal((await admin(h, 'POST', '/customs/accounts/29847561/tokens/lab/rotate')).statusCode, 404);
+  assert.equal((await admin(h, 'POST', '/customs/accounts/29847561/tokens/nobody')).statusCode, 400);
+  // An account nobody connected for customs gets no token.
+  const unknown = await admin(h, 'POST', '/customs/accounts/555/tokens/alta');
+  assert.equal(unknown.statusCode, 409);
+  assert.equal(unknown.json().error.code, 'ACCOUNT_NOT_CONNECTED');
 });
 
 test('hub customs token create, rotate, list and revoke', async (t) => {
   const h = await customsHub(t);
-  const created = await cli(h, 'customs', 'token', 'create', '--source', 'ved-sklad');
+  const created = await cli(h, 'customs', 'token', 'create', '--account', String(ACCOUNT), '--source', 'ved-sklad');
   const token = created.out.trim();
   assert.match(token, /^hc_[A-Za-z0-9_-]{32}$/);
   assert.match(created.err, /показывается один раз/);
-  const rotated = (await cli(h, 'customs', 'token', 'rotate', '--source', 'ved-sklad')).out.trim();
+  const rotated = (await cli(h, 'customs', 'token', 'rotate', '--account', String(ACCOUNT), '--source', 'ved-sklad')).out.trim();
   assert.notEqual(rotated, token);
-  await cli(h, 'customs', 'token', 'create', '--source', '1c');
+  await cli(h, 'customs', 'token', 'create', '--account', String(ACCOUNT), '--source', '1c');
   const all = await cli(h, 'customs', 'token', 'list');
   assert.deepEqual(
     all.out
       .trim()
       .split('\n')
-      .map((l) => l.split('\t').slice(0, 2).join(' ')),
-    ['1c ' + all.out.split('\n')[0]!.split('\t')[1], `ved-sklad ${rotated.slice(0, 8)}…`],
+      .map((l) => l.split('\t').slice(0, 3).join(' ')),
+    [`${ACCOUNT} 1c ${all.out.split('\n')[0]!.split('\t')[2]}`, `${ACCOUNT} ved-sklad ${rotated.slice(0, 8)}…`],
   );
   assert.ok(!all.out.includes(rotated), 'list never shows a token');
   const one = await cli(h, 'customs', 'token', 'list', '--source', 'ved-sklad');
   assert.equal(one.out.split('\n').filter(Boolean).length, 1);
-  assert.match((await cli(h, 'customs', 'token', 'revoke', '--source', 'ved-sklad')).out, /^revoked ved-sklad/);
+  assert.match(
+    (await cli(h, 'customs', 'token', 'revoke', '--account', String(ACCOUNT), '--source', 'ved-sklad')).out,
+    new RegExp(`^revoked ${ACCOUNT}\tved-sklad`),
+  );
   assert.equal((await cli(h, 'customs', 'token', 'list', '--source', 'ved-sklad')).out, '');
-  await assert.rejects(cli(h, 'customs', 'token', 'create', '--source', 'nobody'), /--source must be one of/);
+  await assert.rejects(cli(h, 'customs', 'token', 'create', '--account', String(ACCOUNT), '--source', 'nobody'), /--source must be one of/);
+  await assert.rejects(cli(h, 'customs', 'token', 'create', '--account', '555', '--source', 'alta'), /не подключён/);
 });
 
 test('repeated failures from one address are throttled with 429 and Retry-After, even with the right token', async (t) => {

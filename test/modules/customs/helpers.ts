@@ -1,4 +1,5 @@
-// Shared set-up of the customs tests: a hub running only this module, source tokens, ПТД export calls, the CLI.
+// Shared set-up of the customs tests: a hub running only this module next to the amoCRM emulator, where the account
+// is connected for customs; source tokens of that account, ПТД export calls, the CLI.
 import type { TestContext } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,18 +11,51 @@ import { createCustomsModule } from '../../../src/modules/customs/index.js';
 import { customsCli } from '../../../src/modules/customs/cli.js';
 import { defaultAlbumDir } from '../../../src/modules/customs/xsd.js';
 import { partsView, type CliIo } from '../../../src/platform/module.js';
+import { createAmoEmulator, type AmoEmulator } from '../../../src/emulators/amocrm/index.js';
+import { connect, REDIRECT_URI } from '../../connectors/amocrm/helpers.js';
 
-export function customsHub(t: TestContext, env: Record<string, string> = {}): Promise<TestHub> {
-  return testHub(t, { modules: [createCustomsModule()], env });
+/** The amoCRM account the tests' customs business works in, and a second one (tenant isolation). */
+export const ACCOUNT = 29847561;
+export const OTHER_ACCOUNT = 31000001;
+
+export interface CustomsTestHub extends TestHub {
+  readonly amoEmu: AmoEmulator;
+  readonly accountId: number;
 }
 
-export async function admin(h: TestHub, method: 'GET' | 'POST' | 'DELETE', url: string) {
-  return h.app.inject({ method, url: `/admin/v1${url}`, headers: h.admin });
+export async function customsHub(t: TestContext, env: Record<string, string> = {}): Promise<CustomsTestHub> {
+  const amoEmu = createAmoEmulator({ redirectUri: REDIRECT_URI, rateLimit: { enabled: false } });
+  const origin = await amoEmu.listen();
+  const h = await testHub(t, {
+    modules: [createCustomsModule()],
+    env: { ...amoEmu.hubSettings(), OUTBOUND_ALLOW_HOSTS: new URL(origin).host, ...env },
+  });
+  // Registered after the hub: node:test runs `after` hooks in order, so the hub closes first.
+  t.after(() => amoEmu.close());
+  const hub = Object.assign(h, { amoEmu, accountId: ACCOUNT });
+  await connectAccount(hub, ACCOUNT);
+  return hub;
 }
 
-/** Creates a source's token through the admin API. */
-export async function tokenOf(h: TestHub, source: string): Promise<string> {
-  const res = await admin(h, 'POST', `/customs/tokens/${source}`);
+/** Connects an amoCRM account for customs (created in the emulator when missing), as an operator would. */
+export async function connectAccount(h: CustomsTestHub, id: number): Promise<void> {
+  const subdomain =
+    h.amoEmu.control.accounts().find((a) => a.id === id)?.subdomain ?? h.amoEmu.control.addAccount({ subdomain: `acc${id}`, id }).subdomain;
+  await connect(h.connectors.amo, 'customs', subdomain);
+}
+
+export async function admin(h: TestHub, method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, payload?: unknown) {
+  return h.app.inject({
+    method,
+    url: `/admin/v1${url}`,
+    headers: h.admin,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** Creates a source's token of the account (the test account by default) through the admin API. */
+export async function tokenOf(h: TestHub, source: string, account: number = ACCOUNT): Promise<string> {
+  const res = await admin(h, 'POST', `/customs/accounts/${account}/tokens/${source}`);
   if (res.statusCode !== 201) throw new Error(`token create: ${res.statusCode} ${res.body}`);
   return res.json().token as string;
 }

@@ -4,15 +4,14 @@ import type { TestContext } from 'node:test';
 import { createOnecEmulator, type OnecEmulator } from '../../../src/emulators/onec/index.js';
 import type { OnecSide } from '../../../src/modules/customs/onec-side.js';
 import type { OnecBaseService } from '../../../src/modules/customs/onec-bases.js';
-import type { TestHub } from '../../helpers/hub.js';
-import { customsHub } from './helpers.js';
+import { ACCOUNT, customsHub, type CustomsTestHub } from './helpers.js';
 
-export const ACCOUNT = 31_000_777;
+export { ACCOUNT };
 /** Distinctive, so a leak into a response or a log line is found by a plain search. */
 export const PASSWORD = 'Пароль-1С-zq8v-секрет';
 export const BASE = { idBase: 'buh-main', publication: 'buh', login: 'Администратор', password: PASSWORD };
 
-export interface OnecCustomsHub extends TestHub {
+export interface OnecCustomsHub extends CustomsTestHub {
   readonly emu: OnecEmulator;
   readonly webAddress: string;
   readonly onec: OnecSide;

@@ -1,0 +1,68 @@
+// What happens to a stored notification, for every kind alike (the job behind each webhook queue): the status is
+// recorded unless a newer one is held, the timeline gets a line for each step, and the account's mapping for the
+// status is applied to the amoCRM lead. A retried job skips the steps already written (amoCRM is asked once per
+// notification, unless the hub crashed between amoCRM's answer and the timeline line — then the note may repeat).
+import type { Logger } from 'pino';
+import type { InboxMessage } from '../../platform/inbox/inbox.js';
+import type { EventLog } from './events.js';
+import { valuesOf, type NotificationBody, type NotificationKind } from './kinds.js';
+import type { LeadUpdater } from './lead-updater.js';
+import type { MappingService } from './mappings.js';
+import type { StatusService } from './statuses.js';
+
+export interface PipelineDeps {
+  readonly statuses: StatusService;
+  readonly events: EventLog;
+  readonly mappings: MappingService;
+  readonly updater: LeadUpdater;
+}
+
+export type Outcome = 'stale' | 'no_mapping' | 'amo_updated' | 'amo_failed' | 'done';
+
+export class NotificationPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async process(kind: NotificationKind, message: InboxMessage, log: Logger): Promise<Outcome> {
+    const { statuses, events, mappings, updater } = this.deps;
+    const accountId = Number(message.tenant);
+    if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(`customs: inbox message ${message.id} has no account`);
+    const body = JSON.parse(message.body) as NotificationBody;
+    const code = kind.codeOf(body);
+    const label = kind.labels[code];
+    const at = body.occurredAt;
+    const base = { accountId, leadId: body.leadId, kind: kind.kind, code, inboxId: message.id };
+    const summary = `${kind.title}: ${label ?? `код ${code} (неизвестный)`}`;
+    await events.record({ ...base, source: kind.source, step: 'received', summary, at, details: { eventId: body.eventId } });
+    if (await events.done(message.id, 'recorded')) {
+      // A retry after the status was recorded: go on with amoCRM only if that was not done either.
+      if ((await events.done(message.id, 'stale')) || (await events.done(message.id, 'amo_updated'))) return 'done';
+    } else {
+      const { applied } = await statuses.record(accountId, kind, body, message.id);
+      if (!applied) {
+        await events.record({ ...base, source: 'hub', step: 'stale', summary: 'Более новый статус уже получен: этот только записан', at });
+        return 'stale';
+      }
+      await events.record({ ...base, source: 'hub', step: 'recorded', summary: `Статус записан: ${summary}`, at });
+    }
+    const mapping = await mappings.resolve(accountId, kind.kind, code);
+    if (!mapping) {
+      await events.record({ ...base, source: 'hub', step: 'no_mapping', summary: 'Для статуса нет настройки: amoCRM не менялся', at });
+      return 'no_mapping';
+    }
+    const update = await updater.apply(accountId, body.leadId, mapping, valuesOf(kind, body));
+    if (update.outcome === 'failed') {
+      log.warn({ accountId, leadId: body.leadId, kind: kind.kind, code, error: update.error }, 'customs: amoCRM refused the lead update');
+      await events.record({ ...base, source: 'hub', step: 'amo_failed', summary: `amoCRM отказал: ${update.error}`, at });
+      return 'amo_failed';
+    }
+    await events.record({
+      ...base,
+      source: 'hub',
+      step: 'amo_updated',
+      summary: `Сделка обновлена в amoCRM (${update.changed.join(', ') || 'без изменений'})`,
+      at,
+      details: { mapping: { kind: mapping.kind, code: mapping.code }, changed: update.changed },
+    });
+    return 'amo_updated';
+  }
+}
