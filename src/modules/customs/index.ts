@@ -25,6 +25,7 @@ import { registerOwner } from './amo-account.js';
 import { OnecBaseService } from './onec-bases.js';
 import { OnecSide } from './onec-side.js';
 import { onecAdminRoutes } from './onec-admin-routes.js';
+import { TAG_1C } from './onec-contract.js';
 
 export function createCustomsModule() {
   return defineModule({
@@ -50,6 +51,11 @@ export function createCustomsModule() {
         description:
           'Альта (seed 000): XML ПТД по альбому форматов ФТС, статусы ПТД и транзитных деклараций. Ответы с ошибкой — схема Error.',
       },
+      {
+        name: TAG_1C,
+        description:
+          '1С (seed 000): клиент и счёт из amoCRM в 1С, оплата счёта из 1С. Уведомления сохраняются до ответа и обрабатываются заданием. Ответы с ошибкой — схема Error.',
+      },
       { name: ADMIN_TAG, description: 'Customs: source tokens, status mappings, ПТД exports, statuses and deal timelines (operator API)' },
     ],
     cli: customsCli,
@@ -64,12 +70,26 @@ export function createCustomsModule() {
       const statuses = new StatusService(hub);
       const events = new EventLog(hub);
       const mappings = new MappingService(hub, amo);
-      const pipeline = new NotificationPipeline({ statuses, events, mappings, updater: new LeadUpdater(amo) });
+      const pipeline = new NotificationPipeline({
+        statuses,
+        events,
+        mappings,
+        updater: new LeadUpdater(amo),
+        actions: {
+          'onec.client': (accountId, body) => onec.sendClient(accountId, body),
+          'onec.invoice': (accountId, body) => onec.createInvoice(accountId, body),
+          'onec.payment': (accountId, body) => onec.recordPayment(accountId, body),
+        },
+      });
+      // 1C may be down for hours (a server restart, a nightly backup): its actions wait longer between attempts.
+      const onecRetry = { retryLimit: 10, retryDelay: settings.onecRetrySeconds, retryDelayMax: 3600 };
       const notes = new ExportNotes(hub, ptd, events, amo);
       return {
         api: { ptd, albums, statuses, events, onecBases, onec },
         queues: [
-          ...Object.values(KINDS).map((kind) => hub.inbox.queue(kind.queue, (message, log) => pipeline.process(kind, message, log))),
+          ...Object.values(KINDS).map((kind) =>
+            hub.inbox.queue(kind.queue, (message, log) => pipeline.process(kind, message, log), 'perform' in kind ? onecRetry : {}),
+          ),
           PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), { retryLimit: 10, retryDelay: 30 }),
         ],
         routes: (app, prefix) => publicRoutes(app, prefix, { hub, tokens, ptd }),

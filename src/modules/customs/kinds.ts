@@ -7,11 +7,13 @@ import { defineQueue, type Queue } from '../../platform/jobs/queue.js';
 import type { InboxJob } from '../../platform/inbox/inbox.js';
 import type { Source } from './contract.js';
 import { PTD_STATUSES, PtdStatusNotification, TRANSIT_STATUSES, TransitDeclarationStatusNotification } from './status-contract.js';
+import { ONEC_KINDS } from './onec-kinds.js';
 
 /** What every notification carries (the schemas' common part). */
 export interface NotificationBody {
   readonly eventId: string;
   readonly leadId: number;
+  /** When the status took effect; the 1C kinds' bodies have none (their time is the hub's, or `paidAt`). */
   readonly occurredAt: string;
   readonly [field: string]: unknown;
 }
@@ -28,6 +30,13 @@ export interface NotificationKind {
   readonly labels: Readonly<Record<string, string>>;
   /** The notification's status code (a kind without codes answers one fixed code). */
   codeOf(body: NotificationBody): string;
+  /**
+   * An action the job performs instead of recording a status (the 1C kinds, onec-kinds.ts); its result's code
+   * selects the mapping and its values join the template values.
+   */
+  readonly perform?: string;
+  /** Template values the action's result adds (beyond the schema's fields and the common ones). */
+  readonly placeholders?: readonly string[];
 }
 
 const statusCode = (body: NotificationBody) => String(body.status);
@@ -51,6 +60,7 @@ export const KINDS = {
     labels: TRANSIT_STATUSES,
     codeOf: statusCode,
   },
+  ...ONEC_KINDS,
 } as const satisfies Record<string, NotificationKind>;
 
 export type KindName = keyof typeof KINDS;
@@ -62,7 +72,7 @@ export const COMMON_PLACEHOLDERS = ['code', 'label', 'title', 'leadId', 'eventId
 
 /** The placeholders a mapping of this kind may use: the schema's top-level fields and the common ones. */
 export function placeholdersOf(kind: NotificationKind): string[] {
-  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties)])];
+  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties), ...(kind.placeholders ?? [])])];
 }
 
 /** A value as text for a template: scalars as written, arrays one item per line, objects their `url` or JSON. */

@@ -14,6 +14,7 @@ import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
 import { altaWebhookRoutes } from './webhook-routes.js';
+import { onecRoutes } from './onec-routes.js';
 
 export interface PublicDeps {
   readonly hub: Hub;
@@ -43,6 +44,9 @@ export function publicRoutes(scope: FastifyInstance, prefix: string, deps: Publi
     case '/alta':
       ptdExportRoute(scope, deps);
       altaWebhookRoutes(scope, deps.hub);
+      return;
+    case '/1c':
+      onecRoutes(scope, deps.hub);
       return;
     default:
       return;

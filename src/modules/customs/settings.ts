@@ -26,6 +26,15 @@ export const CUSTOMS_SETTINGS = defineSettings({
     description:
       'EDocCode written in the ПТД header (EECEDocHeaderAddInfo); the default only matches the pattern — confirm the real code with Alta.',
   },
+  onecRetrySeconds: {
+    env: 'CUSTOMS_ONEC_RETRY_SECONDS',
+    kind: 'int',
+    default: '30',
+    min: 1,
+    max: 3600,
+    description:
+      'First wait before a 1C action (counterparty, invoice, payment) is tried again after 1C was unreachable; it doubles on each of up to 10 attempts (capped at an hour).',
+  },
 });
 
 export type CustomsSettings = SettingsOf<typeof CUSTOMS_SETTINGS>;

@@ -19,6 +19,8 @@ export interface NotificationRoute {
   readonly tag: string;
   readonly summary: string;
   readonly description: string;
+  /** What the schema cannot see, checked before the request is stored (throws a 400 naming the fields). */
+  readonly check?: (body: never) => void;
 }
 
 export function notificationRoute(scope: FastifyInstance, hub: Hub, route: NotificationRoute): void {
@@ -41,6 +43,7 @@ export function notificationRoute(scope: FastifyInstance, hub: Hub, route: Notif
     async (req) => {
       const { accountId } = callerOf(req);
       const body = req.body as NotificationBody;
+      route.check?.(body as never);
       const { duplicate } = await acceptWebhook(hub, req, {
         source: kind.source,
         queue: kind.queue,
