@@ -35,7 +35,7 @@ export class NotificationPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async process(kind: NotificationKind, message: InboxMessage, log: Logger): Promise<Outcome> {
-    const { statuses, events, mappings, updater } = this.deps;
+    const { statuses, events, mappings } = this.deps;
     const accountId = Number(message.tenant);
     if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(`customs: inbox message ${message.id} has no account`);
     const body = JSON.parse(message.body) as NotificationBody;
