@@ -1,4 +1,4 @@
-// The 1C client: one method per seed §1 request type, each a POST of JSON to the base's web_address with HTTP
+// The 1C client: one method per seed §1 request type (and new_invoice, the hub's extension), each a POST of JSON to the base's web_address with HTTP
 // Basic (param1/param2), sent through the hub's partner transport under the 1C policy (policy.ts) and read by
 // protocol.ts. It keeps no state: the module that saved the base hands its target to every call.
 import type { Hub } from '../../platform/hub.js';

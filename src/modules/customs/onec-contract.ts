@@ -3,7 +3,7 @@
 // (/1c/invoice-payment-webhook, 1C). The seed names them without a shape; the names are ours. The amoCRM account
 // is not in the body: it is the one the caller's token is bound to. What the schema cannot see (an ИНН's check
 // digits, a КПП with a 12-digit ИНН, money with more than two decimals) onec-values.ts checks, naming the field.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { IdInteger, StringEnum } from '../../platform/http/schema-types.js';
 import { Line, Text } from './contract.js';
 
@@ -202,10 +202,3 @@ export const InvoicePaymentNotification = Type.Object(
   },
 );
 export type InvoicePaymentNotification = Static<typeof InvoicePaymentNotification>;
-
-/** The three bodies by endpoint, for routes and docs. */
-export const ONEC_BODIES: Record<string, TSchema> = {
-  '/1c/client-data': ClientDataFor1C,
-  '/1c/service-data-for-invoice': ServiceDataFor1CInvoice,
-  '/1c/invoice-payment-webhook': InvoicePaymentNotification,
-};

@@ -204,3 +204,26 @@ test('1C down: the job is retried once 1C is back, and delivers exactly one coun
     .map((e) => e.step);
   assert.deepEqual(steps, ['received', 'retrying', 'performed', 'amo_updated']);
 });
+
+test('the OpenAPI document publishes the three 1C operations and their schemas with Russian descriptions and examples', async (t) => {
+  const h = await onecCustomsHub(t);
+  const doc = (await h.app.inject({ url: '/openapi.json' })).json();
+  const ops: Record<string, string> = {
+    '/1c/client-data': 'ClientDataFor1C',
+    '/1c/service-data-for-invoice': 'ServiceDataFor1CInvoice',
+    '/1c/invoice-payment-webhook': 'InvoicePaymentNotification',
+  };
+  for (const [path, title] of Object.entries(ops)) {
+    const op = doc.paths[path]?.post;
+    assert.ok(op, `${path} is published`);
+    assert.deepEqual(op.tags, ['1С']);
+    const schema = JSON.stringify(op.requestBody.content['application/json'].schema);
+    const resolved = schema.includes('$ref')
+      ? JSON.stringify(Object.values(doc.components.schemas).find((s) => (s as { title?: string }).title === title))
+      : schema;
+    assert.match(resolved, new RegExp(`"title":"${title}"`));
+    assert.match(resolved, /"examples":\[/);
+    assert.match(resolved, /[а-яё]/i, 'described in Russian');
+    for (const status of ['200', '400', '401']) assert.ok(op.responses[status], `${path} documents ${status}`);
+  }
+});
