@@ -1,6 +1,6 @@
 // The 1C connector: a client for the requests the hub sends to a tenant's 1C base (seed 001 §1: get_orders,
-// new_lead, new_order, get_handlers_version, corr_table; and new_invoice, the hub's documented extension), over the hub's partner transport with its timeouts,
-// retries of idempotent requests only, and the SSRF guard. It owns no routes, tables or queues: the 1C sync module
+// new_lead, new_order, get_handlers_version, corr_table; and new_invoice, the hub's documented extension), over the
+// hub's partner transport with its timeouts, retries of idempotent requests only, and the SSRF guard. It owns no routes, tables or queues: the 1C sync module
 // saves the bases and calls this client. Modules use only what this file exports; see docs/connectors/onec.md.
 import { defineModule } from '../../platform/module.js';
 import type { Clock } from '../../platform/outbound/clock.js';
