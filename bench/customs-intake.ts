@@ -60,7 +60,9 @@ export async function runCustomsIntakeBench(opts: { seconds: number; postgresUrl
   try {
     const { database } = started.hub;
     const token = (await new TokenService(started.hub).create(ACCOUNT, 'alta')).token;
-    await database.query('create table bench_raw (id bigserial primary key, body text not null, received_at timestamptz not null default now())');
+    await database.query(
+      'create table bench_raw (id bigserial primary key, body text not null, received_at timestamptz not null default now())',
+    );
     baseline.post('/bare', async () => ({ success: true, message: 'Уведомление принято' }));
     baseline.post('/insert', async (req) => {
       await database.query('insert into bench_raw (body) values ($1)', [JSON.stringify(req.body)]);
@@ -72,9 +74,14 @@ export async function runCustomsIntakeBench(opts: { seconds: number; postgresUrl
     const routes = [
       { name: 'bare Fastify route', url: `${base}/bare`, headers: json },
       { name: 'bare route + one raw INSERT', url: `${base}/insert`, headers: json },
-      { name: 'POST /alta/ptd/status-webhook (token, schema, inbox)', url: `${hubOrigin}/alta/ptd/status-webhook`, headers: { ...json, 'x-hub-token': token } },
+      {
+        name: 'POST /alta/ptd/status-webhook (token, schema, inbox)',
+        url: `${hubOrigin}/alta/ptd/status-webhook`,
+        headers: { ...json, 'x-hub-token': token },
+      },
     ];
-    const run = (r: (typeof routes)[number], seconds: number) => autocannon(r.name, r.url, { seconds, method: 'POST', body: BODY, headers: r.headers });
+    const run = (r: (typeof routes)[number], seconds: number) =>
+      autocannon(r.name, r.url, { seconds, method: 'POST', body: BODY, headers: r.headers });
     for (const r of routes) await run(r, 2); // warm-up: JIT, pools, prepared statements
     const runs = routes.map(() => [] as LoadResult[]);
     const cpu = routes.map(() => ({ server: 0, postgres: 0, requests: 0 }));
@@ -104,7 +111,11 @@ export async function runCustomsIntakeBench(opts: { seconds: number; postgresUrl
       return `| ${r.name} | ${Math.round(m.rps).toLocaleString('en')} (${all}) | ${m.p50} / ${m.p99} | ${us(c.server, i)} | ${us(c.postgres, i)} | **${us(c.server + c.postgres, i)}** | ${errors} |`;
     });
     // Each intake round ran right after its baselines: the median of the per-round ratios cancels slow drift.
-    const ratio = (i: number) => median(runs[2]!.map((r, k) => r.rps / runs[i]![k]!.rps), (x) => x);
+    const ratio = (i: number) =>
+      median(
+        runs[2]!.map((r, k) => r.rps / runs[i]![k]!.rps),
+        (x) => x,
+      );
     return [
       `${databaseUrl ? 'PostgreSQL' : 'Embedded PGlite'}, hub with role api, 50 connections, ${ROUNDS} rounds of ${opts.seconds} s alternating; median round shown, all rounds in brackets. CPU per request summed over the rounds (µs, from /proc; autocannon not counted).`,
       '',

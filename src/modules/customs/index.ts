@@ -6,7 +6,8 @@ import { defineModule, type ModuleContext } from '../../platform/module.js';
 import type { Connectors } from '../../connectors/index.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
-import { TAG_ALTA } from './contract.js';
+import { ErrorSchema, SuccessResponse, TAG_ALTA } from './contract.js';
+import { PtdExportRequest } from './ptd-contract.js';
 import { TokenService } from './tokens.js';
 import { PTD_EXPORT_NOTE, PtdService } from './ptd.js';
 import { AlbumRegistry, defaultAlbumDir } from './xsd.js';
@@ -49,6 +50,11 @@ export function createCustomsModule() {
       },
       { name: ADMIN_TAG, description: 'Customs: source tokens, status mappings, ПТД exports, statuses and deal timelines (operator API)' },
     ],
+    // The seed refers to its schemas by name: each is published under components.schemas with its Russian
+    // descriptions and examples (the notification kinds' schemas come from kinds.ts).
+    componentSchemas: Object.fromEntries(
+      [PtdExportRequest, ...Object.values(KINDS).map((k) => k.schema), SuccessResponse, ErrorSchema].map((s) => [s.title!, s]),
+    ),
     cli: customsCli,
     create({ hub, settings, deps }: ModuleContext<typeof CUSTOMS_SETTINGS, Connectors>) {
       const { amo } = deps;
