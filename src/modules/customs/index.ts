@@ -24,7 +24,12 @@ import { NotificationPipeline } from './notifications.js';
 import { ExportNotes } from './export-note.js';
 import { registerOwner } from './amo-account.js';
 
-export function createCustomsModule() {
+export interface CustomsOptions {
+  /** Seconds before a failed notification or export-note job is retried (tests shorten the back-off). */
+  readonly retryDelaySeconds?: number;
+}
+
+export function createCustomsModule(options: CustomsOptions = {}) {
   return defineModule({
     name: 'customs',
     // The seed's paths start at three roots; each gets a scope with the module's envelope and gate.
@@ -70,8 +75,17 @@ export function createCustomsModule() {
       return {
         api: { ptd, albums, statuses, events },
         queues: [
-          ...Object.values(KINDS).map((kind) => hub.inbox.queue(kind.queue, (message, log) => pipeline.process(kind, message, log))),
-          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), { retryLimit: 10, retryDelay: 30 }),
+          ...Object.values(KINDS).map((kind) =>
+            hub.inbox.queue(
+              kind.queue,
+              (message, log) => pipeline.process(kind, message, log),
+              options.retryDelaySeconds ? { retryDelay: options.retryDelaySeconds } : {},
+            ),
+          ),
+          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), {
+            retryLimit: 10,
+            retryDelay: options.retryDelaySeconds ?? 30,
+          }),
         ],
         routes: (app, prefix) => publicRoutes(app, prefix, { hub, tokens, ptd }),
         adminRoutes: (app) => {

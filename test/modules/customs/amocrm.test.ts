@@ -246,3 +246,27 @@ test("one account's token reaches its own deals only", async (t) => {
     ['received', 'recorded', 'no_mapping'],
   );
 });
+
+test('amoCRM failing for a while delays the update, never drops or doubles it', async (t) => {
+  const b = await bed(t);
+  await admin(b.h, 'PUT', `/customs/accounts/${ACCOUNT}/mappings/ptd/10`, { status_id: b.stage.released, note: '{label}' });
+  const rule = b.h.amoEmu.control.faults.add({ path: '/api/v4/leads', method: 'PATCH', status: 503 });
+  assert.equal((await ptd(b, 'o-1', '2025-03-03T12:00:00Z', '10')).statusCode, 200, 'accepted while amoCRM is down');
+  const failed = await eventually(async () => {
+    const [row] = await b.h.hub.database.query<{ attempts: number; status: string }>(
+      "select attempts, status from inbox_messages where source = 'alta'",
+    );
+    return row && row.attempts >= 2 ? row : undefined;
+  });
+  assert.notEqual(failed.status, 'processed');
+  assert.equal(lead(b).status_id, b.stage.first, 'nothing applied while amoCRM refuses');
+  b.h.amoEmu.control.faults.remove(rule);
+  await settled(b, 1);
+  assert.equal(lead(b).status_id, b.stage.released);
+  assert.deepEqual(notes(b), ['Выпуск без уплаты платежей'], 'one note after the retries');
+  assert.deepEqual(
+    (await timeline(b)).map((e) => e.step),
+    ['received', 'recorded', 'amo_updated'],
+    'each step written once across the attempts',
+  );
+});
