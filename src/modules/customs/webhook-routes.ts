@@ -81,9 +81,11 @@ export function altaWebhookRoutes(scope: FastifyInstance, hub: Hub): void {
   });
 }
 
-/** ВЭД-склад's webhooks under /ved-sklad: the warehouse's own, and the lab's documents (sent by the lab's script or
+/**
+ * ВЭД-склад's webhooks under /ved-sklad: the warehouse's own, and the lab's documents (sent by the lab's script or
  * forwarded by the warehouse — either token opens it; stored under the lab's source, so a forwarded repeat of the
- * same eventId is still one notification). */
+ * same eventId is still one notification).
+ */
 export function vedSkladWebhookRoutes(scope: FastifyInstance, hub: Hub): void {
   notificationRoute(scope, hub, {
     path: '/svh-release-webhook',
