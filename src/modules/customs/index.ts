@@ -6,7 +6,7 @@ import { defineModule, type ModuleContext } from '../../platform/module.js';
 import type { Connectors } from '../../connectors/index.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
-import { ErrorSchema, SuccessResponse, TAG_ALTA } from './contract.js';
+import { ErrorSchema, SuccessResponse, TAG_ALTA, TAG_VED_SKLAD } from './contract.js';
 import { PtdExportRequest } from './ptd-contract.js';
 import { TokenService } from './tokens.js';
 import { PTD_EXPORT_NOTE, PtdService } from './ptd.js';
@@ -52,6 +52,12 @@ export function createCustomsModule(options: CustomsOptions = {}) {
         name: TAG_ALTA,
         description:
           'Альта (seed 000): XML ПТД по альбому форматов ФТС, статусы ПТД и транзитных деклараций. Ответы с ошибкой — схема Error.',
+      },
+      {
+        name: TAG_VED_SKLAD,
+        description:
+          'ВЭД-склад (seed 000): товар на СВХ (размещён, выпуск разрешён, выдан) и документы лаборатории (ЭПТС, СБКТС, файлы). ' +
+          'Ответы с ошибкой — схема Error.',
       },
       { name: ADMIN_TAG, description: 'Customs: source tokens, status mappings, ПТД exports, statuses and deal timelines (operator API)' },
     ],

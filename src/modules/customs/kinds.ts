@@ -7,6 +7,8 @@ import { defineQueue, type Queue } from '../../platform/jobs/queue.js';
 import type { InboxJob } from '../../platform/inbox/inbox.js';
 import type { Source } from './contract.js';
 import { PTD_STATUSES, PtdStatusNotification, TRANSIT_STATUSES, TransitDeclarationStatusNotification } from './status-contract.js';
+import { LAB_STATUSES, LabDocumentsNotification, SVH_STATUSES, SvhReleaseNotification } from './warehouse-contract.js';
+import { labWarnings } from './lab-checks.js';
 
 /** What every notification carries (the schemas' common part). */
 export interface NotificationBody {
@@ -28,6 +30,11 @@ export interface NotificationKind {
   readonly labels: Readonly<Record<string, string>>;
   /** The notification's status code (a kind without codes answers one fixed code). */
   codeOf(body: NotificationBody): string;
+  /**
+   * Fields the hub adds to a stored notification before it is recorded (kept in the status's details, quotable by a
+   * mapping): the lab's `warnings`. Computed by the worker from the stored body, so the inbox keeps what was sent.
+   */
+  readonly derived?: { readonly fields: readonly string[]; of(body: NotificationBody): Record<string, unknown> };
 }
 
 const statusCode = (body: NotificationBody) => String(body.status);
@@ -51,6 +58,31 @@ export const KINDS = {
     labels: TRANSIT_STATUSES,
     codeOf: statusCode,
   },
+  svh: {
+    kind: 'svh',
+    source: 'ved-sklad',
+    title: 'Товар на СВХ',
+    queue: defineQueue<InboxJob>('customs.ved-sklad-svh-release'),
+    schema: SvhReleaseNotification,
+    labels: SVH_STATUSES,
+    codeOf: statusCode,
+  },
+  lab: {
+    kind: 'lab',
+    source: 'lab',
+    title: 'Документы лаборатории',
+    queue: defineQueue<InboxJob>('customs.lab-documents'),
+    schema: LabDocumentsNotification,
+    labels: LAB_STATUSES,
+    codeOf: statusCode,
+    derived: {
+      fields: ['warnings'],
+      of: (body) => {
+        const warnings = labWarnings(body);
+        return warnings.length ? { warnings } : {};
+      },
+    },
+  },
 } as const satisfies Record<string, NotificationKind>;
 
 export type KindName = keyof typeof KINDS;
@@ -62,16 +94,25 @@ export const COMMON_PLACEHOLDERS = ['code', 'label', 'title', 'leadId', 'eventId
 
 /** The placeholders a mapping of this kind may use: the schema's top-level fields and the common ones. */
 export function placeholdersOf(kind: NotificationKind): string[] {
-  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties)])];
+  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties), ...(kind.derived?.fields ?? [])])];
 }
 
-/** A value as text for a template: scalars as written, arrays one item per line, objects their `url` or JSON. */
+/** The notification as the hub keeps it: what was sent and the kind's derived fields (the lab's warnings). */
+export function withDerived(kind: NotificationKind, body: NotificationBody): NotificationBody {
+  return kind.derived ? { ...body, ...kind.derived.of(body) } : body;
+}
+
+/**
+ * A value as text for a template: scalars as written, arrays one item per line, objects their `url` (a file: «name:
+ * url»), their `message` (a warning) or JSON.
+ */
 function asText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v)) return v.map(asText).filter(Boolean).join('\n');
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return typeof o.url === 'string' ? (typeof o.name === 'string' ? `${o.name}: ${o.url}` : o.url) : JSON.stringify(o);
+    if (typeof o.url === 'string') return typeof o.name === 'string' ? `${o.name}: ${o.url}` : o.url;
+    return typeof o.message === 'string' ? o.message : JSON.stringify(o);
   }
   return String(v);
 }

@@ -5,9 +5,9 @@
 import type { Logger } from 'pino';
 import type { InboxMessage } from '../../platform/inbox/inbox.js';
 import type { EventLog } from './events.js';
-import { valuesOf, type NotificationBody, type NotificationKind } from './kinds.js';
+import { valuesOf, withDerived, type NotificationBody, type NotificationKind } from './kinds.js';
 import type { LeadUpdater } from './lead-updater.js';
-import type { MappingService } from './mappings.js';
+import type { Mapping, MappingService } from './mappings.js';
 import type { StatusService } from './statuses.js';
 
 export interface PipelineDeps {
@@ -26,7 +26,7 @@ export class NotificationPipeline {
     const { statuses, events, mappings, updater } = this.deps;
     const accountId = Number(message.tenant);
     if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(`customs: inbox message ${message.id} has no account`);
-    const body = JSON.parse(message.body) as NotificationBody;
+    const body = withDerived(kind, JSON.parse(message.body) as NotificationBody);
     const code = kind.codeOf(body);
     const label = kind.labels[code];
     const at = body.occurredAt;
@@ -49,7 +49,8 @@ export class NotificationPipeline {
       await events.record({ ...base, source: 'hub', step: 'no_mapping', summary: 'Для статуса нет настройки: amoCRM не менялся', at });
       return 'no_mapping';
     }
-    const update = await updater.apply(accountId, body.leadId, mapping, valuesOf(kind, body));
+    const values = valuesOf(kind, body);
+    const update = await updater.apply(accountId, body.leadId, quotingWarnings(mapping, values), values);
     if (update.outcome === 'failed') {
       log.warn({ accountId, leadId: body.leadId, kind: kind.kind, code, error: update.error }, 'customs: amoCRM refused the lead update');
       await events.record({ ...base, source: 'hub', step: 'amo_failed', summary: `amoCRM отказал: ${update.error}`, at });
@@ -65,4 +66,13 @@ export class NotificationPipeline {
     });
     return 'amo_updated';
   }
+}
+
+/**
+ * The mapping, its note made to quote the notification's warnings (the lab's ЭПТС number not in the EEC form) when
+ * its template does not: what the hub accepted with a doubt reaches the manager, whatever the template says.
+ */
+function quotingWarnings(mapping: Mapping, values: Readonly<Record<string, string>>): Mapping {
+  if (!values.warnings || mapping.note?.includes('{warnings}')) return mapping;
+  return { ...mapping, note: `${mapping.note ? `${mapping.note}\n\n` : '{title}: {label}\n'}Замечания:\n{warnings}` };
 }

@@ -1,5 +1,5 @@
 // The public routes, one scope per root of the seed's paths: /alta (POST /alta/ptd/export here, Alta's status
-// webhooks in webhook-routes.ts), /ved-sklad and /1c. Thin: the gate authenticates the source (and with it the
+// webhooks in webhook-routes.ts), /ved-sklad (ВЭД-склад's and the lab's webhooks, there too) and /1c. Thin: the gate authenticates the source (and with it the
 // amoCRM account), the schema validates (the export: all errors at once, each by field), the services do the rest.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,7 +13,7 @@ import { useCustomsEnvelope } from './errors.js';
 import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
-import { altaWebhookRoutes } from './webhook-routes.js';
+import { altaWebhookRoutes, vedSkladWebhookRoutes } from './webhook-routes.js';
 
 export interface PublicDeps {
   readonly hub: Hub;
@@ -43,6 +43,9 @@ export function publicRoutes(scope: FastifyInstance, prefix: string, deps: Publi
     case '/alta':
       ptdExportRoute(scope, deps);
       altaWebhookRoutes(scope, deps.hub);
+      return;
+    case '/ved-sklad':
+      vedSkladWebhookRoutes(scope, deps.hub);
       return;
     default:
       return;
