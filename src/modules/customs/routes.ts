@@ -4,9 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import AjvCompiler from '@fastify/ajv-compiler';
 import type { Hub } from '../../platform/hub.js';
-import { AJV_OPTIONS } from '../../platform/http/validators.js';
+import { allErrors } from './validation.js';
 import { callerOf, installGate, type CustomsRouteConfig } from './auth.js';
 import { ErrorSchema, TAG_ALTA, TOKEN_SECURITY } from './contract.js';
 import { useCustomsEnvelope } from './errors.js';
@@ -20,14 +19,6 @@ export interface PublicDeps {
   readonly tokens: TokenService;
   readonly ptd: PtdService;
 }
-
-/**
- * Bodies validated as the platform does (strict types, no coercion) but reporting every error, not the first:
- * a 400 lists each field an operator has to fix in amoCRM.
- */
-const allErrors = AjvCompiler()({}, {
-  customOptions: { ...AJV_OPTIONS, allErrors: true, coerceTypes: false },
-} as never) as unknown as (route: { schema: unknown }) => (data: unknown) => boolean;
 
 /** Problems the document had that did not stop it, for the caller: `field=CODE; …` (ASCII, so a header holds it). */
 const warningsHeader = (warnings: ReadonlyArray<{ field: string; code: string }>) => warnings.map((w) => `${w.field}=${w.code}`).join('; ');

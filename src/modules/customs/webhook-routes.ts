@@ -11,6 +11,7 @@ import { ErrorSchema, SuccessResponse, TAG_ALTA, TAG_VED_SKLAD, TOKEN_SECURITY, 
 import { customsError, type Problem } from './errors.js';
 import { KINDS, type NotificationBody, type NotificationKind } from './kinds.js';
 import { labRefusals } from './lab-checks.js';
+import { allErrors } from './validation.js';
 
 const responses = { 200: SuccessResponse, 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema, 500: ErrorSchema };
 
@@ -35,6 +36,7 @@ export function notificationRoute(scope: FastifyInstance, hub: Hub, route: Notif
     route.path,
     {
       config,
+      validatorCompiler: (r) => allErrors(r),
       schema: {
         operationId: route.operationId,
         tags: [route.tag],
