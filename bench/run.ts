@@ -2,7 +2,7 @@
 // baseline in the same run and reports ratios against it.
 //   BENCH_SECONDS=10            duration of each load phase
 //   BENCH_DATABASE_URL=…        PostgreSQL for the server-mode numbers (default: local postgres if reachable)
-//   BENCH_ONLY=ingest,amocrm    run a subset (embedded, ingest, amocrm, quiz, tracking, import, onec, samba, customs)
+//   BENCH_ONLY=ingest,amocrm    run a subset (embedded, ingest, amocrm, quiz, tracking, import, onec, samba, customs, customsIntake)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import net from 'node:net';
@@ -42,6 +42,7 @@ for (const [key, file, fn, title] of [
   ['onec', 'onec.ts', 'runOnecBench', '1C → amoCRM full sync: 10,000 counterparties'],
   ['samba', 'samba.ts', 'runSambaBench', 'SAMBA: invoice print forms and GET /po on 10,000 invoices'],
   ['customs', 'customs.ts', 'runCustomsBench', 'Customs: ПТД XML generated and XSD-validated on one core'],
+  ['customsIntake', 'customs-intake.ts', 'runCustomsIntakeBench', 'Customs: webhook intake through the inbox'],
 ] as const) {
   if (!existsSync(`${root}bench/${file}`)) continue;
   sections.push({
@@ -71,7 +72,7 @@ for (const r of results)
   kept.set(r.key, `## ${r.title}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC_\n\n${r.body}\n`);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const order = ['embedded', 'ingest', 'amocrm', 'quiz', 'tracking', 'import', 'onec', 'samba', 'customs'];
+const order = ['embedded', 'ingest', 'amocrm', 'quiz', 'tracking', 'import', 'onec', 'samba', 'customs', 'customsIntake'];
 const doc = [
   '# Benchmarks',
   '',

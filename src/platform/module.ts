@@ -106,6 +106,11 @@ export interface ModuleDefinition<D extends SettingsDecl = SettingsDecl, Deps = 
   readonly checkSettings?: (values: SettingsOf<D>) => readonly string[];
   readonly securitySchemes?: Readonly<Record<string, SecurityScheme>>;
   readonly tags?: readonly Tag[];
+  /**
+   * Named schemas published under `components.schemas` of the OpenAPI document — the names a partner document
+   * refers to (`#/components/schemas/PtdExportRequest`). The routes keep using the same schema objects.
+   */
+  readonly componentSchemas?: Readonly<Record<string, object>>;
   readonly cli?: ModuleCli;
   /** Where the module is described (checked by the conformance test). */
   readonly docs?: string;

@@ -24,9 +24,10 @@ export interface Credentials {
   readonly onecPublisher: string;
   /** The Authorization header (HTTP Basic) of a SAMBA user. */
   readonly sambaBasic: string;
-  /** The customs module's source tokens: amoCRM's (the ПТД export's caller) and Alta's (its status webhooks). */
+  /** The customs module's source tokens: amoCRM's (the ПТД export's caller), Alta's and ВЭД-склад's (their webhooks). */
   readonly customsToken: string;
   readonly customsAltaToken: string;
+  readonly customsVedSkladToken: string;
 }
 
 export interface Known {
@@ -155,11 +156,13 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
         : scheme.startsWith('onec')
           ? { authorization: v }
           : { authorization: `Bearer ${v}` };
-  // A customs token opens only its source's routes: Alta's webhooks take Alta's.
+  // A customs token opens only its source's routes: Alta's webhooks take Alta's, ВЭД-склад's (and the lab's) ВЭД-склад's.
   const valid =
     scheme === 'customsToken' && /\/status-webhook$/.test(op.path)
       ? credentials.customsAltaToken
-      : credentials[scheme as keyof Credentials];
+      : scheme === 'customsToken' && op.path.startsWith('/ved-sklad/')
+        ? credentials.customsVedSkladToken
+        : credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },
     { weight: 1, arbitrary: fc.constant({ headers: {}, note: 'no credentials' }) },

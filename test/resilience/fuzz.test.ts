@@ -96,11 +96,13 @@ async function fuzzHub(
   const sambaUser = await admin(h, 'POST', '/samba/users', { login: 'fuzz', password: 'fuzz-samba-password' });
   assert.equal(sambaUser.statusCode, 201, sambaUser.body);
 
-  // Customs: amoCRM's source token (the ПТД export's caller) and Alta's (its status webhooks).
-  const customs = await admin(h, 'POST', '/customs/tokens/amocrm');
-  const customsAlta = await admin(h, 'POST', '/customs/tokens/alta');
+  // Customs: account 42's source tokens — amoCRM's (the ПТД export's caller), Alta's and ВЭД-склад's (webhooks).
+  const customs = await admin(h, 'POST', '/customs/accounts/42/tokens/amocrm');
+  const customsAlta = await admin(h, 'POST', '/customs/accounts/42/tokens/alta');
+  const customsVedSklad = await admin(h, 'POST', '/customs/accounts/42/tokens/ved-sklad');
   assert.equal(customs.statusCode, 201, customs.body);
   assert.equal(customsAlta.statusCode, 201, customsAlta.body);
+  assert.equal(customsVedSklad.statusCode, 201, customsVedSklad.body);
 
   const strings = { client_code: ['CLIENT123'], resultId: ['r1'], quizID: ['42'], key: ['42'], source: ['amocrm', 'alta'] };
   const publicStrings = { ...strings, bot_id: [String(main.botId)] };
@@ -115,6 +117,7 @@ async function fuzzHub(
       sambaBasic: basicAuth('fuzz', 'fuzz-samba-password'),
       customsToken: customs.json().token as string,
       customsAltaToken: customsAlta.json().token as string,
+      customsVedSkladToken: customsVedSklad.json().token as string,
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {

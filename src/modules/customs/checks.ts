@@ -5,7 +5,9 @@ import type { Problem } from './errors.js';
 import { COUNTRIES, CURRENCIES } from './codes.js';
 import type { PtdRequest } from './ptd-contract.js';
 
-const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
+/** VIN: 17 characters, Latin capitals but I, O and Q, and digits (the schemas' pattern too). */
+export const VIN_PATTERN = '[A-HJ-NPR-Z0-9]{17}';
+const VIN = new RegExp(`^${VIN_PATTERN}$`);
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
   [...'ABCDEFGHJKLMNPRSTUVWXYZ'].map((c, i) => [c, [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]!]),
 );

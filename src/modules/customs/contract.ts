@@ -6,6 +6,7 @@ import { Type, type SchemaOptions, type TString } from '@sinclair/typebox';
 import { StringEnum } from '../../platform/http/schema-types.js';
 
 export const TAG_ALTA = 'Альта';
+export const TAG_VED_SKLAD = 'ВЭД-склад';
 
 /** The systems that call the hub, one token each. */
 export const SOURCES = ['alta', 'ved-sklad', 'lab', '1c', 'amocrm'] as const;
@@ -20,10 +21,13 @@ export const CUSTOMS_TEXT = `^(?:[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\
 
 type Opts = Omit<SchemaOptions, 'pattern'> & { minLength?: number; maxLength: number; pattern?: string };
 
-/** A one-line value; with `pattern`, the field's own format applies too (one lookahead for the character rule). */
+/**
+ * A one-line value; with `pattern`, the field's own format applies too (one lookahead for the character rule), to the
+ * whole value: `$` closes it, else `10702070/030325/0012345xyz` would pass a registration number's pattern.
+ */
 export function Line(options: Opts): TString {
   const { pattern, ...rest } = options;
-  return Type.String({ minLength: 1, ...rest, pattern: pattern ? `^(?=${CUSTOMS_LINE.slice(1)})(?:${pattern})` : CUSTOMS_LINE });
+  return Type.String({ minLength: 1, ...rest, pattern: pattern ? `^(?=${CUSTOMS_LINE.slice(1)})(?:${pattern})$` : CUSTOMS_LINE });
 }
 
 export function Text(options: Opts): TString {

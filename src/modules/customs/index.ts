@@ -6,7 +6,8 @@ import { defineModule, type ModuleContext } from '../../platform/module.js';
 import type { Connectors } from '../../connectors/index.js';
 import { checkCustomsSettings, CUSTOMS_SETTINGS } from './settings.js';
 import { customsCli } from './cli.js';
-import { TAG_ALTA } from './contract.js';
+import { ErrorSchema, SuccessResponse, TAG_ALTA, TAG_VED_SKLAD } from './contract.js';
+import { PtdExportRequest } from './ptd-contract.js';
 import { TokenService } from './tokens.js';
 import { PTD_EXPORT_NOTE, PtdService } from './ptd.js';
 import { AlbumRegistry, defaultAlbumDir } from './xsd.js';
@@ -26,8 +27,14 @@ import { OnecBaseService } from './onec-bases.js';
 import { OnecSide } from './onec-side.js';
 import { onecAdminRoutes } from './onec-admin-routes.js';
 import { TAG_1C } from './onec-contract.js';
+import { actionPerformer } from './onec-pipeline.js';
 
-export function createCustomsModule() {
+export interface CustomsOptions {
+  /** Seconds before a failed notification or export-note job is retried (tests shorten the back-off). */
+  readonly retryDelaySeconds?: number;
+}
+
+export function createCustomsModule(options: CustomsOptions = {}) {
   return defineModule({
     name: 'customs',
     // The seed's paths start at three roots; each gets a scope with the module's envelope and gate.
@@ -52,12 +59,24 @@ export function createCustomsModule() {
           'Альта (seed 000): XML ПТД по альбому форматов ФТС, статусы ПТД и транзитных деклараций. Ответы с ошибкой — схема Error.',
       },
       {
+        name: TAG_VED_SKLAD,
+        description:
+          'ВЭД-склад (seed 000): товар на СВХ (размещён, выпуск разрешён, выдан) и документы лаборатории (ЭПТС, СБКТС, файлы). ' +
+          'Ответы с ошибкой — схема Error.',
+      },
+      {
         name: TAG_1C,
         description:
-          '1С (seed 000): клиент и счёт из amoCRM в 1С, оплата счёта из 1С. Уведомления сохраняются до ответа и обрабатываются заданием. Ответы с ошибкой — схема Error.',
+          '1С (seed 000): клиент и счёт из amoCRM в 1С, оплата счёта из 1С. Уведомления сохраняются до ответа и обрабатываются заданием. ' +
+          'Ответы с ошибкой — схема Error.',
       },
       { name: ADMIN_TAG, description: 'Customs: source tokens, status mappings, ПТД exports, statuses and deal timelines (operator API)' },
     ],
+    // The seed refers to its schemas by name: each is published under components.schemas with its Russian
+    // descriptions and examples (the notification kinds' schemas come from kinds.ts).
+    componentSchemas: Object.fromEntries(
+      [PtdExportRequest, ...Object.values(KINDS).map((k) => k.schema), SuccessResponse, ErrorSchema].map((s) => [s.title!, s]),
+    ),
     cli: customsCli,
     create({ hub, settings, deps }: ModuleContext<typeof CUSTOMS_SETTINGS, Connectors>) {
       const { amo } = deps;
@@ -70,27 +89,35 @@ export function createCustomsModule() {
       const statuses = new StatusService(hub);
       const events = new EventLog(hub);
       const mappings = new MappingService(hub, amo);
-      const pipeline = new NotificationPipeline({
-        statuses,
+      const updater = new LeadUpdater(amo);
+      const perform = actionPerformer({
         events,
         mappings,
-        updater: new LeadUpdater(amo),
+        updater,
         actions: {
           'onec.client': (accountId, body) => onec.sendClient(accountId, body),
           'onec.invoice': (accountId, body) => onec.createInvoice(accountId, body),
           'onec.payment': (accountId, body) => onec.recordPayment(accountId, body),
         },
       });
+      const pipeline = new NotificationPipeline({ statuses, events, mappings, updater, perform });
       // 1C may be down for hours (a server restart, a nightly backup): its actions wait longer between attempts.
-      const onecRetry = { retryLimit: 10, retryDelay: settings.onecRetrySeconds, retryDelayMax: 3600 };
+      const onecRetry = { retryLimit: 10, retryDelay: options.retryDelaySeconds ?? settings.onecRetrySeconds, retryDelayMax: 3600 };
       const notes = new ExportNotes(hub, ptd, events, amo);
       return {
         api: { ptd, albums, statuses, events, onecBases, onec },
         queues: [
           ...Object.values(KINDS).map((kind) =>
-            hub.inbox.queue(kind.queue, (message, log) => pipeline.process(kind, message, log), 'perform' in kind ? onecRetry : {}),
+            hub.inbox.queue(
+              kind.queue,
+              (message, log) => pipeline.process(kind, message, log),
+              'perform' in kind ? onecRetry : options.retryDelaySeconds ? { retryDelay: options.retryDelaySeconds } : {},
+            ),
           ),
-          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), { retryLimit: 10, retryDelay: 30 }),
+          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), {
+            retryLimit: 10,
+            retryDelay: options.retryDelaySeconds ?? 30,
+          }),
         ],
         routes: (app, prefix) => publicRoutes(app, prefix, { hub, tokens, ptd }),
         adminRoutes: (app) => {

@@ -7,13 +7,14 @@ import { defineQueue, type Queue } from '../../platform/jobs/queue.js';
 import type { InboxJob } from '../../platform/inbox/inbox.js';
 import type { Source } from './contract.js';
 import { PTD_STATUSES, PtdStatusNotification, TRANSIT_STATUSES, TransitDeclarationStatusNotification } from './status-contract.js';
+import { LAB_STATUSES, LabDocumentsNotification, SVH_STATUSES, SvhReleaseNotification } from './warehouse-contract.js';
+import { labWarnings } from './lab-checks.js';
 import { ONEC_KINDS } from './onec-kinds.js';
 
 /** What every notification carries (the schemas' common part). */
 export interface NotificationBody {
   readonly eventId: string;
   readonly leadId: number;
-  /** When the status took effect; the 1C kinds' bodies have none (their time is the hub's, or `paidAt`). */
   readonly occurredAt: string;
   readonly [field: string]: unknown;
 }
@@ -31,8 +32,13 @@ export interface NotificationKind {
   /** The notification's status code (a kind without codes answers one fixed code). */
   codeOf(body: NotificationBody): string;
   /**
-   * An action the job performs instead of recording a status (the 1C kinds, onec-kinds.ts); its result's code
-   * selects the mapping and its values join the template values.
+   * Fields the hub adds to a stored notification before it is recorded (kept in the status's details, quotable by a
+   * mapping): the lab's `warnings`. Computed by the worker from the stored body, so the inbox keeps what was sent.
+   */
+  readonly derived?: { readonly fields: readonly string[]; of(body: NotificationBody): Record<string, unknown> };
+  /**
+   * An action the job performs instead of recording a status (the 1C kinds, onec-kinds.ts, run by
+   * onec-pipeline.ts); its result's code selects the mapping and its values join the template values.
    */
   readonly perform?: string;
   /** Template values the action's result adds (beyond the schema's fields and the common ones). */
@@ -60,6 +66,31 @@ export const KINDS = {
     labels: TRANSIT_STATUSES,
     codeOf: statusCode,
   },
+  svh: {
+    kind: 'svh',
+    source: 'ved-sklad',
+    title: 'Товар на СВХ',
+    queue: defineQueue<InboxJob>('customs.ved-sklad-svh-release'),
+    schema: SvhReleaseNotification,
+    labels: SVH_STATUSES,
+    codeOf: statusCode,
+  },
+  lab: {
+    kind: 'lab',
+    source: 'lab',
+    title: 'Документы лаборатории',
+    queue: defineQueue<InboxJob>('customs.lab-documents'),
+    schema: LabDocumentsNotification,
+    labels: LAB_STATUSES,
+    codeOf: statusCode,
+    derived: {
+      fields: ['warnings'],
+      of: (body) => {
+        const warnings = labWarnings(body);
+        return warnings.length ? { warnings } : {};
+      },
+    },
+  },
   ...ONEC_KINDS,
 } as const satisfies Record<string, NotificationKind>;
 
@@ -70,18 +101,28 @@ export const kindOf = (name: string): NotificationKind | undefined => (KINDS as 
 /** Fields every template may quote besides the notification's own: the code, its meaning and the kind's title. */
 export const COMMON_PLACEHOLDERS = ['code', 'label', 'title', 'leadId', 'eventId', 'occurredAt'] as const;
 
-/** The placeholders a mapping of this kind may use: the schema's top-level fields and the common ones. */
+/** The placeholders a mapping of this kind may use: the schema's top-level fields, derived, result and common ones. */
 export function placeholdersOf(kind: NotificationKind): string[] {
-  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties), ...(kind.placeholders ?? [])])];
+  const extra = [...(kind.derived?.fields ?? []), ...(kind.placeholders ?? [])];
+  return [...new Set([...COMMON_PLACEHOLDERS, ...Object.keys(kind.schema.properties), ...extra])];
 }
 
-/** A value as text for a template: scalars as written, arrays one item per line, objects their `url` or JSON. */
+/** The notification as the hub keeps it: what was sent and the kind's derived fields (the lab's warnings). */
+export function withDerived(kind: NotificationKind, body: NotificationBody): NotificationBody {
+  return kind.derived ? { ...body, ...kind.derived.of(body) } : body;
+}
+
+/**
+ * A value as text for a template: scalars as written, arrays one item per line, objects their `url` (a file: «name:
+ * url»), their `message` (a warning) or JSON.
+ */
 function asText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v)) return v.map(asText).filter(Boolean).join('\n');
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return typeof o.url === 'string' ? (typeof o.name === 'string' ? `${o.name}: ${o.url}` : o.url) : JSON.stringify(o);
+    if (typeof o.url === 'string') return typeof o.name === 'string' ? `${o.name}: ${o.url}` : o.url;
+    return typeof o.message === 'string' ? o.message : JSON.stringify(o);
   }
   return String(v);
 }

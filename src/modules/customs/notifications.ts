@@ -5,31 +5,30 @@
 import type { Logger } from 'pino';
 import type { InboxMessage } from '../../platform/inbox/inbox.js';
 import type { EventLog } from './events.js';
-import { valuesOf, type NotificationBody, type NotificationKind } from './kinds.js';
+import { valuesOf, withDerived, type NotificationBody, type NotificationKind } from './kinds.js';
 import type { LeadUpdater } from './lead-updater.js';
 import type { Mapping, MappingService } from './mappings.js';
 import type { StatusService } from './statuses.js';
-
-/** An action's result (onec-side.ts): the code selecting the mapping and the values templates may quote. */
-export interface ActionResult {
-  readonly code: string;
-  readonly values: Readonly<Record<string, string>>;
-}
-export type Action = (accountId: number, body: never) => Promise<ActionResult>;
 
 export interface PipelineDeps {
   readonly statuses: StatusService;
   readonly events: EventLog;
   readonly mappings: MappingService;
   readonly updater: LeadUpdater;
-  /** The actions of kinds with `perform`, by name. */
-  readonly actions?: Readonly<Record<string, Action>>;
+  /** Runs the kinds whose job performs an action instead of recording a status (the 1C side: onec-pipeline.ts). */
+  readonly perform?: (kind: NotificationKind, accountId: number, message: InboxMessage, log: Logger) => Promise<Outcome>;
 }
 
 export type Outcome = 'stale' | 'no_mapping' | 'amo_updated' | 'amo_failed' | 'done' | 'action_failed';
 
-/** An error a later attempt may get past (1C down, a timeout): the job is retried. */
-const retryable = (err: unknown) => typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+/** Which notification a timeline line is about. */
+export interface StepBase {
+  readonly accountId: number;
+  readonly leadId: number;
+  readonly kind: string;
+  readonly code: string;
+  readonly inboxId: number;
+}
 
 export class NotificationPipeline {
   constructor(private readonly deps: PipelineDeps) {}
@@ -38,8 +37,11 @@ export class NotificationPipeline {
     const { statuses, events, mappings } = this.deps;
     const accountId = Number(message.tenant);
     if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(`customs: inbox message ${message.id} has no account`);
-    const body = JSON.parse(message.body) as NotificationBody;
-    if (kind.perform) return this.#perform(kind, kind.perform, accountId, message, body, log);
+    if (kind.perform) {
+      if (!this.deps.perform) throw new Error(`customs: kind ${kind.kind} performs an action but no performer is set`);
+      return this.deps.perform(kind, accountId, message, log);
+    }
+    const body = withDerived(kind, JSON.parse(message.body) as NotificationBody);
     const code = kind.codeOf(body);
     const label = kind.labels[code];
     const at = body.occurredAt;
@@ -62,102 +64,43 @@ export class NotificationPipeline {
       await events.record({ ...base, source: 'hub', step: 'no_mapping', summary: 'Для статуса нет настройки: amoCRM не менялся', at });
       return 'no_mapping';
     }
-    return this.#apply(base, mapping, valuesOf(kind, body), at, log);
+    return applyMapping(this.deps, base, mapping, valuesOf(kind, body), at, log);
   }
+}
 
-  /**
-   * A kind whose job performs an action (the 1C side): the action runs — again on a retry, which each action
-   * makes safe (idempotent by the event) —, its result goes on the timeline and its code selects the mapping. A
-   * retryable failure (1C down) is thrown so the job tries again; a permanent one ends on the timeline.
-   */
-  async #perform(
-    kind: NotificationKind,
-    name: string,
-    accountId: number,
-    message: InboxMessage,
-    body: NotificationBody,
-    log: Logger,
-  ): Promise<Outcome> {
-    const { events, mappings } = this.deps;
-    const action = this.deps.actions?.[name];
-    if (!action) throw new Error(`customs: no action ${name} for kind ${kind.kind}`);
-    const at = typeof body.paidAt === 'string' ? body.paidAt : undefined;
-    const base = { accountId, leadId: body.leadId, kind: kind.kind, inboxId: message.id };
-    await events.record({ ...base, source: kind.source, step: 'received', summary: kind.title, at, details: { eventId: body.eventId } });
-    if (await events.done(message.id, 'amo_updated')) return 'done';
-    let result: ActionResult;
-    try {
-      result = await action(accountId, body as never);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      const code = (err as { code?: unknown }).code;
-      if (retryable(err)) {
-        // One line per stored request (the step is written once): the first failure, not every retry.
-        await events.record({
-          ...base,
-          source: 'hub',
-          step: 'retrying',
-          summary: `${kind.title}: не выполнено, повтор позже (${why})`,
-          at,
-        });
-        throw err;
-      }
-      log.warn({ accountId, leadId: body.leadId, kind: kind.kind, code }, 'customs: the 1C action failed for good');
-      await events.record({ ...base, source: 'hub', step: 'action_failed', summary: `${kind.title}: не выполнено (${why})`, at });
-      return 'action_failed';
-    }
-    const label = kind.labels[result.code] ?? result.code;
-    await events.record({
-      ...base,
-      code: result.code,
-      source: 'hub',
-      step: 'performed',
-      summary: `${label}: ${Object.entries(result.values)
-        .filter(([k]) => k !== 'link')
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-      at,
-      details: { code: result.code, values: result.values },
-    });
-    const withCode = { ...base, code: result.code };
-    const mapping = await mappings.resolve(accountId, kind.kind, result.code);
-    if (!mapping) {
-      await events.record({
-        ...withCode,
-        source: 'hub',
-        step: 'no_mapping',
-        summary: 'Для результата нет настройки: amoCRM не менялся',
-        at,
-      });
-      return 'no_mapping';
-    }
-    const values = { ...valuesOf(kind, body), ...result.values, code: result.code, label };
-    return this.#apply(withCode, mapping, values, at, log);
+/** The mapping applied to the lead, and its outcome on the timeline (shared with the 1C actions' pipeline). */
+export async function applyMapping(
+  deps: Pick<PipelineDeps, 'events' | 'updater'>,
+  base: StepBase,
+  mapping: Mapping,
+  values: Readonly<Record<string, string>>,
+  at: string | undefined,
+  log: Logger,
+): Promise<Outcome> {
+  const { events, updater } = deps;
+  const { accountId, leadId, kind, code } = base;
+  const update = await updater.apply(accountId, leadId, quotingWarnings(mapping, values), values);
+  if (update.outcome === 'failed') {
+    log.warn({ accountId, leadId, kind, code, error: update.error }, 'customs: amoCRM refused the lead update');
+    await events.record({ ...base, source: 'hub', step: 'amo_failed', summary: `amoCRM отказал: ${update.error}`, at });
+    return 'amo_failed';
   }
+  await events.record({
+    ...base,
+    source: 'hub',
+    step: 'amo_updated',
+    summary: `Сделка обновлена в amoCRM (${update.changed.join(', ') || 'без изменений'})`,
+    at,
+    details: { mapping: { kind: mapping.kind, code: mapping.code }, changed: update.changed },
+  });
+  return 'amo_updated';
+}
 
-  async #apply(
-    base: { accountId: number; leadId: number; kind: string; code: string; inboxId: number },
-    mapping: Mapping,
-    values: Record<string, string>,
-    at: string | undefined,
-    log: Logger,
-  ): Promise<Outcome> {
-    const { events, updater } = this.deps;
-    const { accountId, kind, code } = base;
-    const update = await updater.apply(accountId, base.leadId, mapping, values);
-    if (update.outcome === 'failed') {
-      log.warn({ accountId, leadId: base.leadId, kind, code, error: update.error }, 'customs: amoCRM refused the lead update');
-      await events.record({ ...base, source: 'hub', step: 'amo_failed', summary: `amoCRM отказал: ${update.error}`, at });
-      return 'amo_failed';
-    }
-    await events.record({
-      ...base,
-      source: 'hub',
-      step: 'amo_updated',
-      summary: `Сделка обновлена в amoCRM (${update.changed.join(', ') || 'без изменений'})`,
-      at,
-      details: { mapping: { kind: mapping.kind, code: mapping.code }, changed: update.changed },
-    });
-    return 'amo_updated';
-  }
+/**
+ * The mapping, its note made to quote the notification's warnings (the lab's ЭПТС number not in the EEC form) when
+ * its template does not: what the hub accepted with a doubt reaches the manager, whatever the template says.
+ */
+function quotingWarnings(mapping: Mapping, values: Readonly<Record<string, string>>): Mapping {
+  if (!values.warnings || mapping.note?.includes('{warnings}')) return mapping;
+  return { ...mapping, note: `${mapping.note ? `${mapping.note}\n\n` : '{title}: {label}\n'}Замечания:\n{warnings}` };
 }

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
 import { TAG_1C } from './onec-contract.js';
 import { ONEC_KINDS } from './onec-kinds.js';
-import { checkClient, invoiceLines, paymentValues } from './onec-values.js';
+import type { NotificationBody } from './kinds.js';
+import { clientProblems, invoiceProblems, paymentProblems } from './onec-values.js';
 import { notificationRoute } from './webhook-routes.js';
 
 export function onecRoutes(scope: FastifyInstance, hub: Hub): void {
@@ -20,7 +21,7 @@ export function onecRoutes(scope: FastifyInstance, hub: Hub): void {
     description:
       'AmoCRM отправляет данные клиента (триггер «сделка на этапе Договор») для создания или обновления контрагента в 1С; ' +
       'id_1c и ссылка на контрагента записываются в сделку по настройке аккаунта. ИНН проверяется по контрольным цифрам.',
-    check: checkClient,
+    check: (body: NotificationBody) => clientProblems(body as never),
   });
   notificationRoute(scope, hub, {
     path: '/service-data-for-invoice',
@@ -31,7 +32,7 @@ export function onecRoutes(scope: FastifyInstance, hub: Hub): void {
     description:
       'AmoCRM отправляет услуги сделки; хаб выставляет счёт в 1С (тип запроса new_invoice). НДС по каждой строке в копейках ' +
       'по дате счёта: 20 % до 01.01.2026, 22 % с этой даты; итог — сумма строк. Номер и сумма счёта записываются в сделку.',
-    check: invoiceLines,
+    check: (body: NotificationBody) => invoiceProblems(body as never),
   });
   notificationRoute(scope, hub, {
     path: '/invoice-payment-webhook',
@@ -42,6 +43,6 @@ export function onecRoutes(scope: FastifyInstance, hub: Hub): void {
     description:
       '1С отправляет уведомление об оплате счёта: этап сделки, оплаченная сумма и примечание — по настройке аккаунта. ' +
       'Более старое уведомление не уменьшает оплаченную сумму.',
-    check: paymentValues,
+    check: (body: NotificationBody) => paymentProblems(body as never),
   });
 }

@@ -24,8 +24,25 @@ export function checkInn(p: Problems, field: string, inn: string | undefined): v
   if (inn !== undefined && !isValidInn(inn)) p.add(field, 'INN_CHECKSUM', 'ИНН: не сходятся контрольные цифры');
 }
 
+/** The route's check (webhook-routes.ts): every problem of the body, none when it may be stored. */
+export const clientProblems = (body: ClientDataFor1C): Problem[] => collect((p) => clientChecks(p, body));
+export const invoiceProblems = (body: ServiceDataFor1CInvoice): Problem[] => collect((p) => readLines(p, body));
+export const paymentProblems = (body: InvoicePaymentNotification): Problem[] => collect((p) => readPayment(p, body));
+
+function collect(fn: (p: Problems) => unknown): Problem[] {
+  const p = new Problems();
+  fn(p);
+  return p.list;
+}
+
+/** The service's guard (the job runs it again on the stored body): VALIDATION_FAILED naming every problem. */
 export function checkClient(body: ClientDataFor1C): void {
   const p = new Problems();
+  clientChecks(p, body);
+  p.throwIfAny();
+}
+
+function clientChecks(p: Problems, body: ClientDataFor1C): void {
   const c = body.client;
   checkInn(p, 'client.inn', c.inn);
   if (c.kind === 'company' && c.inn === undefined) p.add('client.inn', 'INN_REQUIRED', 'У компании (организации или ИП) ИНН обязателен');
@@ -57,8 +74,14 @@ export interface InvoiceLineValues {
 
 export function invoiceLines(body: ServiceDataFor1CInvoice): InvoiceLineValues[] {
   const p = new Problems();
+  const lines = readLines(p, body);
+  p.throwIfAny();
+  return lines;
+}
+
+function readLines(p: Problems, body: ServiceDataFor1CInvoice): InvoiceLineValues[] {
   checkInn(p, 'client.inn', body.client.inn);
-  const lines = body.lines.map((l, i) => {
+  return body.lines.map((l, i) => {
     const priceKop = money(p, `lines.${i}.price`, l.price, { positive: true }) ?? 0;
     const quantityMilli = milliOf(l.quantity);
     if (quantityMilli === undefined || quantityMilli === 0)
@@ -71,22 +94,27 @@ export function invoiceLines(body: ServiceDataFor1CInvoice): InvoiceLineValues[]
       withoutVat: l.withoutVat === true,
     };
   });
-  p.throwIfAny();
-  return lines;
 }
 
-export function paymentValues(body: InvoicePaymentNotification): {
-  amountKop: number;
-  totalPaidKop: number;
-  invoiceTotalKop: number | null;
-} {
+interface PaymentValues {
+  readonly amountKop: number;
+  readonly totalPaidKop: number;
+  readonly invoiceTotalKop: number | null;
+}
+
+export function paymentValues(body: InvoicePaymentNotification): PaymentValues {
   const p = new Problems();
+  const values = readPayment(p, body);
+  p.throwIfAny();
+  return values;
+}
+
+function readPayment(p: Problems, body: InvoicePaymentNotification): PaymentValues {
   const amountKop = money(p, 'amount', body.amount, { positive: true });
   const totalPaidKop = money(p, 'totalPaid', body.totalPaid, { positive: true });
   const invoiceTotalKop = body.invoice.total === undefined ? null : money(p, 'invoice.total', body.invoice.total, { positive: true });
   if (amountKop !== undefined && totalPaidKop !== undefined && totalPaidKop < amountKop)
     p.add('totalPaid', 'TOTAL_PAID_LESS', 'Оплачено всего не может быть меньше суммы этого платежа');
   if (Number.isNaN(Date.parse(body.paidAt))) p.add('paidAt', 'DATE_FORMAT', 'Момент оплаты: дата и время ISO 8601');
-  p.throwIfAny();
-  return { amountKop: amountKop!, totalPaidKop: totalPaidKop!, invoiceTotalKop: invoiceTotalKop ?? null };
+  return { amountKop: amountKop ?? 0, totalPaidKop: totalPaidKop ?? 0, invoiceTotalKop: invoiceTotalKop ?? null };
 }

@@ -1,19 +1,18 @@
 // The public routes, one scope per root of the seed's paths: /alta (POST /alta/ptd/export here, Alta's status
-// webhooks in webhook-routes.ts), /ved-sklad and /1c. Thin: the gate authenticates the source (and with it the
+// webhooks in webhook-routes.ts), /ved-sklad (ВЭД-склад's and the lab's webhooks, there too) and /1c. Thin: the gate authenticates the source (and with it the
 // amoCRM account), the schema validates (the export: all errors at once, each by field), the services do the rest.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import AjvCompiler from '@fastify/ajv-compiler';
 import type { Hub } from '../../platform/hub.js';
-import { AJV_OPTIONS } from '../../platform/http/validators.js';
+import { allErrors } from './validation.js';
 import { callerOf, installGate, type CustomsRouteConfig } from './auth.js';
 import { ErrorSchema, TAG_ALTA, TOKEN_SECURITY } from './contract.js';
 import { useCustomsEnvelope } from './errors.js';
 import { PtdExportRequest, type PtdRequest } from './ptd-contract.js';
 import type { PtdService } from './ptd.js';
 import type { TokenService } from './tokens.js';
-import { altaWebhookRoutes } from './webhook-routes.js';
+import { altaWebhookRoutes, vedSkladWebhookRoutes } from './webhook-routes.js';
 import { onecRoutes } from './onec-routes.js';
 
 export interface PublicDeps {
@@ -21,14 +20,6 @@ export interface PublicDeps {
   readonly tokens: TokenService;
   readonly ptd: PtdService;
 }
-
-/**
- * Bodies validated as the platform does (strict types, no coercion) but reporting every error, not the first:
- * a 400 lists each field an operator has to fix in amoCRM.
- */
-const allErrors = AjvCompiler()({}, {
-  customOptions: { ...AJV_OPTIONS, allErrors: true, coerceTypes: false },
-} as never) as unknown as (route: { schema: unknown }) => (data: unknown) => boolean;
 
 /** Problems the document had that did not stop it, for the caller: `field=CODE; …` (ASCII, so a header holds it). */
 const warningsHeader = (warnings: ReadonlyArray<{ field: string; code: string }>) => warnings.map((w) => `${w.field}=${w.code}`).join('; ');
@@ -44,6 +35,9 @@ export function publicRoutes(scope: FastifyInstance, prefix: string, deps: Publi
     case '/alta':
       ptdExportRoute(scope, deps);
       altaWebhookRoutes(scope, deps.hub);
+      return;
+    case '/ved-sklad':
+      vedSkladWebhookRoutes(scope, deps.hub);
       return;
     case '/1c':
       onecRoutes(scope, deps.hub);

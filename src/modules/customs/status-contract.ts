@@ -32,7 +32,8 @@ export const TRANSIT_STATUSES: Readonly<Record<string, string>> = {
 };
 
 const DATE_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})';
-const common = {
+/** The fields every notification carries (eventId, leadId, occurredAt) and its optional comment. */
+export const common = {
   eventId: Line({
     maxLength: 200,
     description: 'id события у отправителя: повтор с тем же eventId принимается, но не обрабатывается',
@@ -47,8 +48,8 @@ const common = {
   }),
   comment: Type.Optional(Text({ maxLength: 2000, description: 'Комментарий' })),
 };
-const REG_NUMBER = '(\\d{2}|\\d{5}|\\d{8})/\\d{6}/\\d{1,7}';
-const DATE = (description: string) => Type.String({ format: 'date', description: `${description} (ГГГГ-ММ-ДД)` });
+export const REG_NUMBER = '(\\d{2}|\\d{5}|\\d{8})/\\d{6}/\\d{1,7}';
+export const DATE = (description: string) => Type.String({ format: 'date', description: `${description} (ГГГГ-ММ-ДД)` });
 
 export const PtdStatusNotification = Type.Object(
   {

@@ -34,6 +34,7 @@ export async function registerOpenApi(app: FastifyInstance, hub: Hub, parts: rea
         ...parts.flatMap((p) => p.definition.tags ?? []),
       ],
       components: {
+        schemas: Object.assign({}, ...parts.map((p) => p.definition.componentSchemas ?? {})),
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (ADMIN_TOKEN or the one printed on first start)' },
           ...Object.assign({}, ...parts.map((p) => p.definition.securitySchemes ?? {})),

@@ -103,3 +103,13 @@ test('repeated failures from one address are throttled with 429 and Retry-After,
   assert.equal(throttled.json().error.code, 'RATE_LIMITED');
   assert.ok(Number(throttled.headers['retry-after']) >= 1);
 });
+
+test('each root of the seed (/alta, /ved-sklad, /1c) answers an unknown path in the module Error shape', async (t) => {
+  const h = await customsHub(t);
+  for (const url of ['/alta/nothing', '/ved-sklad/nothing', '/1c/nothing']) {
+    const res = await h.app.inject({ method: 'POST', url });
+    assert.equal(res.statusCode, 404, url);
+    assert.equal(res.json().success, false, url);
+    assert.match(res.json().error.requestId, /./);
+  }
+});

@@ -27,7 +27,7 @@ export async function customsHub(t: TestContext, env: Record<string, string> = {
   const amoEmu = createAmoEmulator({ redirectUri: REDIRECT_URI, rateLimit: { enabled: false } });
   const origin = await amoEmu.listen();
   const h = await testHub(t, {
-    modules: [createCustomsModule()],
+    modules: [createCustomsModule({ retryDelaySeconds: 1 })],
     env: { ...amoEmu.hubSettings(), OUTBOUND_ALLOW_HOSTS: new URL(origin).host, ...env },
   });
   // Registered after the hub: node:test runs `after` hooks in order, so the hub closes first.

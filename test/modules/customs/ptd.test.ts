@@ -87,6 +87,13 @@ test("the OpenAPI document's example request is the one-car golden document", as
   assert.deepEqual(op.security, [{ customsToken: [] }, { customsBearer: [] }, { customsTokenQuery: [] }]);
   assert.ok(op.responses['200'].content['application/xml']);
   assert.equal(op.responses['400'].content['application/json'].schema.title, 'Error');
+  // The seed's schemas by name, each with a Russian description and an example.
+  for (const name of ['PtdExportRequest', 'PtdStatusNotification', 'TransitDeclarationStatusNotification', 'SuccessResponse', 'Error']) {
+    const schema = doc.components.schemas[name];
+    assert.ok(schema, `components.schemas.${name}`);
+    assert.match(schema.description, /[а-яё]/i, `${name} is described in Russian`);
+    assert.ok(schema.examples?.length, `${name} has an example`);
+  }
   const res = await exportPtd(h, PTD_EXAMPLE, { token: await tokenOf(h, 'amocrm') });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.body, readFileSync(fixture('oneCar'), 'utf8'));

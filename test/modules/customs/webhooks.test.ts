@@ -112,7 +112,14 @@ test('a wrong or another source token is 401 and a malformed body 400 in the Err
   const bad = await post(h, '/transit-declaration/status-webhook', { ...body, leadId: 'lead', occurredAt: '2025-03-03' }, alta);
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.json().error.code, 'VALIDATION_FAILED');
-  assert.ok(bad.json().error.problems.length >= 1);
+  assert.deepEqual(
+    bad
+      .json()
+      .error.problems.map((p: { field: string }) => p.field)
+      .sort(),
+    ['leadId', 'occurredAt'],
+    'every problem at once, each by field',
+  );
   const viaQuery = await h.app.inject({
     method: 'POST',
     url: `/alta/ptd/status-webhook?token=${encodeURIComponent(alta)}`,
