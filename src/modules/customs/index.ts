@@ -22,7 +22,7 @@ import { MappingService } from './mappings.js';
 import { LeadUpdater } from './lead-updater.js';
 import { NotificationPipeline } from './notifications.js';
 import { ExportNotes } from './export-note.js';
-import { registerOwner } from './amo-account.js';
+import { assertKnownAccount, registerOwner } from './amo-account.js';
 import { OnecBaseService } from './onec-bases.js';
 import { OnecSide } from './onec-side.js';
 import { onecAdminRoutes } from './onec-admin-routes.js';
@@ -82,7 +82,7 @@ export function createCustomsModule(options: CustomsOptions = {}) {
       const { amo } = deps;
       registerOwner(hub, amo);
       const tokens = new TokenService(hub);
-      const onecBases = new OnecBaseService(hub, deps.onec);
+      const onecBases = new OnecBaseService(hub, deps.onec, (id) => assertKnownAccount(amo, id));
       const onec = new OnecSide(hub, deps.onec, onecBases);
       const albums = new AlbumRegistry(settings.albumDir || defaultAlbumDir());
       const ptd = new PtdService(hub, albums, settings);

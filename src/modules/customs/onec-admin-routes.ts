@@ -50,7 +50,7 @@ export function onecAdminRoutes(scope: FastifyInstance, deps: { onecBases: OnecB
         ...base,
         summary: "Set the account's 1C base (its address is checked; the password is stored sealed and never returned)",
         body: OnecBaseBody,
-        response: { 200: OnecBaseView, 400: E, 401: E },
+        response: { 200: OnecBaseView, 400: E, 401: E, 409: E },
       },
     },
     async (req) =>

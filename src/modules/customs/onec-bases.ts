@@ -44,13 +44,16 @@ const view = (r: Row): OnecBaseView => ({
 });
 
 export class OnecBaseService {
+  /** `assertAccount` refuses an account not connected for customs (amo-account.ts): a base for a typo'd id helps nobody. */
   constructor(
     private readonly hub: Hub,
     private readonly onec: Pick<OnecConnector, 'checkTarget'>,
+    private readonly assertAccount: (accountId: number) => Promise<void> = async () => undefined,
   ) {}
 
   /** Saves (or replaces) the account's base; ONEC_ADDRESS_REFUSED when the connector refuses its address. */
   async set(accountId: number, input: OnecBaseInput): Promise<OnecBaseView> {
+    await this.assertAccount(accountId);
     try {
       await this.onec.checkTarget(input.webAddress);
     } catch (err) {

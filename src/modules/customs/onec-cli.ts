@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import type { CliIo, WithHub } from '../../platform/module.js';
 import { ONEC_CONNECTOR_NAME, type OnecConnector } from '../../connectors/onec/index.js';
 import { OnecBaseService, type OnecBaseView } from './onec-bases.js';
+import { AMO_CONNECTOR_NAME, type AmoConnector } from '../../connectors/amocrm/index.js';
+import { assertKnownAccount } from './amo-account.js';
 
 const account = (v: string): number => {
   if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`--account must be an amoCRM account id, got "${v}"`);
@@ -18,8 +20,10 @@ const line = (b: OnecBaseView) => `${b.amo_account_id}\t${b.id_base}\t${b.web_ad
 
 export function onecCommands(customs: Command, withHub: WithHub, io: CliIo): void {
   const onec = customs.command('onec').description("An amoCRM account's 1C base (counterparties and invoices of the customs module)");
-  const service = (hub: Parameters<Parameters<WithHub>[0]>[0], parts: Parameters<Parameters<WithHub>[0]>[1]) =>
-    parts.api<OnecConnector>(ONEC_CONNECTOR_NAME).then((c) => new OnecBaseService(hub, c));
+  const service = async (hub: Parameters<Parameters<WithHub>[0]>[0], parts: Parameters<Parameters<WithHub>[0]>[1]) => {
+    const amo = await parts.api<AmoConnector>(AMO_CONNECTOR_NAME);
+    return new OnecBaseService(hub, await parts.api<OnecConnector>(ONEC_CONNECTOR_NAME), (id) => assertKnownAccount(amo, id));
+  };
   onec
     .command('set')
     .description('Set (or replace) the base: its address is checked, the password stored sealed')

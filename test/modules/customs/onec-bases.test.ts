@@ -54,6 +54,9 @@ test('the address is checked by the 1C connector; bad bodies are refused naming 
   assert.equal(control.statusCode, 400, 'a control character in the login');
   const missing = await putBase(h, { password: undefined });
   assert.equal(missing.statusCode, 400);
+  const unknown = await putBase(h, {}, 999_999_001);
+  assert.equal(unknown.statusCode, 409, 'an account not connected for customs');
+  assert.equal(unknown.json().error.code, 'ACCOUNT_NOT_CONNECTED');
   assert.equal((await h.hub.database.query('select 1 from customs_onec_bases')).length, 0, 'nothing stored');
 });
 
