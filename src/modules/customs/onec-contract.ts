@@ -15,7 +15,10 @@ const EventId = Line({
   examples: ['amo-evt-20260210-0001'],
 });
 const LeadId = IdInteger({ description: 'ID сделки amoCRM', examples: [31245987] });
-const DAY = Type.String({ format: 'date', description: 'Дата счёта (ГГГГ-ММ-ДД): по ней выбирается ставка НДС', examples: ['2026-02-10'] });
+/** A calendar day: the pattern bounds it, `format: date` refuses a day that does not exist (2026-02-30). */
+const Day = (description: string, example: string) =>
+  Line({ maxLength: 10, pattern: '\\d{4}-\\d{2}-\\d{2}', format: 'date', description: `${description} (ГГГГ-ММ-ДД)`, examples: [example] });
+const DAY = Day('Дата счёта: по ней выбирается ставка НДС', '2026-02-10');
 const INN = (description: string) => Line({ maxLength: 12, pattern: '\\d{10}|\\d{12}', description, examples: ['500100732259'] });
 const ID_1C = Line({
   maxLength: 64,
@@ -34,7 +37,7 @@ const Passport = Type.Object(
   {
     series: Type.Optional(Line({ maxLength: 11, description: 'Серия', examples: ['4510'] })),
     number: Line({ maxLength: 25, description: 'Номер', examples: ['123456'] }),
-    issueDate: Type.Optional(Type.String({ format: 'date', description: 'Дата выдачи (ГГГГ-ММ-ДД)', examples: ['2015-04-20'] })),
+    issueDate: Type.Optional(Day('Дата выдачи', '2015-04-20')),
     issuedBy: Type.Optional(Line({ maxLength: 200, description: 'Кем выдан', examples: ['ОТДЕЛЕНИЕМ УФМС РОССИИ ПО Г. МОСКВЕ'] })),
     issuerCode: Type.Optional(Line({ maxLength: 7, pattern: '\\d{3}-\\d{3}', description: 'Код подразделения', examples: ['770-001'] })),
   },
@@ -64,7 +67,7 @@ const Client = Type.Object(
       }),
     ),
     passport: Type.Optional(Passport),
-    birthDate: Type.Optional(Type.String({ format: 'date', description: 'Дата рождения (ГГГГ-ММ-ДД)', examples: ['1985-07-15'] })),
+    birthDate: Type.Optional(Day('Дата рождения', '1985-07-15')),
     address: Type.Optional(
       Text({
         maxLength: 500,

@@ -174,6 +174,16 @@ test('bad token → 401, malformed body or a wrong ИНН → 400 naming the fie
     token,
   );
   assert.equal(money.statusCode, 400);
+  const noDay = await post1c(h, '/service-data-for-invoice', services(leadId, 'e-day', '2026-02-30'), token);
+  assert.equal(noDay.statusCode, 400, 'a day that does not exist');
+  assert.ok(noDay.json().error.problems.some((p: { field: string }) => p.field === 'date'));
+  const control = await post1c(
+    h,
+    '/client-data',
+    { ...clientData(leadId, 'e-ctl'), client: { ...clientData(leadId).client, name: 'Иванов\u0007' } },
+    token,
+  );
+  assert.equal(control.statusCode, 400, 'a control character in a name');
   const notJson = await post1c(h, '/service-data-for-invoice', '{"eventId":', token);
   assert.equal(notJson.statusCode, 400);
   assert.equal(notJson.json().success, false);
