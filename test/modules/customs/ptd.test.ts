@@ -88,7 +88,15 @@ test("the OpenAPI document's example request is the one-car golden document", as
   assert.ok(op.responses['200'].content['application/xml']);
   assert.equal(op.responses['400'].content['application/json'].schema.title, 'Error');
   // The seed's schemas by name, each with a Russian description and an example.
-  for (const name of ['PtdExportRequest', 'PtdStatusNotification', 'TransitDeclarationStatusNotification', 'SuccessResponse', 'Error']) {
+  for (const name of [
+    'PtdExportRequest',
+    'PtdStatusNotification',
+    'TransitDeclarationStatusNotification',
+    'SvhReleaseNotification',
+    'LabDocumentsNotification',
+    'SuccessResponse',
+    'Error',
+  ]) {
     const schema = doc.components.schemas[name];
     assert.ok(schema, `components.schemas.${name}`);
     assert.match(schema.description, /[а-яё]/i, `${name} is described in Russian`);
