@@ -94,6 +94,9 @@ test("the OpenAPI document's example request is the one-car golden document", as
     'TransitDeclarationStatusNotification',
     'SvhReleaseNotification',
     'LabDocumentsNotification',
+    'ClientDataFor1C',
+    'ServiceDataFor1CInvoice',
+    'InvoicePaymentNotification',
     'SuccessResponse',
     'Error',
   ]) {
