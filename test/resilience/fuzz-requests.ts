@@ -28,6 +28,8 @@ export interface Credentials {
   readonly customsToken: string;
   readonly customsAltaToken: string;
   readonly customsVedSkladToken: string;
+  /** 1C's (the payment webhook's caller). */
+  readonly customs1cToken: string;
 }
 
 export interface Known {
@@ -156,13 +158,16 @@ function credential(op: Operation, credentials: Credentials): fc.Arbitrary<{ hea
         : scheme.startsWith('onec')
           ? { authorization: v }
           : { authorization: `Bearer ${v}` };
-  // A customs token opens only its source's routes: Alta's webhooks take Alta's, ВЭД-склад's (and the lab's) ВЭД-склад's.
+  // A customs token opens only its source's routes: Alta's webhooks take Alta's, ВЭД-склад's (and the lab's)
+  // ВЭД-склад's, 1C's payment webhook 1C's; the rest (the export, the amoCRM triggers to 1C) amoCRM's.
   const valid =
     scheme === 'customsToken' && /\/status-webhook$/.test(op.path)
       ? credentials.customsAltaToken
       : scheme === 'customsToken' && op.path.startsWith('/ved-sklad/')
         ? credentials.customsVedSkladToken
-        : credentials[scheme as keyof Credentials];
+        : scheme === 'customsToken' && op.path === '/1c/invoice-payment-webhook'
+          ? credentials.customs1cToken
+          : credentials[scheme as keyof Credentials];
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant({ headers: header(valid), note: 'valid credentials' }) },
     { weight: 1, arbitrary: fc.constant({ headers: {}, note: 'no credentials' }) },

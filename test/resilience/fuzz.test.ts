@@ -96,10 +96,12 @@ async function fuzzHub(
   const sambaUser = await admin(h, 'POST', '/samba/users', { login: 'fuzz', password: 'fuzz-samba-password' });
   assert.equal(sambaUser.statusCode, 201, sambaUser.body);
 
-  // Customs: account 42's source tokens — amoCRM's (the ПТД export's caller), Alta's and ВЭД-склад's (webhooks).
+  // Customs: account 42's source tokens — amoCRM's (the ПТД export's caller), Alta's, ВЭД-склад's and 1C's (webhooks).
   const customs = await admin(h, 'POST', '/customs/accounts/42/tokens/amocrm');
   const customsAlta = await admin(h, 'POST', '/customs/accounts/42/tokens/alta');
   const customsVedSklad = await admin(h, 'POST', '/customs/accounts/42/tokens/ved-sklad');
+  const customs1c = await admin(h, 'POST', '/customs/accounts/42/tokens/1c');
+  assert.equal(customs1c.statusCode, 201, customs1c.body);
   assert.equal(customs.statusCode, 201, customs.body);
   assert.equal(customsAlta.statusCode, 201, customsAlta.body);
   assert.equal(customsVedSklad.statusCode, 201, customsVedSklad.body);
@@ -118,6 +120,7 @@ async function fuzzHub(
       customsToken: customs.json().token as string,
       customsAltaToken: customsAlta.json().token as string,
       customsVedSkladToken: customsVedSklad.json().token as string,
+      customs1cToken: customs1c.json().token as string,
     },
     public: { ids: [main.botId, created.json().id, 42], strings: publicStrings },
     operator: {
