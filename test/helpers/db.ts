@@ -27,6 +27,8 @@ function templateHash(): string {
     }
   };
   walk(MIGRATIONS_FOLDER);
+  // How the image is made (bump when pgliteTemplate changes: v2 = uncompressed, without template databases).
+  h.update('image v2');
   h.update(JSON.parse(readFileSync(new URL('../../node_modules/pg-boss/package.json', import.meta.url), 'utf8')).version);
   return h.digest('hex').slice(0, 12);
 }
@@ -47,6 +49,11 @@ async function pgliteTemplate(): Promise<Blob> {
     const database = await openDatabase({});
     await applyMigrations(database);
     await installBoss(new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', schedule: false, supervise: false } as never));
+    // The hub never uses PostgreSQL's template databases; without them every test loads 15 MB less.
+    await database.query(`update pg_database set datistemplate = false where datname in ('template0', 'template1')`);
+    await database.query('drop database template0');
+    await database.query('drop database template1');
+    await database.query('checkpoint');
     const dump = await database.pglite!.dumpDataDir('none');
     await database.close();
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

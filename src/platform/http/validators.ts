@@ -10,10 +10,16 @@ type BuildValidator = NonNullable<NonNullable<NonNullable<FastifyServerOptions['
 /** The server's Ajv options: defaults filled in, nothing removed; nullable fields are type lists (schema-types.ts). */
 export const AJV_OPTIONS: Options = { removeAdditional: false, useDefaults: true, allErrors: false, allowUnionTypes: true };
 
+/**
+ * The Ajv pools, one per process: a pool keeps one Ajv per (options, external schemas), and Ajv keeps what it
+ * compiled per schema object — so a second server in the process (a restart of the embedded hub, every test's hub)
+ * reuses the validators of the route schemas it shares instead of compiling them again.
+ */
+const coercingPool = AjvCompiler();
+const strictPool = AjvCompiler();
+
 /** Fastify's `schemaController.compilersFactory`: a strict compiler for bodies, a coercing one for the rest. */
 export function strictBodyCompilers(): { buildValidator: BuildValidator } {
-  const coercingPool = AjvCompiler();
-  const strictPool = AjvCompiler();
   const buildValidator = ((externalSchemas: Record<string, unknown>, serverOptions: { customOptions?: Options; plugins?: unknown[] }) => {
     const base = { ...serverOptions, customOptions: { ...AJV_OPTIONS, ...serverOptions?.customOptions } };
     const coercing = coercingPool(
