@@ -76,10 +76,10 @@ export class EventLog {
     return rows.length === 1;
   }
 
-  /** Whether a step of a stored request is already written (a retried job skips what it did). */
-  async done(inboxId: number, step: string): Promise<boolean> {
-    const rows = await this.hub.database.query('select 1 from customs_events where inbox_id = $1 and step = $2', [inboxId, step]);
-    return rows.length > 0;
+  /** The steps of a stored request already written (a retried job skips what it did): one read. */
+  async stepsOf(inboxId: number): Promise<Set<string>> {
+    const rows = await this.hub.database.query<{ step: string }>('select step from customs_events where inbox_id = $1', [inboxId]);
+    return new Set(rows.map((r) => r.step));
   }
 
   /** A lead's events, oldest first (by when they happened, then as written); `accountId` narrows to one account. */

@@ -7,6 +7,7 @@ import {
   buildCustomFieldsValues,
   isAmoError,
   type AmoConnector,
+  type AmoCustomField,
   type AmoCustomFieldValueWrite,
   type LeadWrite,
 } from '../../connectors/amocrm/index.js';
@@ -16,8 +17,23 @@ import { render } from './kinds.js';
 export type LeadUpdate =
   { readonly outcome: 'updated'; readonly changed: readonly string[] } | { readonly outcome: 'failed'; readonly error: string };
 
+/** How long an account's lead field definitions are reused: one amoCRM read per burst, not per notification. */
+const FIELDS_TTL_MS = 5 * 60_000;
+
 export class LeadUpdater {
+  readonly #fields = new Map<number, { readonly at: number; readonly defs: Promise<AmoCustomField[]> }>();
+
   constructor(private readonly amo: AmoConnector) {}
+
+  /** The lead fields' definitions (the builder needs their types), read again after FIELDS_TTL_MS or a failure. */
+  #fieldsOf(accountId: number): Promise<AmoCustomField[]> {
+    const held = this.#fields.get(accountId);
+    if (held && Date.now() - held.at < FIELDS_TTL_MS) return held.defs;
+    const defs = this.amo.api(accountId).customFields('leads');
+    this.#fields.set(accountId, { at: Date.now(), defs });
+    defs.catch(() => this.#fields.delete(accountId));
+    return defs;
+  }
 
   async apply(accountId: number, leadId: number, mapping: Mapping, values: Readonly<Record<string, string>>): Promise<LeadUpdate> {
     const api = this.amo.api(accountId);
@@ -30,7 +46,7 @@ export class LeadUpdater {
         changed.push('stage');
       }
       if (mapping.fields.length) {
-        const defs = await api.customFields('leads');
+        const defs = await this.#fieldsOf(accountId);
         const assignments = mapping.fields.map((f) => ({ field: f.field_id, value: render(f.value, values) }));
         // An empty value clears the field: amoCRM takes `values: null` for that, the builder skips empty strings.
         const built = buildCustomFieldsValues(

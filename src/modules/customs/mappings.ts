@@ -3,6 +3,7 @@
 // each field on leads, each {placeholder} in the kind — so a typo is a 400 at set-up, not a silent no-op at 3 a.m.
 import type { AmoConnector } from '../../connectors/amocrm/index.js';
 import type { Hub } from '../../platform/hub.js';
+import { assertKnownAccount } from './amo-account.js';
 import { customsError } from './errors.js';
 import { kindOf, unknownPlaceholders, type NotificationKind } from './kinds.js';
 
@@ -117,8 +118,7 @@ export class MappingService {
 
   /** The stage belongs to the pipeline and each field exists on leads — asked of amoCRM itself. */
   async #checkAmo(accountId: number, input: MappingInput): Promise<Array<{ field: string; code: string; message: string }>> {
-    const account = await this.amo.getAccount(accountId);
-    if (!account || account.status === 'disconnected') throw customsError('ACCOUNT_NOT_CONNECTED');
+    await assertKnownAccount(this.amo, accountId);
     const problems: Array<{ field: string; code: string; message: string }> = [];
     const api = this.amo.api(accountId);
     if (input.status_id != null || input.pipeline_id != null) {

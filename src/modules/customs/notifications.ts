@@ -48,9 +48,10 @@ export class NotificationPipeline {
     const base = { accountId, leadId: body.leadId, kind: kind.kind, code, inboxId: message.id };
     const summary = `${kind.title}: ${label ?? `код ${code} (неизвестный)`}`;
     await events.record({ ...base, source: kind.source, step: 'received', summary, at, details: { eventId: body.eventId } });
-    if (await events.done(message.id, 'recorded')) {
+    const done = await events.stepsOf(message.id);
+    if (done.has('recorded')) {
       // A retry after the status was recorded: go on with amoCRM only if that was not done either.
-      if ((await events.done(message.id, 'stale')) || (await events.done(message.id, 'amo_updated'))) return 'done';
+      if (done.has('stale') || done.has('amo_updated')) return 'done';
     } else {
       const { applied } = await statuses.record(accountId, kind, body, message.id);
       if (!applied) {

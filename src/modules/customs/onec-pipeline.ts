@@ -45,7 +45,7 @@ export function actionPerformer(deps: ActionDeps) {
     const at = typeof body.paidAt === 'string' ? body.paidAt : undefined;
     const base = { accountId, leadId: body.leadId, kind: kind.kind, inboxId: message.id };
     await events.record({ ...base, source: kind.source, step: 'received', summary: kind.title, at, details: { eventId: body.eventId } });
-    if (await events.done(message.id, 'amo_updated')) return 'done';
+    if ((await events.stepsOf(message.id)).has('amo_updated')) return 'done';
     let result: ActionResult;
     try {
       result = await action(accountId, body as never);
