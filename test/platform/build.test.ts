@@ -2,18 +2,26 @@
 // changed since the last build, so no TypeScript loader sits in a production process and a stale build never runs.
 // The bundle finds the migrations by walking up (it runs from dist/, not src/platform/db/): `hub migrate` on an
 // empty folder proves it.
-import { test } from 'node:test';
+// The test runs on a copy of the checkout (node_modules linked): other test files start bin/hub.js at the same time,
+// and one of them compiling the shared dist/ between this test's edit and its first command made it flaky.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsMarkdown } from '../../src/config.js';
 import { settingGroups } from '../../src/app.js';
-// @ts-expect-error: a plain ES module of the repo's scripts, without types
-import { isStale } from '../../scripts/build.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
+const checkout = new URL('../..', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'hub-build-'));
+for (const part of ['bin', 'scripts', 'src', 'drizzle', 'fts-album', 'package.json', 'tsconfig.json']) {
+  cpSync(join(checkout, part), join(root, part), { recursive: true });
+}
+symlinkSync(join(checkout, 'node_modules'), join(root, 'node_modules'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const { isStale } = (await import(join(root, 'scripts', 'build.mjs'))) as { isStale: () => boolean };
+
 const hub = (...args: string[]) =>
   spawnSync(process.execPath, [join(root, 'bin/hub.js'), ...args], {
     cwd: root,
@@ -22,14 +30,20 @@ const hub = (...args: string[]) =>
   });
 
 test('bin/hub.js compiles src/ when it changed, then runs the compiled code', () => {
+  assert.equal(isStale(), true, 'a checkout without dist/ is stale');
+  const fresh = hub('config');
+  assert.equal(fresh.status, 0, fresh.stderr);
+  assert.match(fresh.stderr, /build: \d+ files → dist\//, 'the first run compiled');
+  assert.equal(isStale(), false);
+
   const later = new Date(Date.now() + 1000);
   utimesSync(join(root, 'src', 'main.ts'), later, later); // an edit
-  assert.equal((isStale as () => boolean)(), true);
+  assert.equal(isStale(), true);
   const first = hub('config');
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stderr, /build: \d+ files → dist\//, 'the edit was compiled before running');
   assert.equal(first.stdout.trim(), settingsMarkdown(settingGroups()));
-  assert.equal((isStale as () => boolean)(), false);
+  assert.equal(isStale(), false);
 
   const second = hub('config');
   assert.equal(second.status, 0);
