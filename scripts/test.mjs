@@ -4,7 +4,7 @@
 // test/resilience (outages, faults: longer, and they start and kill servers of their own) is its own lane,
 // `npm run test:resilience` (= this script with test/resilience), which .ci/run calls after `npm test`.
 // Usage: npm test [-- test/path.test.ts | test/folder …]
-import { spawnSync, execSync } from 'node:child_process';
+import { spawn, execSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -69,33 +69,49 @@ const all = args.length
   : findTests(join(root, 'test'), SEPARATE_LANES);
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const totals = { pass: 0, fail: 0, skipped: 0 };
+const together = process.env.TEST_BACKENDS_TOGETHER === '1';
 
+/** Runs one backend's lane; its output is held and printed whole, so two lanes side by side stay readable. */
 function run(label, files, env) {
-  if (files.length === 0) return;
-  console.log(`\n=== ${label}: ${files.length} test files ===`);
-  const res = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files],
-    { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 512 * 1024 * 1024 },
-  );
-  process.stdout.write(res.stdout ?? '');
-  const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(res.stdout ?? '')?.[1] ?? 0);
-  totals.pass += count('pass');
-  totals.fail += count('fail') + count('cancelled');
-  totals.skipped += count('skipped') + count('todo');
-  if (res.status !== 0 && count('fail') + count('cancelled') === 0) totals.fail += 1; // crashed runner
+  if (files.length === 0) return Promise.resolve();
+  const header = `\n=== ${label}: ${files.length} test files ===\n`;
+  if (!together) process.stdout.write(header);
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files],
+      { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => (together ? err.push(b) : process.stderr.write(b)));
+    child.on('close', (status) => {
+      const text = Buffer.concat(out).toString('utf8');
+      if (together) process.stdout.write(header);
+      process.stderr.write(Buffer.concat(err));
+      process.stdout.write(text);
+      const count = (k) => Number(new RegExp(`^ℹ ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      totals.pass += count('pass');
+      totals.fail += count('fail') + count('cancelled');
+      totals.skipped += count('skipped') + count('todo');
+      if (status !== 0 && count('fail') + count('cancelled') === 0) totals.fail += 1; // crashed runner
+      resolve();
+    });
+  });
 }
 
-run('PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' });
+// test/unit (the fast lane, `npm run test:unit`) and test/bench touch no database; everything else runs again on
+// PostgreSQL.
+const noDatabase = /(^|\/)test\/(unit|bench)\//;
+const lanes = [['PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' }]];
 if (process.env.TEST_DATABASE_URL) {
-  // test/unit (the fast lane, `npm run test:unit`) and test/bench touch no database; everything else runs again
-  // on PostgreSQL.
-  const noDatabase = /(^|\/)test\/(unit|bench)\//;
-  run(
-    'PostgreSQL',
-    all.filter((f) => !noDatabase.test(f)),
-    { HUB_TEST_DB: 'postgres' },
-  );
+  lanes.push(['PostgreSQL', all.filter((f) => !noDatabase.test(f)), { HUB_TEST_DB: 'postgres' }]);
 }
+// TEST_BACKENDS_TOGETHER=1 runs the two backends side by side (test:resilience: its tests mostly wait out outages
+// they stage, so two lanes share the CPU well; ~2½ minutes instead of ~5). The main suite keeps the CPU busy on its
+// own and runs one backend after the other.
+if (together) await Promise.all(lanes.map((lane) => run(...lane)));
+else for (const lane of lanes) await run(...lane);
 console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.fail === 0 && totals.pass > 0 ? 0 : 1);
