@@ -5,7 +5,7 @@
 // `npm run test:resilience` (= this script with test/resilience), which .ci/run calls after `npm test`.
 // Usage: npm test [-- test/path.test.ts | test/folder …]
 import { spawn, execSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 
@@ -101,12 +101,13 @@ function run(label, files, env) {
   });
 }
 
-// test/unit (the fast lane, `npm run test:unit`) and test/bench touch no database; everything else runs again on
-// PostgreSQL.
-const noDatabase = /(^|\/)test\/(unit|bench)\//;
+// test/unit (the fast lane, `npm run test:unit`), test/bench and test/emulators (in-memory partners) touch no
+// database, nor does a file whose header says `// test-lane: no-database`; everything else runs again on PostgreSQL.
+const noDatabaseDirs = /(^|\/)test\/(unit|bench|emulators)\//;
+const noDatabase = (f) => noDatabaseDirs.test(f) || /^\/\/ test-lane: no-database\b/m.test(readFileSync(f, 'utf8').slice(0, 4096));
 const lanes = [['PGlite (embedded)', all, { HUB_TEST_DB: 'pglite' }]];
 if (process.env.TEST_DATABASE_URL) {
-  lanes.push(['PostgreSQL', all.filter((f) => !noDatabase.test(f)), { HUB_TEST_DB: 'postgres' }]);
+  lanes.push(['PostgreSQL', all.filter((f) => !noDatabase(f)), { HUB_TEST_DB: 'postgres' }]);
 }
 // TEST_BACKENDS_TOGETHER=1 runs the two backends side by side (test:resilience: its tests mostly wait out outages
 // they stage, so two lanes share the CPU well; ~2½ minutes instead of ~5). The main suite keeps the CPU busy on its

@@ -1,3 +1,4 @@
+// test-lane: no-database (run once, on the PGlite lane: nothing here opens the hub's database)
 // Issue #20: `npm start` and `hub` run compiled JavaScript (dist/), built from src/ by bin/hub.js whenever a source
 // changed since the last build, so no TypeScript loader sits in a production process and a stale build never runs.
 // The bundle finds the migrations by walking up (it runs from dist/, not src/platform/db/): `hub migrate` on an

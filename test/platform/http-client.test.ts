@@ -1,3 +1,4 @@
+// test-lane: no-database (run once, on the PGlite lane: nothing here opens the hub's database)
 // The outbound HTTP client against a real local server: the SSRF guard on resolved names, and errors that carry
 // partner, request, trimmed body and retryability. (The address rules alone are in test/unit/ssrf.test.ts.)
 import { test } from 'node:test';

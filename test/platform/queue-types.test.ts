@@ -1,3 +1,4 @@
+// test-lane: no-database (run once, on the PGlite lane: nothing here opens the hub's database)
 // Typed queues. Most of this file is checked by the compiler, not run: `tsc --noEmit` covers test/, and each
 // `@ts-expect-error` line fails it the day that line compiles, i.e. the day a wrong payload, a queue name
 // string or a reply queue without `result` gets through. The test at the end checks what defineQueue builds.

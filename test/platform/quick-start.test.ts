@@ -1,3 +1,4 @@
+// test-lane: no-database (run once, on the PGlite lane: nothing here opens the hub's database)
 // Issue #20: a fresh clone needs nothing before `npm start` / `npm test`. scripts/with-node22.sh (which both run
 // through) installs from package-lock.json when node_modules is missing or older than the lock file. Shown on a
 // throwaway project with one local dependency (npm ci without the network, in a second or two) and the real script.

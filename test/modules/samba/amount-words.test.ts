@@ -1,3 +1,4 @@
+// test-lane: no-database (run once, on the PGlite lane: nothing here opens the hub's database)
 // «Сумма прописью»: noun agreement (рубль/рубля/рублей, тысяча/тысячи/тысяч), feminine thousands, teens, empty
 // groups, kopecks in digits, and the sums of the seed's examples.
 import { test } from 'node:test';
