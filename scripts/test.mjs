@@ -8,6 +8,7 @@ import { spawn, execSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
+import { Buffer } from 'node:buffer';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
