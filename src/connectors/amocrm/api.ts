@@ -24,6 +24,7 @@ import type {
   ComplexLeadInput,
   CompanyWrite,
   ContactWrite,
+  AmoNote,
   LeadWrite,
   WithId,
 } from './types.js';
@@ -159,6 +160,12 @@ export function createAmoApi(transport: AmoTransport, amoAccountId: number): Amo
     notes: {
       async add(entity, notes, opts) {
         return writeBatches('POST', `/api/v4/${entity}/notes`, 'notes', notes, opts?.batchMax);
+      },
+      async recent(entity, entityId, opts) {
+        const limit = Math.min(AMO_FACTS.pageLimitMax, opts?.limit ?? 50);
+        const filter = opts?.noteType ? { filter: { note_type: opts.noteType } } : {};
+        const page = await get<HalList>(`/api/v4/${entity}/${entityId}/notes`, { limit, order: { id: 'desc' }, ...filter });
+        return (page?._embedded?.notes ?? []) as AmoNote[];
       },
     },
     links: {

@@ -230,6 +230,16 @@ export type AmoNoteWrite =
     }
   | { entity_id: number; note_type: string; params: Record<string, unknown>; request_id?: string };
 
+/** A note as amoCRM lists it (GET /api/v4/{entity}/{id}/notes). */
+export interface AmoNote {
+  readonly id: number;
+  readonly entity_id: number;
+  readonly note_type: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
 export interface AmoLinkWrite {
   to_entity_id: number;
   to_entity_type: 'leads' | 'contacts' | 'companies' | 'catalog_elements' | 'customers';
@@ -285,7 +295,11 @@ export interface AmoApi {
   readonly companies: AmoEntityApi<AmoCompany, CompanyWrite>;
   /** POST /leads/complex directly (≤ 50 items; throws AmoError on a rejected request). */
   complex(items: readonly ComplexLeadInput[]): Promise<ComplexLeadCreated[]>;
-  readonly notes: { add(entity: AmoEntity, notes: readonly AmoNoteWrite[], opts?: WriteBatchOptions): Promise<AmoWriteResult[]> };
+  readonly notes: {
+    add(entity: AmoEntity, notes: readonly AmoNoteWrite[], opts?: WriteBatchOptions): Promise<AmoWriteResult[]>;
+    /** One entity's latest notes, newest first (one page: `limit` ≤ 250, 50 by default), of one type if given. */
+    recent(entity: AmoEntity, entityId: number, opts?: { noteType?: string; limit?: number }): Promise<AmoNote[]>;
+  };
   readonly links: { link(entity: AmoEntity, id: number, links: readonly AmoLinkWrite[]): Promise<void> };
   /** Account webhooks (amoCRM allows them to admin tokens only; the integration's user is one). */
   readonly webhooks: {

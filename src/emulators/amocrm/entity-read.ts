@@ -1,7 +1,7 @@
 // Reading leads, contacts and companies: the v4 JSON shape, `with=` embeds, filters, `query` search and order.
 import { serialiseCustomFields } from './custom-fields.js';
 import { linkedIds, linksOf } from './links.js';
-import { idList, inRange, range } from './paging.js';
+import { idList, inRange, range, sortByOrder } from './paging.js';
 import type { AccountState } from './store.js';
 import type { Entity, EntityType } from './types.js';
 
@@ -139,7 +139,7 @@ export function listEntities(account: AccountState, type: EntityType, query: Rec
       (!statuses || statuses.some((s) => s.pipeline_id === e.pipeline_id && (s.status_id === undefined || s.status_id === e.status_id))) &&
       (!needle || matchesQuery(e, needle)),
   );
-  return sortEntities(result, query.order);
+  return sortByOrder(result, query.order);
 }
 
 function parseStatuses(value: unknown): Array<{ pipeline_id: number; status_id?: number }> | undefined {
@@ -147,11 +147,4 @@ function parseStatuses(value: unknown): Array<{ pipeline_id: number; status_id?:
   return Object.values(value as Record<string, unknown>)
     .filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
     .map((v) => ({ pipeline_id: Number(v.pipeline_id), status_id: v.status_id !== undefined ? Number(v.status_id) : undefined }));
-}
-
-function sortEntities(list: Entity[], order: unknown): Entity[] {
-  const spec = typeof order === 'object' && order !== null ? Object.entries(order as Record<string, unknown>)[0] : undefined;
-  const field = spec && ['created_at', 'updated_at', 'id'].includes(spec[0]) ? (spec[0] as 'created_at' | 'updated_at' | 'id') : 'id';
-  const dir = spec && String(spec[1]).toLowerCase() === 'desc' ? -1 : 1;
-  return list.sort((a, b) => (a[field] - b[field] || a.id - b.id) * dir);
 }

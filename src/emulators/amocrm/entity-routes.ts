@@ -5,7 +5,7 @@ import { listEntities, parseWith, serialiseEntity } from './entity-read.js';
 import { createEntities, updateEntities, updateOne, requireBatch, type WriteContext } from './entity-write.js';
 import { addLink, ALLOWED_LINKS, linksOf, removeLink } from './links.js';
 import { createNotes, serialiseNote } from './notes.js';
-import { paginate } from './paging.js';
+import { paginate, sortByOrder } from './paging.js';
 import { problem, sendEmpty, sendHal, ValidationErrors } from './problem.js';
 import { apiContext, type EmulatorRuntime } from './runtime.js';
 import { ENTITY_TYPES, type EntityType } from './types.js';
@@ -147,8 +147,11 @@ function notesRoutes(app: FastifyInstance, rt: EmulatorRuntime, type: EntityType
     const query = req.query as Q;
     const noteType = ((query.filter ?? {}) as Q).note_type;
     const types = noteType === undefined ? undefined : ([] as unknown[]).concat(noteType).map(String);
-    const notes = [...account.notes.values()].filter(
-      (n) => n.entity_type === type && (entityId === undefined || n.entity_id === entityId) && (!types || types.includes(n.note_type)),
+    const notes = sortByOrder(
+      [...account.notes.values()].filter(
+        (n) => n.entity_type === type && (entityId === undefined || n.entity_id === entityId) && (!types || types.includes(n.note_type)),
+      ),
+      query.order,
     );
     const page = paginate(notes, query, entityId ? `${apiBase}/api/v4/${type}/${entityId}/notes` : `${apiBase}/api/v4/${type}/notes`);
     if (!page) return sendEmpty(reply);

@@ -53,3 +53,11 @@ export function range(value: unknown): { from?: number; to?: number } | undefine
 
 export const inRange = (v: number | null | undefined, r: { from?: number; to?: number } | undefined): boolean =>
   !r || (v !== null && v !== undefined && (r.from === undefined || v >= r.from) && (r.to === undefined || v <= r.to));
+
+/** `order[id|created_at|updated_at]=asc|desc` (amoCRM sorts lists by one of these; by id ascending otherwise). */
+export function sortByOrder<T extends { id: number; created_at: number; updated_at: number }>(list: T[], order: unknown): T[] {
+  const spec = typeof order === 'object' && order !== null ? Object.entries(order as Record<string, unknown>)[0] : undefined;
+  const field = spec && ['created_at', 'updated_at', 'id'].includes(spec[0]) ? (spec[0] as 'created_at' | 'updated_at' | 'id') : 'id';
+  const dir = spec && String(spec[1]).toLowerCase() === 'desc' ? -1 : 1;
+  return list.sort((a, b) => (a[field] - b[field] || a.id - b.id) * dir);
+}

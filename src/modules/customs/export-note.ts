@@ -1,11 +1,14 @@
 // The note an export leaves on the amoCRM lead («Сформирован XML ПТД…»), written by a job after the answer: the XML
 // never waits for amoCRM, and an amoCRM outage only delays the note. A note written is a timeline line, so a
-// retried job does not write it twice; a refusal for good (lead deleted, account disconnected) is a line too.
+// retried job does not write it twice; one whose earlier attempt may have reached amoCRM (a lost answer, a crash
+// before the line) looks for the note first (note-once.ts: the text names the document and its SHA-256). A refusal
+// for good (lead deleted, account disconnected) is a line too.
 import type { Logger } from 'pino';
 import { isAmoError, type AmoConnector } from '../../connectors/amocrm/index.js';
 import type { Hub } from '../../platform/hub.js';
 import type { EventLog } from './events.js';
 import type { PtdService } from './ptd.js';
+import { addNoteOnce } from './note-once.js';
 
 export class ExportNotes {
   constructor(
@@ -15,7 +18,8 @@ export class ExportNotes {
     private readonly amo: AmoConnector,
   ) {}
 
-  async note(exportId: number, log: Logger): Promise<void> {
+  /** `retryCount`: the job's earlier attempts (pg-boss counts a crashed one when it expires). */
+  async note(exportId: number, log: Logger, retryCount = 0): Promise<void> {
     const e = await this.ptd.exportById(exportId);
     if (!e) return;
     const [done] = await this.hub.database.query(
@@ -31,9 +35,7 @@ export class ExportNotes {
     ];
     const base = { accountId: e.account_id, leadId: e.lead_id, source: 'hub', kind: 'ptd_export' };
     try {
-      await this.amo
-        .api(e.account_id)
-        .notes.add('leads', [{ entity_id: e.lead_id, note_type: 'common', params: { text: lines.join('\n') } }]);
+      await addNoteOnce(this.amo.api(e.account_id), e.lead_id, lines.join('\n'), retryCount > 0);
     } catch (err) {
       if (!isAmoError(err) || err.retryable) throw err;
       log.warn({ exportId, leadId: e.lead_id, code: err.code }, 'customs: amoCRM refused the export note');

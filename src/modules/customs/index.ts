@@ -114,7 +114,7 @@ export function createCustomsModule(options: CustomsOptions = {}) {
               'perform' in kind ? onecRetry : options.retryDelaySeconds ? { retryDelay: options.retryDelaySeconds } : {},
             ),
           ),
-          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log), {
+          PTD_EXPORT_NOTE.worker((job, ctx) => notes.note(job.exportId, ctx.log, ctx.retryCount), {
             retryLimit: 10,
             retryDelay: options.retryDelaySeconds ?? 30,
           }),

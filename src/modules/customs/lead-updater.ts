@@ -13,6 +13,7 @@ import {
 } from '../../connectors/amocrm/index.js';
 import type { Mapping } from './mappings.js';
 import { render } from './kinds.js';
+import { addNoteOnce } from './note-once.js';
 
 export type LeadUpdate =
   { readonly outcome: 'updated'; readonly changed: readonly string[] } | { readonly outcome: 'failed'; readonly error: string };
@@ -35,7 +36,14 @@ export class LeadUpdater {
     return defs;
   }
 
-  async apply(accountId: number, leadId: number, mapping: Mapping, values: Readonly<Record<string, string>>): Promise<LeadUpdate> {
+  /** `rerun`: an earlier run of the same notification may have reached amoCRM (the note is then added once). */
+  async apply(
+    accountId: number,
+    leadId: number,
+    mapping: Mapping,
+    values: Readonly<Record<string, string>>,
+    rerun = false,
+  ): Promise<LeadUpdate> {
     const api = this.amo.api(accountId);
     try {
       const patch: LeadWrite = {};
@@ -64,8 +72,8 @@ export class LeadUpdater {
       if (mapping.note) {
         const text = render(mapping.note, values).trim();
         if (text) {
-          await api.notes.add('leads', [{ entity_id: leadId, note_type: 'common', params: { text } }]);
-          changed.push('note');
+          const note = await addNoteOnce(api, leadId, text, rerun);
+          changed.push(note === 'added' ? 'note' : 'note (already there)');
         }
       }
       return { outcome: 'updated', changed };

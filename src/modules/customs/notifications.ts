@@ -1,7 +1,8 @@
 // What happens to a stored notification, for every kind alike (the job behind each webhook queue): the status is
 // recorded unless a newer one is held, the timeline gets a line for each step, and the account's mapping for the
-// status is applied to the amoCRM lead. A retried job skips the steps already written (amoCRM is asked once per
-// notification, unless the hub crashed between amoCRM's answer and the timeline line — then the note may repeat).
+// status is applied to the amoCRM lead. A retried job skips the steps already written; one that may have reached
+// amoCRM before (the status was recorded by an earlier run) sets stage and fields again, which changes nothing, and
+// adds the note only if the lead does not have it yet (note-once.ts).
 import type { Logger } from 'pino';
 import type { InboxMessage } from '../../platform/inbox/inbox.js';
 import type { EventLog } from './events.js';
@@ -49,7 +50,8 @@ export class NotificationPipeline {
     const summary = `${kind.title}: ${label ?? `код ${code} (неизвестный)`}`;
     await events.record({ ...base, source: kind.source, step: 'received', summary, at, details: { eventId: body.eventId } });
     const done = await events.stepsOf(message.id);
-    if (done.has('recorded')) {
+    const rerun = done.has('recorded');
+    if (rerun) {
       // A retry after the status was recorded: go on with amoCRM only if that was not done either.
       if (done.has('stale') || done.has('amo_updated')) return 'done';
     } else {
@@ -65,7 +67,7 @@ export class NotificationPipeline {
       await events.record({ ...base, source: 'hub', step: 'no_mapping', summary: 'Для статуса нет настройки: amoCRM не менялся', at });
       return 'no_mapping';
     }
-    return applyMapping(this.deps, base, mapping, valuesOf(kind, body), at, log);
+    return applyMapping(this.deps, base, mapping, valuesOf(kind, body), at, log, rerun);
   }
 }
 
@@ -77,10 +79,11 @@ export async function applyMapping(
   values: Readonly<Record<string, string>>,
   at: string | undefined,
   log: Logger,
+  rerun: boolean,
 ): Promise<Outcome> {
   const { events, updater } = deps;
   const { accountId, leadId, kind, code } = base;
-  const update = await updater.apply(accountId, leadId, quotingWarnings(mapping, values), values);
+  const update = await updater.apply(accountId, leadId, quotingWarnings(mapping, values), values, rerun);
   if (update.outcome === 'failed') {
     log.warn({ accountId, leadId, kind, code, error: update.error }, 'customs: amoCRM refused the lead update');
     await events.record({ ...base, source: 'hub', step: 'amo_failed', summary: `amoCRM отказал: ${update.error}`, at });

@@ -45,7 +45,10 @@ export function actionPerformer(deps: ActionDeps) {
     const at = typeof body.paidAt === 'string' ? body.paidAt : undefined;
     const base = { accountId, leadId: body.leadId, kind: kind.kind, inboxId: message.id };
     await events.record({ ...base, source: kind.source, step: 'received', summary: kind.title, at, details: { eventId: body.eventId } });
-    if ((await events.stepsOf(message.id)).has('amo_updated')) return 'done';
+    const done = await events.stepsOf(message.id);
+    if (done.has('amo_updated')) return 'done';
+    // Past `performed`, an earlier run may have reached amoCRM: its note is added once (note-once.ts).
+    const rerun = done.has('performed');
     let result: ActionResult;
     try {
       result = await action(accountId, body as never);
@@ -91,6 +94,6 @@ export function actionPerformer(deps: ActionDeps) {
       return 'no_mapping';
     }
     const values = { ...valuesOf(kind, body), ...result.values, code: result.code, label };
-    return applyMapping(deps, withCode, mapping, values, at, log);
+    return applyMapping(deps, withCode, mapping, values, at, log, rerun);
   };
 }

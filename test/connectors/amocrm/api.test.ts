@@ -62,6 +62,19 @@ test('typed API: catalogues, create/update in batches of 50, get, notes, links, 
   assert.equal(linked?._embedded?.contacts?.[0]?.id, contact!.id);
   const notes = await api.notes.add('leads', [{ entity_id: created[0]!.id, note_type: 'common', params: { text: 'из квиза' } }]);
   assert.equal(notes.length, 1);
+  await api.notes.add('leads', [
+    { entity_id: created[0]!.id, note_type: 'common', params: { text: 'второе' } },
+    { entity_id: created[0]!.id, note_type: 'service_message', params: { service: 'hub', text: 'служебное' } },
+    { entity_id: created[1]!.id, note_type: 'common', params: { text: 'другая сделка' } },
+  ]);
+  const recent = await api.notes.recent('leads', created[0]!.id, { noteType: 'common' });
+  assert.deepEqual(
+    recent.map((n) => n.params.text),
+    ['второе', 'из квиза'],
+    "newest first, this lead's, of the type asked",
+  );
+  assert.equal((await api.notes.recent('leads', created[0]!.id, { limit: 1 }))[0]?.note_type, 'service_message');
+  assert.deepEqual(await api.notes.recent('leads', created[2]!.id), [], 'none: amoCRM answers 204');
   // 17 calls on the account's schedule: the last slot lies 16 intervals (≈150 ms) after the first, on the test clock.
   assert.ok(clock.now() - started >= 16 * 149, `the calls were paced, on the test clock (${clock.now() - started} ms)`);
 });
