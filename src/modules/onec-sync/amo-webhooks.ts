@@ -16,7 +16,7 @@ import type { AmoIndex } from './amo-index.js';
 import type { OnecRouteConfig } from './auth.js';
 import { EmptyAnswer, OnecFailure, TAG } from './contract.js';
 import { onecError } from './errors.js';
-import type { OutboundService } from './outbound.js';
+import type { OutboundService, WebhookChange } from './outbound.js';
 import { OUTBOUND, type SubscribeJob } from './outbound-queues.js';
 
 /** The events the module listens to: the index needs every contact and company change, orders need stage moves. */
@@ -99,17 +99,23 @@ export async function processWebhook(
         done.push({ entity, id: item.id, forgotten: true });
       } else if (action === 'add' || action === 'update' || action === 'restore') {
         await d.index.apply(key, entity, item.id, indexFields(item));
-        done.push({ entity, id: item.id, ...(await d.outbound.counterpartyChanged(key, entity, item.id, item.updated_at)) });
+        done.push({ entity, id: item.id, ...(await d.outbound.counterpartyChanged(key, entity, item.id, changeOf(item))) });
       }
     } else if (entity === 'leads' && (action === 'status' || action === 'add')) {
       const stage = {
         ...(item.pipeline_id ? { pipelineId: item.pipeline_id } : {}),
         ...(item.status_id ? { statusId: item.status_id } : {}),
       };
-      done.push({ entity, id: item.id, ...(await d.outbound.leadMoved(key, item.id, stage, item.updated_at)) });
+      done.push({ entity, id: item.id, ...(await d.outbound.leadMoved(key, item.id, stage, changeOf(item))) });
     }
   }
   return { events: done };
+}
+
+/** When and by whom the item was changed: `updated_at` and the legacy `modified_user_id` (a string, like all). */
+function changeOf(item: AmoWebhookItem): WebhookChange {
+  const by = Number(item.raw.modified_user_id);
+  return { updatedAt: item.updated_at, ...(Number.isSafeInteger(by) && by > 0 ? { modifiedBy: by } : {}) };
 }
 
 /** A webhook item's legacy custom fields in the shape the index reads (code → field_code). */

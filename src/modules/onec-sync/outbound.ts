@@ -26,29 +26,42 @@ export interface OutboundDeps {
 
 type Outcome = Record<string, unknown>;
 
+/** What a webhook says of a change: amoCRM's updated_at (seconds) and the user who made it. */
+export interface WebhookChange {
+  readonly updatedAt?: number | undefined;
+  readonly modifiedBy?: number | undefined;
+}
+
+/**
+ * The stamp a push job compares with the hub's last write (an older or equal one is skipped as already sent). A
+ * manager's edit in the second of the hub's write goes without it: its stamp equals the write's, yet it is new.
+ */
+const stampOf = (change: WebhookChange, seen: 'change' | 'same_second_edit') =>
+  seen === 'change' && change.updatedAt ? { updatedAt: change.updatedAt } : {};
+
 export class OutboundService {
   constructor(private readonly d: OutboundDeps) {}
 
   /**
-   * A contact or company changed in amoCRM (webhook): unless the change is the hub's own write (its updated_at is
-   * not newer than the stamp of the hub's last write of that entity), a push to every base that takes them.
+   * A contact or company changed in amoCRM (webhook): unless the change is the hub's own write (see #isEcho), a push
+   * to every base that takes them.
    */
-  async counterpartyChanged(key: string, entity: 'contacts' | 'companies', amoId: number, updatedAt: number | undefined): Promise<Outcome> {
-    if (await this.#isEcho(key, entity, amoId, updatedAt)) return { echo: true };
+  async counterpartyChanged(key: string, entity: 'contacts' | 'companies', amoId: number, change: WebhookChange): Promise<Outcome> {
+    const seen = await this.#isEcho(key, entity, amoId, change);
+    if (seen === 'echo') return { echo: true };
     const bases = (await this.d.options.bases(key)).filter((b) => b.options.pushCounterparties !== false);
-    await this.#enqueue(bases.map((b) => ({ key, idBase: b.idBase, entity, amoId, ...(updatedAt ? { updatedAt } : {}) })));
-    return { pushes: bases.length };
+    await this.#enqueue(bases.map((b) => ({ key, idBase: b.idBase, entity, amoId, ...stampOf(change, seen) })));
+    return { pushes: bases.length, ...(seen === 'same_second_edit' ? { sameSecondEdit: true } : {}) };
   }
 
   /** A deal entered a stage (webhook): an order push to every base whose orderStage it is. */
-  async leadMoved(key: string, leadId: number, stage: { pipelineId?: number; statusId?: number }, updatedAt?: number): Promise<Outcome> {
-    if (await this.#isEcho(key, 'leads', leadId, updatedAt)) return { echo: true };
+  async leadMoved(key: string, leadId: number, stage: { pipelineId?: number; statusId?: number }, change: WebhookChange): Promise<Outcome> {
+    const seen = await this.#isEcho(key, 'leads', leadId, change);
+    if (seen === 'echo') return { echo: true };
     const atStage = (o: BaseOptions) =>
       o.orderStage !== undefined && o.orderStage.status_id === stage.statusId && o.orderStage.pipeline_id === stage.pipelineId;
     const bases = (await this.d.options.bases(key)).filter((b) => atStage(b.options));
-    await this.#enqueue(
-      bases.map((b) => ({ key, idBase: b.idBase, entity: 'leads' as const, amoId: leadId, ...(updatedAt ? { updatedAt } : {}) })),
-    );
+    await this.#enqueue(bases.map((b) => ({ key, idBase: b.idBase, entity: 'leads' as const, amoId: leadId, ...stampOf(change, seen) })));
     return { orders: bases.length };
   }
 
@@ -135,17 +148,29 @@ export class OutboundService {
     return this.d.amo.api(Number(key));
   }
 
-  async #isEcho(key: string, entity: MappedEntity, amoId: number, updatedAt: number | undefined): Promise<boolean> {
-    if (updatedAt === undefined) return false;
+  /**
+   * Whether a webhook reports the hub's own write: its updated_at is older than the stamp of the hub's last write of
+   * the entity, or in the same second. amoCRM stamps in whole seconds, so a manager's edit in the second of the hub's
+   * write carries the same stamp: the webhook's modified_user_id tells it apart when it names someone other than the
+   * integration's user (the hub writes as that user).
+   */
+  async #isEcho(key: string, entity: MappedEntity, amoId: number, change: WebhookChange): Promise<'echo' | 'change' | 'same_second_edit'> {
+    const { updatedAt, modifiedBy } = change;
+    if (updatedAt === undefined) return 'change';
     const links = await this.d.links.byAmoId(key, entity, amoId);
-    if (links.length === 0) return false;
+    if (links.length === 0) return 'change';
     // A link without a stamp is an entity the hub created from 1C: amoCRM answers a create without updated_at, so
     // the first webhook after it is that create's echo; its stamp is taken from it.
     if (links.some((l) => l.amoUpdatedAt === null)) {
       await this.d.links.stamp(key, entity, amoId, updatedAt);
-      return true;
+      return 'echo';
     }
-    return updatedAt <= Math.max(...links.map((l) => l.amoUpdatedAt ?? 0));
+    const stamp = Math.max(...links.map((l) => l.amoUpdatedAt ?? 0));
+    if (updatedAt < stamp) return 'echo';
+    if (updatedAt > stamp) return 'change';
+    if (modifiedBy === undefined) return 'echo';
+    const hubUser = (await this.d.amo.getAccount(Number(key)))?.amoUserId;
+    return hubUser != null && modifiedBy !== hubUser ? 'same_second_edit' : 'echo';
   }
 
   async #enqueue(jobs: PushJob[]): Promise<void> {
