@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Logger } from 'pino';
 import { addressKey, AuthFailureThrottle } from '../../src/platform/security/auth-failures.js';
+import { AuthGuard } from '../../src/platform/security/auth-guard.js';
 
 test('an address past the limit within the window waits until the oldest failure leaves it; reported once per window', () => {
   const throttle = new AuthFailureThrottle({ limit: 3, windowMs: 1000 });
@@ -46,4 +48,34 @@ test('IPv6 clients are counted by /64, IPv4-mapped ones as IPv4', () => {
   throttle.fail('2001:db8:1:2::b', 1);
   assert.ok(throttle.retryAfterMs('2001:db8:1:2:ffff::c', 2) > 0, 'a fresh address in the same /64 waits too');
   assert.equal(throttle.retryAfterMs('2001:db8:1:3::a', 2), 0);
+});
+
+test("AuthGuard: the gate's own 429 with the wait in whole seconds; each refusal counted, the burst alerted and logged once", () => {
+  const alerts: Array<{ kind: string; partner: string }> = [];
+  const warnings: Array<{ obj: Record<string, unknown>; msg: string }> = [];
+  const log = { warn: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }) } as unknown as Logger;
+  class Throttled extends Error {
+    constructor(readonly seconds: number) {
+      super(`wait ${seconds}`);
+    }
+  }
+  const guard = new AuthGuard(
+    { config: { authFailures: { limit: 3, windowMs: 60_000 } }, metrics: { alerts: { inc: (l) => alerts.push(l) } }, log },
+    { alert: { kind: 'x_auth_failures', partner: 'x' }, label: 'X API', throttled: (s) => new Throttled(s) },
+  );
+  const ip = '203.0.113.50';
+  guard.admit(ip);
+  const refusal = new Error('401');
+  for (let i = 0; i < 3; i++) assert.equal(guard.refused(ip, refusal), refusal, 'the error to throw comes back');
+  assert.deepEqual(alerts, [{ kind: 'x_auth_failures', partner: 'x' }]);
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0]!.msg, 'X API: burst of failed authentications from one IP');
+  assert.deepEqual(warnings[0]!.obj, { ip, failures: 3, windowMs: 60_000 });
+  assert.throws(
+    () => guard.admit(ip),
+    (err: unknown) => err instanceof Throttled && err.seconds > 0 && err.seconds <= 60,
+  );
+  guard.admit('203.0.113.51'); // another address is not held up
+  guard.refused(ip, refusal);
+  assert.equal(alerts.length, 1, 'one alert per window');
 });

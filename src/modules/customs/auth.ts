@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
 import type { HubError } from '../../platform/http/errors.js';
-import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import { AuthGuard } from '../../platform/security/auth-guard.js';
 import type { Source } from './contract.js';
 import { customsError } from './errors.js';
 import type { Caller, TokenService } from './tokens.js';
@@ -40,33 +40,20 @@ export function callerOf(req: FastifyRequest): Caller {
 
 export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: TokenService }): void {
   const { hub, tokens } = deps;
-  const failures = new AuthFailureThrottle(hub.config.authFailures);
-  const refused = (req: FastifyRequest, error: HubError): HubError => {
-    if (failures.fail(req.ip)) {
-      hub.metrics.alerts.inc({ kind: 'customs_auth_failures', partner: 'customs' });
-      hub.log.warn(
-        { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
-        'customs: burst of failed authentications from one IP',
-      );
-    }
-    return error;
-  };
+  const guard = new AuthGuard(hub, {
+    alert: { kind: 'customs_auth_failures', partner: 'customs' },
+    label: 'customs',
+    throttled: (seconds) =>
+      customsError('RATE_LIMITED', `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`, undefined, {
+        'retry-after': String(seconds),
+      }),
+  });
+  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
     const allowed = (req.routeOptions.config as CustomsRouteConfig | undefined)?.customsSources;
     if (!allowed) return; // not a route of ours (the scope's 404)
-    const waitMs = failures.retryAfterMs(req.ip);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw customsError(
-        'RATE_LIMITED',
-        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
-        undefined,
-        {
-          'retry-after': String(seconds),
-        },
-      );
-    }
+    guard.admit(req.ip);
     const token = tokenOf(req);
     if (!token) throw refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));
     const caller = await tokens.identify(token);

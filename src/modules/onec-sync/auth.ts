@@ -5,7 +5,7 @@
 // body's (or query's) `key` must be the authenticated account: one account's secret opens no other account.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
-import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import { AuthGuard } from '../../platform/security/auth-guard.js';
 import { safeEqual } from '../../platform/security/secrets.js';
 import type { HubError } from '../../platform/http/errors.js';
 import { onecError } from './errors.js';
@@ -35,33 +35,19 @@ export function parseBasic(header: string | undefined): { user: string; password
 
 export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: SecretService; settings: OnecSyncSettings }): void {
   const { hub, secrets, settings } = deps;
-  const failures = new AuthFailureThrottle(hub.config.authFailures);
-
-  const refused = (req: FastifyRequest, error: HubError): HubError => {
-    if (failures.fail(req.ip)) {
-      hub.metrics.alerts.inc({ kind: 'onec_auth_failures', partner: '1c' });
-      hub.log.warn(
-        { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
-        '1C API: burst of failed authentications from one IP',
-      );
-    }
-    return error;
-  };
+  const guard = new AuthGuard(hub, {
+    alert: { kind: 'onec_auth_failures', partner: '1c' },
+    label: '1C API',
+    throttled: (seconds) =>
+      onecError('RATE_LIMITED', `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`, undefined, {
+        'retry-after': String(seconds),
+      }),
+  });
+  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
     if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'none') return;
-    const waitMs = failures.retryAfterMs(req.ip);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw onecError(
-        'RATE_LIMITED',
-        `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`,
-        undefined,
-        {
-          'retry-after': String(seconds),
-        },
-      );
-    }
+    guard.admit(req.ip);
     const basic = parseBasic(req.headers.authorization);
     if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'publisher') {
       if (!settings.publisherUser || !settings.publisherPassword) throw onecError('PUBLISHER_NOT_CONFIGURED');

@@ -3,7 +3,7 @@
 // AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
-import { AuthFailureThrottle } from '../../platform/security/auth-failures.js';
+import { AuthGuard } from '../../platform/security/auth-guard.js';
 import type { HubError } from '../../platform/http/errors.js';
 import { sambaError } from './errors.js';
 import type { UserService } from './users.js';
@@ -20,24 +20,18 @@ export function parseBasic(header: string | undefined): { user: string; password
 
 export function installGate(app: FastifyInstance, deps: { hub: Hub; users: UserService }): void {
   const { hub, users } = deps;
-  const failures = new AuthFailureThrottle(hub.config.authFailures);
-
-  const refused = (req: FastifyRequest, error: HubError): HubError => {
-    if (failures.fail(req.ip)) {
-      hub.metrics.alerts.inc({ kind: 'samba_auth_failures', partner: 'samba' });
-      hub.log.warn({ ip: req.ip, failures: failures.limits.limit }, 'SAMBA API: burst of failed authentications from one IP');
-    }
-    return error;
-  };
+  const guard = new AuthGuard(hub, {
+    alert: { kind: 'samba_auth_failures', partner: 'samba' },
+    label: 'SAMBA API',
+    throttled: (seconds) =>
+      sambaError('RATE_LIMITED', `Слишком много неудачных попыток авторизации. Повторите через ${seconds} с`, undefined, {
+        'retry-after': String(seconds),
+      }),
+  });
+  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
-    const waitMs = failures.retryAfterMs(req.ip);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw sambaError('RATE_LIMITED', `Слишком много неудачных попыток авторизации. Повторите через ${seconds} с`, undefined, {
-        'retry-after': String(seconds),
-      });
-    }
+    guard.admit(req.ip);
     const basic = parseBasic(req.headers.authorization);
     if (!basic) throw refused(req, sambaError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
     if (basic.user.length > 64 || basic.password.length > 200 || !(await users.verify(basic.user, basic.password)))

@@ -4,36 +4,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../hub.js';
 import { HubError } from '../http/errors.js';
-import { AuthFailureThrottle } from '../security/auth-failures.js';
+import { AuthGuard } from '../security/auth-guard.js';
 
 export function adminAuth(app: FastifyInstance, hub: Hub): void {
-  const failures = new AuthFailureThrottle(hub.config.authFailures);
-  app.addHook('onRequest', async (req) => {
-    const waitMs = failures.retryAfterMs(req.ip);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new HubError(
+  const guard = new AuthGuard(hub, {
+    alert: { kind: 'admin_auth_failures', partner: 'hub' },
+    label: 'admin API',
+    throttled: (seconds) =>
+      new HubError(
         'TOO_MANY_AUTH_FAILURES',
         429,
         `Too many failed admin authentications from this address; retry in ${seconds} s`,
         undefined,
         { 'retry-after': String(seconds) },
-      );
-    }
+      ),
+  });
+  app.addHook('onRequest', async (req) => {
+    guard.admit(req.ip);
     await hub.adminToken.refreshIfStale(ROTATION_PROPAGATION_MS);
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!hub.adminToken.verify(token)) {
-      if (failures.fail(req.ip)) {
-        hub.metrics.alerts.inc({ kind: 'admin_auth_failures', partner: 'hub' });
-        hub.log.warn(
-          { ip: req.ip, failures: failures.limits.limit, windowMs: failures.limits.windowMs },
-          'admin API: burst of failed authentications from one IP',
-        );
-      }
-      throw new HubError('UNAUTHORIZED', 401, 'Admin token required: Authorization: Bearer <token>', undefined, {
-        'www-authenticate': 'Bearer realm="admin"',
-      });
+      throw guard.refused(
+        req.ip,
+        new HubError('UNAUTHORIZED', 401, 'Admin token required: Authorization: Bearer <token>', undefined, {
+          'www-authenticate': 'Bearer realm="admin"',
+        }),
+      );
     }
   });
 }
