@@ -2,10 +2,32 @@
 // GET /samba/po reads per second on 10,000 invoices (100 campaigns × 100), each against a bare Fastify route of the
 // same run running the module's own SQL and renderer without auth, validation and envelope
 // (bench/servers/bare-samba.ts). PostgreSQL; every server and load generator is its own process; rounds alternate
-// bare / API and each route's median round is reported, with the median of the per-round ratios.
+// bare / API and each route's median round is reported, with the median of the per-round ratios and the CPU a
+// request costs in the server and in PostgreSQL's backends (from /proc, summed over the rounds).
 import pg from 'pg';
 import { benchDatabase, startHubProcess, type Server } from './tracking.js';
 import { closedLoop, startScript, type LoadResult } from './load.js';
+import { cpuBetween, cpuSnapshot } from './cpu.js';
+
+/** A load run with the CPU it cost the server (by pid) and PostgreSQL's backends, in ms. */
+type Measured = LoadResult & { readonly cpu: { readonly server: number; readonly postgres: number } };
+
+async function measured(serverPid: number, load: () => Promise<LoadResult>): Promise<Measured> {
+  const before = cpuSnapshot();
+  const result = await load();
+  const used = cpuBetween(before, cpuSnapshot(), [
+    { name: 'server', match: (pid) => pid === serverPid },
+    { name: 'postgres', match: (_, comm) => comm === 'postgres' },
+  ]);
+  return { ...result, cpu: { server: used.server!, postgres: used.postgres! } };
+}
+
+/** µs of CPU per request over all rounds: `server + PostgreSQL`. */
+function cpuPerRequest(runs: readonly Measured[]): string {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const us = (ms: number) => Math.round((ms * 1000) / Math.max(1, requests)).toLocaleString('en');
+  return `${us(runs.reduce((n, r) => n + r.cpu.server, 0))} + ${us(runs.reduce((n, r) => n + r.cpu.postgres, 0))}`;
+}
 
 const INVOICES_PER_CAMPAIGN = 100;
 const CAMPAIGNS = 100;
@@ -124,10 +146,12 @@ export async function runSambaBench(opts: { seconds?: number; postgresUrl?: stri
     for (const p of pairs) {
       await closedLoop('warm-up', `${bare.origin}${p.bare}`, { seconds: 2, connections: p.connections });
       await closedLoop('warm-up', `${hub.origin}${p.api}`, { seconds: 2, connections: p.connections, headers: auth });
-      const runs: Array<{ bare: LoadResult; api: LoadResult }> = [];
+      const runs: Array<{ bare: Measured; api: Measured }> = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const b = await closedLoop('bare', `${bare.origin}${p.bare}`, { seconds, connections: p.connections });
-        const a = await closedLoop('api', `${hub.origin}${p.api}`, { seconds, connections: p.connections, headers: auth });
+        const b = await measured(bare.pid, () => closedLoop('bare', `${bare.origin}${p.bare}`, { seconds, connections: p.connections }));
+        const a = await measured(hub.pid, () =>
+          closedLoop('api', `${hub.origin}${p.api}`, { seconds, connections: p.connections, headers: auth }),
+        );
         runs.push({ bare: b, api: a });
       }
       const ratio = median(
@@ -154,14 +178,15 @@ export async function runSambaBench(opts: { seconds?: number; postgresUrl?: stri
       `PostgreSQL, ${(CAMPAIGNS * INVOICES_PER_CAMPAIGN).toLocaleString('en')} invoices in ${CAMPAIGNS} campaigns (seeded in ${seedSeconds.toFixed(1)} s). ` +
         'The API routes run the whole stack (HTTP Basic with the verified-password cache, validation, the "or"-group lookup, the envelope); ' +
         'the bare routes (`bench/servers/bare-samba.ts`) run the same SQL, model and renderer with nothing around them. ' +
-        `Reads over 50 connections; print forms over 4 (rendering is CPU: more connections only queue). ${ROUNDS} rounds of ${seconds} s, bare and API alternating; the median round is shown, all rounds in brackets.`,
+        `Reads over 50 connections; print forms over 4 (rendering is CPU: more connections only queue). ${ROUNDS} rounds of ${seconds} s, bare and API alternating; the median round is shown, all rounds in brackets. ` +
+        "CPU per request: µs in the server + µs in PostgreSQL's backends, summed over the rounds (the load generator not counted).",
       '',
-      '| route | bare req/s | API req/s | API ÷ bare (median of rounds) | API p50 / p99 ms | errors + non-2xx |',
-      '|---|---|---|---|---|---|',
+      '| route | bare req/s | API req/s | API ÷ bare (median of rounds) | bare CPU µs/req | API CPU µs/req | API p50 / p99 ms | errors + non-2xx |',
+      '|---|---|---|---|---:|---:|---|---|',
       ...results.map(
         (r) =>
           `| ${r.what} | ${n(r.bare.rps)} (${r.runs.map((x) => n(x.bare.rps)).join(' / ')}) | **${n(r.api.rps)}** (${r.runs.map((x) => n(x.api.rps)).join(' / ')}) | ` +
-          `${(r.ratio * 100).toFixed(0)}% | ${r.api.p50} / ${r.api.p99} | ${r.runs.reduce((s, x) => s + errors(x.api) + errors(x.bare), 0)} |`,
+          `${(r.ratio * 100).toFixed(0)}% | ${cpuPerRequest(r.runs.map((x) => x.bare))} | ${cpuPerRequest(r.runs.map((x) => x.api))} | ${r.api.p50} / ${r.api.p99} | ${r.runs.reduce((s, x) => s + errors(x.api) + errors(x.bare), 0)} |`,
       ),
     ].join('\n');
   } finally {
