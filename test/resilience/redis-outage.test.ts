@@ -167,7 +167,10 @@ test('Redis frozen (connections open, no answer): a check waits at most the comm
   assert.ok(max(waits) < LIMITER_MS, `the command timeout bounds the wait (longest ${max(waits).toFixed(1)} ms)`);
   waits.length = 0;
   const { result: later, sent } = await commandsDuring(() => burst(h, key, url, 4, 10));
-  assert.ok(max(waits) < 20, `once degraded, checks are answered from memory (longest ${max(waits).toFixed(1)} ms)`);
+  // A check that asked the frozen Redis would wait its whole command timeout (100 ms); from memory it takes well under
+  // a millisecond, so half the timeout tells the two apart even on a loaded machine (20 ms was once exceeded there:
+  // 20.2 ms, with the other backend's lane running beside this one). The commands sent, below, are the exact proof.
+  assert.ok(max(waits) < 50, `once degraded, checks are answered from memory (longest ${max(waits).toFixed(1)} ms)`);
   assert.deepEqual(
     sent.filter((c) => c !== 'ping'),
     [],
