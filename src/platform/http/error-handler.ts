@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { HubError, type ErrorRenderer, type RenderableError } from './errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { russianValidation } from './validation-ru.js';
+import { methodsAllowed } from './route-methods.js';
 
 /**
  * Retry-After of a 503 while the database is unreachable: the pool reconnects at the next request once it is back,
@@ -17,6 +18,7 @@ interface Messages {
   /** The validation errors as this language's detail; without it, Ajv's English text with where it was found. */
   readonly describe?: (errors: FastifyError['validation'] & object, part?: string) => string;
   readonly notFound: string;
+  readonly methodNotAllowed: string;
   readonly tooLarge: string;
   readonly unsupportedMediaType: string;
   readonly badJson: string;
@@ -27,6 +29,7 @@ interface Messages {
 export const ENGLISH: Messages = {
   validation: (d) => `Invalid request: ${d}`,
   notFound: 'Not found',
+  methodNotAllowed: 'Method not allowed for this path',
   tooLarge: 'Request body is too large',
   unsupportedMediaType: 'Unsupported content type',
   badJson: 'Request body is not valid JSON',
@@ -38,6 +41,7 @@ export const RUSSIAN: Messages = {
   validation: (d) => `Некорректный запрос: ${d}`,
   describe: russianValidation,
   notFound: 'Не найдено',
+  methodNotAllowed: 'Этот метод для этого адреса не поддерживается',
   tooLarge: 'Слишком большое тело запроса',
   unsupportedMediaType: 'Неподдерживаемый тип содержимого',
   badJson: 'Тело запроса не является корректным JSON',
@@ -128,7 +132,16 @@ export function useErrorEnvelope(
     return reply.status(r.status).send(render(r));
   });
   app.setNotFoundHandler((req, reply) => {
+    // A path routed for other methods: 405 with the ones it takes.
+    const allowed = methodsAllowed(req);
+    if (allowed.length) {
+      if (opts.codeHeader) reply.header(opts.codeHeader, 'METHOD_NOT_ALLOWED');
+      reply.header('allow', allowed.join(', '));
+      return reply
+        .status(405)
+        .send(render({ status: 405, code: 'METHOD_NOT_ALLOWED', message: messages.methodNotAllowed, requestId: req.id }));
+    }
     if (opts.codeHeader) reply.header(opts.codeHeader, 'NOT_FOUND');
-    reply.status(404).send(render({ status: 404, code: 'NOT_FOUND', message: messages.notFound, requestId: req.id }));
+    return reply.status(404).send(render({ status: 404, code: 'NOT_FOUND', message: messages.notFound, requestId: req.id }));
   });
 }

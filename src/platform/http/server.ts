@@ -9,6 +9,7 @@ import { prefixesOf, type StartedModule } from '../module.js';
 import { registerBodyParsers } from './body.js';
 import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security-headers.js';
 import { useErrorEnvelope, ENGLISH } from './error-handler.js';
+import { collectRouteMethods } from './route-methods.js';
 import { renderPlatformError } from './errors.js';
 import { registerOpenApi, registerDocsUi } from '../docs/openapi.js';
 import { healthRoutes } from './health-routes.js';
@@ -50,6 +51,7 @@ export async function buildServer(hub: Hub, parts: readonly StartedModule[]): Pr
     pluginTimeout: 120_000,
   });
   scopes.push({ prefix: '', instance: app });
+  collectRouteMethods(app);
 
   registerBodyParsers(app);
   const pageHeaders = pageSecurityHeaders();
