@@ -28,7 +28,10 @@ export function routePattern(url: string): RegExp {
           else if (url[j] === ')' && --depth === 0) break;
         }
         // find-my-way anchors a parameter's expression itself; an author's own ^ and $ are dropped here too.
-        out += `(?:${url.slice(i + 1, j).replace(/^\^/, '').replace(/\$$/, '')})`;
+        out += `(?:${url
+          .slice(i + 1, j)
+          .replace(/^\^/, '')
+          .replace(/\$$/, '')})`;
         i = j + 1;
       } else out += '[^/]+';
     } else if (url[i] === '*') {
