@@ -2,6 +2,7 @@
 // run; the CPU a request costs in each process (the server, PostgreSQL's backends, Redis) is much steadier, and
 // says where a route's work goes — including work done on its behalf in other processes.
 import { readdirSync, readFileSync } from 'node:fs';
+import type { LoadResult } from './load.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` is 100 on every Linux build we run on
 
@@ -41,4 +42,22 @@ export function cpuBetween(before: Snapshot, after: Snapshot, groups: readonly C
     out[group.name]! += (ticks * 1000) / TICKS_PER_SECOND;
   }
   return out;
+}
+
+/** What one load run cost: ms of CPU in the server process and in PostgreSQL's backends. */
+export interface ServerCpu {
+  readonly server: number;
+  readonly postgres: number;
+}
+export type Measured<R = LoadResult> = R & { readonly cpu: ServerCpu };
+
+/** Runs `load` and adds the CPU it cost the server (by pid) and PostgreSQL's backends. */
+export async function measured<R extends object>(serverPid: number, load: () => Promise<R>): Promise<Measured<R>> {
+  const before = cpuSnapshot();
+  const result = await load();
+  const used = cpuBetween(before, cpuSnapshot(), [
+    { name: 'server', match: (pid) => pid === serverPid },
+    { name: 'postgres', match: (_, comm) => comm === 'postgres' },
+  ]);
+  return { ...result, cpu: { server: used.server!, postgres: used.postgres! } };
 }

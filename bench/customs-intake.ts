@@ -14,7 +14,7 @@ import { createLogger } from '../src/platform/observability/logger.js';
 import { customsModule } from '../src/modules/customs/index.js';
 import { TokenService } from '../src/modules/customs/tokens.js';
 import { autocannon, type LoadResult } from './load.js';
-import { cpuBetween, cpuSnapshot } from './cpu.js';
+import { measured } from './cpu.js';
 
 const ROUNDS = 3;
 const ACCOUNT = 29847561;
@@ -87,15 +87,10 @@ export async function runCustomsIntakeBench(opts: { seconds: number; postgresUrl
     const cpu = routes.map(() => ({ server: 0, postgres: 0, requests: 0 }));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, r] of routes.entries()) {
-        const before = cpuSnapshot();
-        const result = await run(r, opts.seconds);
-        const used = cpuBetween(before, cpuSnapshot(), [
-          { name: 'server', match: (pid) => pid === process.pid },
-          { name: 'postgres', match: (_, comm) => comm === 'postgres' },
-        ]);
+        const result = await measured(process.pid, () => run(r, opts.seconds));
         runs[i]!.push(result);
-        cpu[i]!.server += used.server!;
-        cpu[i]!.postgres += used.postgres!;
+        cpu[i]!.server += result.cpu.server;
+        cpu[i]!.postgres += result.cpu.postgres;
         cpu[i]!.requests += result.requests;
       }
     }

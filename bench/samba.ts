@@ -7,20 +7,7 @@
 import pg from 'pg';
 import { benchDatabase, startHubProcess, type Server } from './tracking.js';
 import { closedLoop, startScript, type LoadResult } from './load.js';
-import { cpuBetween, cpuSnapshot } from './cpu.js';
-
-/** A load run with the CPU it cost the server (by pid) and PostgreSQL's backends, in ms. */
-type Measured = LoadResult & { readonly cpu: { readonly server: number; readonly postgres: number } };
-
-async function measured(serverPid: number, load: () => Promise<LoadResult>): Promise<Measured> {
-  const before = cpuSnapshot();
-  const result = await load();
-  const used = cpuBetween(before, cpuSnapshot(), [
-    { name: 'server', match: (pid) => pid === serverPid },
-    { name: 'postgres', match: (_, comm) => comm === 'postgres' },
-  ]);
-  return { ...result, cpu: { server: used.server!, postgres: used.postgres! } };
-}
+import { measured, type Measured } from './cpu.js';
 
 /** µs of CPU per request over all rounds: `server + PostgreSQL`. */
 function cpuPerRequest(runs: readonly Measured[]): string {

@@ -64,18 +64,19 @@ test("AuthGuard: the gate's own 429 with the wait in whole seconds; each refusal
     { alert: { kind: 'x_auth_failures', partner: 'x' }, label: 'X API', throttled: (s) => new Throttled(s) },
   );
   const ip = '203.0.113.50';
-  guard.admit(ip);
+  const req = { ip };
+  guard.admit(req);
   const refusal = new Error('401');
-  for (let i = 0; i < 3; i++) assert.equal(guard.refused(ip, refusal), refusal, 'the error to throw comes back');
+  for (let i = 0; i < 3; i++) assert.equal(guard.refused(req, refusal), refusal, 'the error to throw comes back');
   assert.deepEqual(alerts, [{ kind: 'x_auth_failures', partner: 'x' }]);
   assert.equal(warnings.length, 1);
   assert.equal(warnings[0]!.msg, 'X API: burst of failed authentications from one IP');
   assert.deepEqual(warnings[0]!.obj, { ip, failures: 3, windowMs: 60_000 });
   assert.throws(
-    () => guard.admit(ip),
+    () => guard.admit(req),
     (err: unknown) => err instanceof Throttled && err.seconds > 0 && err.seconds <= 60,
   );
-  guard.admit('203.0.113.51'); // another address is not held up
-  guard.refused(ip, refusal);
+  guard.admit({ ip: '203.0.113.51' }); // another address is not held up
+  guard.refused(req, refusal);
   assert.equal(alerts.length, 1, 'one alert per window');
 });

@@ -5,8 +5,7 @@
 // AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
-import type { HubError } from '../../platform/http/errors.js';
-import { AuthGuard } from '../../platform/security/auth-guard.js';
+import { AuthGuard, tooManyFailuresRu } from '../../platform/security/auth-guard.js';
 import type { Source } from './contract.js';
 import { customsError } from './errors.js';
 import type { Caller, TokenService } from './tokens.js';
@@ -43,21 +42,18 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; tokens: Toke
   const guard = new AuthGuard(hub, {
     alert: { kind: 'customs_auth_failures', partner: 'customs' },
     label: 'customs',
-    throttled: (seconds) =>
-      customsError('RATE_LIMITED', `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`, undefined, {
-        'retry-after': String(seconds),
-      }),
+    throttled: (seconds, headers) => customsError('RATE_LIMITED', tooManyFailuresRu(seconds), undefined, headers),
   });
-  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
     const allowed = (req.routeOptions.config as CustomsRouteConfig | undefined)?.customsSources;
     if (!allowed) return; // not a route of ours (the scope's 404)
-    guard.admit(req.ip);
+    guard.admit(req);
     const token = tokenOf(req);
-    if (!token) throw refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));
+    if (!token) throw guard.refused(req, customsError('TOKEN_MISSING', undefined, undefined, CHALLENGE));
     const caller = await tokens.identify(token);
-    if (!caller || !allowed.includes(caller.source)) throw refused(req, customsError('TOKEN_INVALID', undefined, undefined, CHALLENGE));
+    if (!caller || !allowed.includes(caller.source))
+      throw guard.refused(req, customsError('TOKEN_INVALID', undefined, undefined, CHALLENGE));
     callers.set(req, caller);
   });
 }

@@ -5,9 +5,8 @@
 // body's (or query's) `key` must be the authenticated account: one account's secret opens no other account.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
-import { AuthGuard } from '../../platform/security/auth-guard.js';
+import { AuthGuard, tooManyFailuresRu } from '../../platform/security/auth-guard.js';
 import { safeEqual } from '../../platform/security/secrets.js';
-import type { HubError } from '../../platform/http/errors.js';
 import { onecError } from './errors.js';
 import type { SecretService } from './secrets.js';
 import type { OnecSyncSettings } from './settings.js';
@@ -38,27 +37,23 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: Sec
   const guard = new AuthGuard(hub, {
     alert: { kind: 'onec_auth_failures', partner: '1c' },
     label: '1C API',
-    throttled: (seconds) =>
-      onecError('RATE_LIMITED', `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`, undefined, {
-        'retry-after': String(seconds),
-      }),
+    throttled: (seconds, headers) => onecError('RATE_LIMITED', tooManyFailuresRu(seconds), undefined, headers),
   });
-  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
     if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'none') return;
-    guard.admit(req.ip);
+    guard.admit(req);
     const basic = parseBasic(req.headers.authorization);
     if ((req.routeOptions.config as OnecRouteConfig).onecAuth === 'publisher') {
       if (!settings.publisherUser || !settings.publisherPassword) throw onecError('PUBLISHER_NOT_CONFIGURED');
       const ok = basic && safeEqual(basic.user, settings.publisherUser) && safeEqual(basic.password, settings.publisherPassword);
-      if (!ok) throw refused(req, onecError(basic ? 'PUBLISHER_AUTH_INVALID' : 'AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+      if (!ok) throw guard.refused(req, onecError(basic ? 'PUBLISHER_AUTH_INVALID' : 'AUTH_REQUIRED', undefined, undefined, CHALLENGE));
       return;
     }
-    if (!basic) throw refused(req, onecError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+    if (!basic) throw guard.refused(req, onecError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
     // A user that is no account id cannot have a secret: refused without a lookup.
     if (!/^[1-9][0-9]{0,15}$/.test(basic.user) || !(await secrets.verify(basic.user, basic.password)))
-      throw refused(req, onecError('AUTH_INVALID', undefined, undefined, CHALLENGE));
+      throw guard.refused(req, onecError('AUTH_INVALID', undefined, undefined, CHALLENGE));
     // The right secret of an account whose amoCRM connection is gone: a clear 409, not a sync into nothing.
     await secrets.assertConnected(basic.user);
     accounts.set(req, basic.user);
@@ -68,6 +63,6 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; secrets: Sec
     const account = accounts.get(req);
     if (account === undefined) return; // the publisher's call names any account
     const input = (req.method === 'GET' ? req.query : req.body) as { key?: number | string } | undefined;
-    if (input?.key !== undefined && String(input.key) !== account) throw refused(req, onecError('KEY_MISMATCH'));
+    if (input?.key !== undefined && String(input.key) !== account) throw guard.refused(req, onecError('KEY_MISMATCH'));
   });
 }

@@ -43,11 +43,11 @@ export class OutboundService {
   constructor(private readonly d: OutboundDeps) {}
 
   /**
-   * A contact or company changed in amoCRM (webhook): unless the change is the hub's own write (see #isEcho), a push
+   * A contact or company changed in amoCRM (webhook): unless the change is the hub's own write (see #classify), a push
    * to every base that takes them.
    */
   async counterpartyChanged(key: string, entity: 'contacts' | 'companies', amoId: number, change: WebhookChange): Promise<Outcome> {
-    const seen = await this.#isEcho(key, entity, amoId, change);
+    const seen = await this.#classify(key, entity, amoId, change);
     if (seen === 'echo') return { echo: true };
     const bases = (await this.d.options.bases(key)).filter((b) => b.options.pushCounterparties !== false);
     await this.#enqueue(bases.map((b) => ({ key, idBase: b.idBase, entity, amoId, ...stampOf(change, seen) })));
@@ -56,7 +56,7 @@ export class OutboundService {
 
   /** A deal entered a stage (webhook): an order push to every base whose orderStage it is. */
   async leadMoved(key: string, leadId: number, stage: { pipelineId?: number; statusId?: number }, change: WebhookChange): Promise<Outcome> {
-    const seen = await this.#isEcho(key, 'leads', leadId, change);
+    const seen = await this.#classify(key, 'leads', leadId, change);
     if (seen === 'echo') return { echo: true };
     const atStage = (o: BaseOptions) =>
       o.orderStage !== undefined && o.orderStage.status_id === stage.statusId && o.orderStage.pipeline_id === stage.pipelineId;
@@ -149,12 +149,17 @@ export class OutboundService {
   }
 
   /**
-   * Whether a webhook reports the hub's own write: its updated_at is older than the stamp of the hub's last write of
-   * the entity, or in the same second. amoCRM stamps in whole seconds, so a manager's edit in the second of the hub's
-   * write carries the same stamp: the webhook's modified_user_id tells it apart when it names someone other than the
-   * integration's user (the hub writes as that user).
+   * Whose change a webhook reports: the hub's own write (`echo`: its updated_at is older than the stamp of the hub's
+   * last write of the entity, or in the same second), someone's `change`, or a `same_second_edit`. amoCRM stamps in
+   * whole seconds, so a manager's edit in the second of the hub's write carries the same stamp: the webhook's
+   * modified_user_id tells it apart when it names someone other than the integration's user (the hub writes as it).
    */
-  async #isEcho(key: string, entity: MappedEntity, amoId: number, change: WebhookChange): Promise<'echo' | 'change' | 'same_second_edit'> {
+  async #classify(
+    key: string,
+    entity: MappedEntity,
+    amoId: number,
+    change: WebhookChange,
+  ): Promise<'echo' | 'change' | 'same_second_edit'> {
     const { updatedAt, modifiedBy } = change;
     if (updatedAt === undefined) return 'change';
     const links = await this.d.links.byAmoId(key, entity, amoId);

@@ -1,10 +1,9 @@
 // The gate of every /samba call, run before validation: HTTP Basic with a user the operator created (users.ts), as
 // 1C's published infobases ask of SAMBA. Each 401 counts against the client address (AUTH_FAILURE_LIMIT within
 // AUTH_FAILURE_WINDOW_SECONDS); past the limit the address is answered 429 before any lookup.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../platform/hub.js';
 import { AuthGuard } from '../../platform/security/auth-guard.js';
-import type { HubError } from '../../platform/http/errors.js';
 import { sambaError } from './errors.js';
 import type { UserService } from './users.js';
 
@@ -23,18 +22,15 @@ export function installGate(app: FastifyInstance, deps: { hub: Hub; users: UserS
   const guard = new AuthGuard(hub, {
     alert: { kind: 'samba_auth_failures', partner: 'samba' },
     label: 'SAMBA API',
-    throttled: (seconds) =>
-      sambaError('RATE_LIMITED', `Слишком много неудачных попыток авторизации. Повторите через ${seconds} с`, undefined, {
-        'retry-after': String(seconds),
-      }),
+    throttled: (seconds, headers) =>
+      sambaError('RATE_LIMITED', `Слишком много неудачных попыток авторизации. Повторите через ${seconds} с`, undefined, headers),
   });
-  const refused = (req: FastifyRequest, error: HubError): HubError => guard.refused(req.ip, error);
 
   app.addHook('onRequest', async (req) => {
-    guard.admit(req.ip);
+    guard.admit(req);
     const basic = parseBasic(req.headers.authorization);
-    if (!basic) throw refused(req, sambaError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
+    if (!basic) throw guard.refused(req, sambaError('AUTH_REQUIRED', undefined, undefined, CHALLENGE));
     if (basic.user.length > 64 || basic.password.length > 200 || !(await users.verify(basic.user, basic.password)))
-      throw refused(req, sambaError('AUTH_INVALID', undefined, undefined, CHALLENGE));
+      throw guard.refused(req, sambaError('AUTH_INVALID', undefined, undefined, CHALLENGE));
   });
 }

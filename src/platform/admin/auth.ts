@@ -10,23 +10,23 @@ export function adminAuth(app: FastifyInstance, hub: Hub): void {
   const guard = new AuthGuard(hub, {
     alert: { kind: 'admin_auth_failures', partner: 'hub' },
     label: 'admin API',
-    throttled: (seconds) =>
+    throttled: (seconds, headers) =>
       new HubError(
         'TOO_MANY_AUTH_FAILURES',
         429,
         `Too many failed admin authentications from this address; retry in ${seconds} s`,
         undefined,
-        { 'retry-after': String(seconds) },
+        headers,
       ),
   });
   app.addHook('onRequest', async (req) => {
-    guard.admit(req.ip);
+    guard.admit(req);
     await hub.adminToken.refreshIfStale(ROTATION_PROPAGATION_MS);
     const header = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!hub.adminToken.verify(token)) {
       throw guard.refused(
-        req.ip,
+        req,
         new HubError('UNAUTHORIZED', 401, 'Admin token required: Authorization: Bearer <token>', undefined, {
           'www-authenticate': 'Bearer realm="admin"',
         }),

@@ -18,9 +18,16 @@ export interface AuthGuardOptions {
   readonly alert: { readonly kind: string; readonly partner: string };
   /** Whose gate, for the warning: "SAMBA API". */
   readonly label: string;
-  /** The gate's 429 in its module's envelope and language, for a wait of `seconds` (with its Retry-After header). */
-  readonly throttled: (seconds: number) => Error;
+  /** The gate's 429 in its module's envelope and language, for a wait of `seconds`, carrying `headers` (Retry-After). */
+  readonly throttled: (seconds: number, headers: { readonly 'retry-after': string }) => Error;
 }
+
+/** The 429's sentence of the Russian-speaking gates (1C, customs). */
+export const tooManyFailuresRu = (seconds: number): string =>
+  `Слишком много неудачных попыток авторизации с этого адреса. Повторите через ${seconds} с`;
+
+/** What the guard reads of a request: the client address (as TRUST_PROXY resolved it). */
+type Client = { readonly ip: string };
 
 export class AuthGuard {
   readonly #failures: AuthFailureThrottle;
@@ -33,13 +40,15 @@ export class AuthGuard {
   }
 
   /** Throws the gate's 429 while this address is over the limit (even a right credential waits). */
-  admit(ip: string): void {
+  admit({ ip }: Client): void {
     const waitMs = this.#failures.retryAfterMs(ip);
-    if (waitMs > 0) throw this.o.throttled(Math.ceil(waitMs / 1000));
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    throw this.o.throttled(seconds, { 'retry-after': String(seconds) });
   }
 
-  /** Counts a failed authentication from `ip` and gives back `error`, for the gate to throw. */
-  refused<E>(ip: string, error: E): E {
+  /** Counts a failed authentication from the request's address and gives back `error`, for the gate to throw. */
+  refused<E>({ ip }: Client, error: E): E {
     if (this.#failures.fail(ip)) {
       const { limit, windowMs } = this.#failures.limits;
       this.host.metrics.alerts.inc(this.o.alert);
